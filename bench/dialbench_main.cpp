@@ -1,0 +1,34 @@
+// dialbench: the perf engineer's tool. One subcommand per area; each prints a table for people
+// and, with --json, ends with one JSON line of figures.
+#include <cstdio>
+#include <cstring>
+
+#include "bench/codecs/codec_bench.hpp"
+
+namespace {
+
+constexpr const char* kHelp =
+    "usage: dialbench COMMAND [options]   (dialbench COMMAND --help for each)\n"
+    "\n"
+    "commands:\n"
+    "  codecs    encode/decode cost per codec frame, against the codec library called directly\n"
+    "\n"
+    "Coming with their issues: rtp, dataplane (issue 3), amd, dtmf, dsp (issue 4),\n"
+    "recording (issue 5), pacing (issue 9).\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kHelp, stderr);
+    return 2;
+  }
+  const char* cmd = argv[1];
+  if (std::strcmp(cmd, "--help") == 0 || std::strcmp(cmd, "-h") == 0 || std::strcmp(cmd, "help") == 0) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (std::strcmp(cmd, "codecs") == 0) return dialcore::bench::run_codec_bench(argc - 1, argv + 1);
+  std::fprintf(stderr, "dialbench: unknown command '%s'\n\n%s", cmd, kHelp);
+  return 2;
+}

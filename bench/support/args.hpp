@@ -1,0 +1,22 @@
+#pragma once
+// A tiny argument reader for dialbench subcommands: --flag, --key value, positionals.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dialcore::bench {
+
+class Args {
+ public:
+  Args(int argc, char** argv, int first);
+  bool flag(const std::string& name);                         // consumes --name
+  std::optional<std::string> value(const std::string& name);  // consumes --name VALUE
+  // Whatever was not consumed; call last. Unknown options are errors for the caller.
+  const std::vector<std::string>& rest() const { return items_; }
+
+ private:
+  std::vector<std::string> items_;
+};
+
+}  // namespace dialcore::bench
