@@ -26,10 +26,15 @@ WaveformPlc::WaveformPlc(std::uint32_t sample_rate_hz)
 void WaveformPlc::push_history(std::span<const std::int16_t> pcm) noexcept {
   const std::size_t n = std::min(pcm.size(), history_len_);
   const std::int16_t* src = pcm.data() + (pcm.size() - n);
-  const std::size_t first = std::min(n, history_len_ - head_);
-  std::memcpy(ring_.data() + head_, src, first * sizeof(std::int16_t));
-  std::memcpy(ring_.data(), src + first, (n - first) * sizeof(std::int16_t));
-  head_ = (head_ + n) % history_len_;
+  const std::size_t room = history_len_ - head_;  // samples before the ring wraps
+  if (n < room) {
+    std::memcpy(ring_.data() + head_, src, n * sizeof(std::int16_t));
+    head_ += n;
+    return;
+  }
+  std::memcpy(ring_.data() + head_, src, room * sizeof(std::int16_t));
+  std::memcpy(ring_.data(), src + room, (n - room) * sizeof(std::int16_t));
+  head_ = n - room;
 }
 
 void WaveformPlc::start_erasure() noexcept {
