@@ -1,6 +1,7 @@
 #pragma once
 // G.711 mu-law and A-law with our own tables (built at compile time, see g711.cpp).
-// Cost, measured with `dialbench codecs` on this machine kind: ~0.05 us per 10 ms frame each way.
+// Cost per 10 ms frame, `dialbench codecs --only pcmu,pcma` on this machine kind (medians):
+// encode ~0.056 us, decode ~0.028 us (decode through G711Decoder ~0.034 us: + PLC history copy).
 
 #include <cstddef>
 #include <cstdint>

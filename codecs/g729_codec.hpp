@@ -2,7 +2,8 @@
 // G.729 Annex A through bcg729: 10 ms frames of 10 bytes, several per packet (two at 20 ms).
 // annexb=yes adds VAD/DTX on encode and SID (2-byte) frames on decode (RFC 3551 4.5.6: speech
 // frames first, at most one SID frame last).
-// Cost on this machine kind (`dialbench codecs`): encode ~25 us, decode ~5 us per 10 ms frame.
+// Cost per 10 ms frame, `dialbench codecs --only g729` on this machine kind (medians): encode
+// 27.2 us, decode 5.3 us; the wrapper adds < 1 % to bcg729 called directly.
 
 #include "codecs/codec.hpp"
 

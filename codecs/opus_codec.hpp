@@ -3,7 +3,9 @@
 // One Opus frame (20 ms by default; 10/20/40/60 allowed) per packet. The far end's fmtp is
 // honoured: maxplaybackrate caps the coded bandwidth, useinbandfec turns on our FEC, usedtx our
 // DTX, cbr constant bit rate, maxaveragebitrate caps the bit rate.
-// Cost on this machine kind (`dialbench codecs`): NB complexity 5 encode ~66 us per 20 ms frame.
+// Cost per 20 ms frame, complexity 5, `dialbench codecs --only opus-nb,opus-wb,opus-fb` here
+// (medians): NB encode 68 us / decode 7.2 us without FEC (`--opus-fec 0`), 90 us / 9.0 us with
+// FEC at 24 kbit/s; WB 174 us / 12.7 us; FB 204 us / 33.7 us. Wrapper overhead within +-1.5 %.
 
 #include "codecs/codec.hpp"
 

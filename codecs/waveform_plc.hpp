@@ -6,8 +6,9 @@
 // Unlike Appendix I we add no algorithmic delay: the step between the last real sample and the
 // first synthetic one is removed by a short decaying offset instead of rewriting output.
 //
-// Cost: remember() is one memcpy of the frame into a ring (a few ns per 10 ms frame at 8 kHz);
-// conceal() linearises the ring and searches the pitch only at the first lost frame.
+// Cost: remember() is one memcpy of the frame into a ring, ~6 ns per 10 ms frame at 8 kHz
+// (`dialbench codecs`: G711Decoder 0.034 us vs the bare table loop 0.028 us); conceal()
+// linearises the ring and searches the pitch only at the first lost frame of a loss.
 
 #include <cstdint>
 #include <span>

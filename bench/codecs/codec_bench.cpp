@@ -39,6 +39,7 @@ struct Figures {
 struct Options {
   int reps = 9;
   int opus_complexity = 5;
+  bool opus_fec = true;  // our default offer; --opus-fec 0 measures plain Opus
   double min_run_ms = 5.0;  // each timed run repeats the input until it lasts this long
   std::string fixtures = DIALCORE_FIXTURE_DIR;
 };
@@ -115,9 +116,9 @@ Figures measure(const Case& c, const std::vector<std::int16_t>& audio, const Opt
   return f;
 }
 
-std::vector<Case> all_cases() {
+std::vector<Case> all_cases(const Options& opt) {
   using codecs::default_format;
-  return {
+  std::vector<Case> cases{
       {"pcmu", default_format(CodecId::Pcmu)},
       {"pcma", default_format(CodecId::Pcma)},
       {"l16-8k", default_format(CodecId::L16, 8000)},
@@ -127,18 +128,24 @@ std::vector<Case> all_cases() {
       {"opus-wb", default_format(CodecId::Opus, 16000)},
       {"opus-fb", default_format(CodecId::Opus, 48000)},
   };
+  for (Case& c : cases) {
+    if (c.format.id == CodecId::Opus) c.format.inband_fec = opt.opus_fec;
+  }
+  return cases;
 }
 
 constexpr const char* kHelp =
-    "usage: dialbench codecs [--reps N] [--only NAME[,NAME]] [--opus-complexity C]\n"
+    "usage: dialbench codecs [--reps N] [--only NAME[,NAME]] [--opus-complexity C] [--opus-fec 0|1]\n"
     "                        [--fixtures DIR] [--quick] [--json]\n"
     "\n"
     "Per codec: encode and decode microseconds per codec frame (median of N repetitions over a\n"
     "speech fixture, 20 ms packets as a worker hands them), the same for the codec library\n"
     "called directly in the same run, the wrapper's overhead as a percentage, and real-time\n"
     "streams per core (one stream = encode + decode of the frame).\n"
-    "Codecs: pcmu pcma l16-8k l16-16k g729 opus-nb opus-wb opus-fb.\n"
-    "--json ends the output with one JSON line: {\"bench\":\"codecs\",\"reps\",\"codecs\":[{\"name\",\n"
+    "Codecs: pcmu pcma l16-8k l16-16k g729 opus-nb opus-wb opus-fb. Opus runs with in-band FEC\n"
+    "as we offer it (NB then defaults to 24 kbit/s); --opus-fec 0 measures plain Opus.\n"
+    "--json ends the output with one JSON line: {\"bench\":\"codecs\",\"reps\",\"opus_complexity\",\n"
+    "\"opus_fec\",\"codecs\":[{\"name\",\n"
     "\"frame_ms\",\"encode_us\",\"encode_direct_us\",\"encode_overhead_pct\",\"decode_us\",\n"
     "\"decode_direct_us\",\"decode_overhead_pct\",\"streams_per_core\",\"kbps\"}...],\n"
     "\"max_overhead_pct\"}.\n";
@@ -159,6 +166,7 @@ int run_codec_bench(int argc, char** argv) {
     if (auto v = args.value("--reps")) opt.reps = std::max(1, std::stoi(*v));
     if (auto v = args.value("--opus-complexity")) opt.opus_complexity = std::stoi(*v);
     if (auto v = args.value("--only")) only = "," + *v + ",";
+    if (auto v = args.value("--opus-fec")) opt.opus_fec = std::stoi(*v) != 0;
     if (auto v = args.value("--fixtures")) opt.fixtures = *v;
   } catch (const std::exception&) {
     std::fputs("dialbench codecs: bad number\n", stderr);
@@ -173,7 +181,7 @@ int run_codec_bench(int argc, char** argv) {
                "dec ovh %", "streams/core", "kbps"});
   boost::json::array rows;
   double max_overhead = -1e9;
-  for (const Case& c : all_cases()) {
+  for (const Case& c : all_cases(opt)) {
     if (!only.empty() && only.find("," + c.name + ",") == std::string::npos) continue;
     const std::string path =
         opt.fixtures + "/machine-greeting-" + std::to_string(c.format.sample_rate_hz / 1000) + "k.wav";
@@ -203,10 +211,13 @@ int run_codec_bench(int argc, char** argv) {
         {"decode_overhead_pct", f.dec_overhead_pct()}, {"streams_per_core", streams},
         {"kbps", f.kbps}});
   }
-  std::printf("dialbench codecs: %d repetitions, medians; us per codec frame; opus complexity %d\n\n%s",
-              opt.reps, opt.opus_complexity, table.render().c_str());
+  std::printf("dialbench codecs: %d repetitions, medians; us per codec frame; opus complexity %d, "
+              "fec %s\n\n%s",
+              opt.reps, opt.opus_complexity, opt.opus_fec ? "on" : "off", table.render().c_str());
   if (json) {
-    print_json_line({{"bench", "codecs"}, {"reps", opt.reps}, {"codecs", rows},
+    print_json_line({{"bench", "codecs"}, {"reps", opt.reps},
+                     {"opus_complexity", opt.opus_complexity}, {"opus_fec", opt.opus_fec},
+                     {"codecs", rows},
                      {"max_overhead_pct", max_overhead}});
   }
   return 0;
