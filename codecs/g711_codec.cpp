@@ -31,12 +31,4 @@ CodecResult G711Decoder::decode(std::span<const std::uint8_t> payload,
   return {payload.size(), CodecStatus::Ok};
 }
 
-CodecResult G711Decoder::conceal(std::span<const std::uint8_t>,
-                                 std::span<std::int16_t> pcm) noexcept {
-  const CodecStatus st = check_conceal(pcm.size(), format_);
-  if (st != CodecStatus::Ok) return {0, st};
-  plc_.conceal(pcm);
-  return {pcm.size(), CodecStatus::Ok};
-}
-
 }  // namespace dialcore::codecs

@@ -3,7 +3,7 @@
 // of samples (G.711 is sample-based, RFC 3551 section 4.5) up to kMaxPacketMs.
 
 #include "codecs/codec.hpp"
-#include "codecs/waveform_plc.hpp"
+#include "codecs/waveform_decoder.hpp"
 
 namespace dialcore::codecs {
 
@@ -14,16 +14,11 @@ class G711Encoder final : public Encoder {
                      std::span<std::uint8_t> payload) noexcept override;
 };
 
-class G711Decoder final : public Decoder {
+class G711Decoder final : public WaveformDecoder {
  public:
-  explicit G711Decoder(const CodecFormat& f) : Decoder(f), plc_(f.sample_rate_hz) {}
+  explicit G711Decoder(const CodecFormat& f) : WaveformDecoder(f) {}
   CodecResult decode(std::span<const std::uint8_t> payload,
                      std::span<std::int16_t> pcm) noexcept override;
-  CodecResult conceal(std::span<const std::uint8_t> next_payload,
-                      std::span<std::int16_t> pcm) noexcept override;
-
- private:
-  WaveformPlc plc_;
 };
 
 }  // namespace dialcore::codecs

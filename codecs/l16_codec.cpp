@@ -30,12 +30,4 @@ CodecResult L16Decoder::decode(std::span<const std::uint8_t> payload,
   return {n, CodecStatus::Ok};
 }
 
-CodecResult L16Decoder::conceal(std::span<const std::uint8_t>,
-                                std::span<std::int16_t> pcm) noexcept {
-  const CodecStatus st = check_conceal(pcm.size(), format_);
-  if (st != CodecStatus::Ok) return {0, st};
-  plc_.conceal(pcm);
-  return {pcm.size(), CodecStatus::Ok};
-}
-
 }  // namespace dialcore::codecs

@@ -3,7 +3,7 @@
 // mono at 8, 16 or 48 kHz. Decode takes any whole number of samples, like G.711.
 
 #include "codecs/codec.hpp"
-#include "codecs/waveform_plc.hpp"
+#include "codecs/waveform_decoder.hpp"
 
 namespace dialcore::codecs {
 
@@ -14,16 +14,11 @@ class L16Encoder final : public Encoder {
                      std::span<std::uint8_t> payload) noexcept override;
 };
 
-class L16Decoder final : public Decoder {
+class L16Decoder final : public WaveformDecoder {
  public:
-  explicit L16Decoder(const CodecFormat& f) : Decoder(f), plc_(f.sample_rate_hz) {}
+  explicit L16Decoder(const CodecFormat& f) : WaveformDecoder(f) {}
   CodecResult decode(std::span<const std::uint8_t> payload,
                      std::span<std::int16_t> pcm) noexcept override;
-  CodecResult conceal(std::span<const std::uint8_t> next_payload,
-                      std::span<std::int16_t> pcm) noexcept override;
-
- private:
-  WaveformPlc plc_;
 };
 
 }  // namespace dialcore::codecs
