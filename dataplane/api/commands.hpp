@@ -1,0 +1,183 @@
+#pragma once
+// Commands from control to a worker: a numbered type, a fixed-size message, one argument struct
+// per type. Control builds them with make_command and hands them to CommandChannel::submit, which
+// assigns the sequence number; the worker answers each with exactly one Reply event (events.hpp)
+// carrying the same seq. The numbers are an ABI between the two planes: never renumber, only add.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include "dataplane/api/codec_spec.hpp"
+#include "dataplane/api/leg_id.hpp"
+#include "dataplane/api/message_payload.hpp"
+#include "dataplane/api/net_address.hpp"
+#include "dataplane/api/srtp_key.hpp"
+
+namespace dialcore::dataplane {
+
+enum class CommandType : std::uint16_t {
+  None = 0,        // a zeroed message; the worker replies BadArgument
+  CreateLeg = 1,   // Command::leg unused; the reply's leg is the new LegId
+  DestroyLeg = 2,  // frees the slot; the LegId goes stale
+  SetRemote = 3,
+  SetCodec = 4,
+  SetSrtp = 5,
+  Bridge = 6,  // both legs must live on this worker
+  Unbridge = 7,
+  Hold = 8,
+  Mute = 9,
+  PlayAudio = 10,
+  StopAudio = 11,
+  Stats = 12,  // the reply carries LegStats (events.hpp)
+  Ping = 13,   // no leg; proves the worker loop turns (wedged-worker check when idle)
+};
+
+inline constexpr std::size_t kCommandPayloadBytes = 168;
+
+// Every argument struct is checked beside its declaration: copied as bytes, fits the payload,
+// and has the size the other side was compiled with (a change here is an ABI change).
+template <typename Args, std::size_t Bytes>
+inline constexpr bool kIsCommandArgs =
+    std::is_trivially_copyable_v<Args> && (sizeof(Args) == Bytes) &&
+    (Bytes <= kCommandPayloadBytes) && std::is_same_v<const CommandType, decltype(Args::kType)>;
+
+// Receive on `local`, a port of this worker's shard. Setup only: may open a socket.
+struct CreateLegArgs {
+  static constexpr CommandType kType = CommandType::CreateLeg;
+  NetAddress local;
+  std::uint32_t rtp_timeout_ms = 30000;  // no RTP for this long raises RtpTimeout; 0 = never
+};
+static_assert(kIsCommandArgs<CreateLegArgs, 24>);
+
+struct DestroyLegArgs {
+  static constexpr CommandType kType = CommandType::DestroyLeg;
+};
+static_assert(kIsCommandArgs<DestroyLegArgs, 1>);
+
+struct SetRemoteArgs {
+  static constexpr CommandType kType = CommandType::SetRemote;
+  NetAddress rtp;         // from SDP; with `latch`, replaced by the source of the first packet
+  NetAddress rtcp;        // empty: rtp port + 1 (RFC 3550), or rtp itself with rtcp_mux
+  bool latch = true;      // symmetric RTP for peers behind NAT
+  bool rtcp_mux = false;  // RFC 5761
+};
+static_assert(kIsCommandArgs<SetRemoteArgs, 42>);
+
+inline constexpr std::size_t kMaxLegCodecs = 4;  // an audio codec, telephone-event, spares
+
+// Every listed format is accepted on receive; formats[send_index] is the one we send.
+struct SetCodecArgs {
+  static constexpr CommandType kType = CommandType::SetCodec;
+  std::array<CodecSpec, kMaxLegCodecs> formats{};
+  std::uint8_t count = 0;
+  std::uint8_t send_index = 0;
+};
+static_assert(kIsCommandArgs<SetCodecArgs, 132>);
+
+struct SetSrtpArgs {
+  static constexpr CommandType kType = CommandType::SetSrtp;
+  SrtpKey rx;  // the peer's key: decrypts what we receive
+  SrtpKey tx;  // our key: encrypts what we send
+};
+static_assert(kIsCommandArgs<SetSrtpArgs, 64>);
+
+struct BridgeArgs {
+  static constexpr CommandType kType = CommandType::Bridge;
+  LegId peer;  // media flows both ways between Command::leg and peer
+};
+static_assert(kIsCommandArgs<BridgeArgs, 8>);
+
+struct UnbridgeArgs {
+  static constexpr CommandType kType = CommandType::Unbridge;
+};
+static_assert(kIsCommandArgs<UnbridgeArgs, 1>);
+
+struct HoldArgs {
+  static constexpr CommandType kType = CommandType::Hold;
+  bool on = true;  // send nothing to the leg (a prompt may still play to it)
+};
+static_assert(kIsCommandArgs<HoldArgs, 1>);
+
+struct MuteArgs {
+  static constexpr CommandType kType = CommandType::Mute;
+  bool on = true;  // what the leg sends is not passed on (it is still counted and recorded)
+};
+static_assert(kIsCommandArgs<MuteArgs, 1>);
+
+struct PlayAudioArgs {
+  static constexpr CommandType kType = CommandType::PlayAudio;
+  std::uint32_t clip_id = 0;  // a prompt loaded before the worker started (registry: issue 4)
+  std::uint16_t repeat = 1;   // 0: loop until StopAudio
+  bool mix = false;           // false: replace the bridged audio; true: mix over it
+};
+static_assert(kIsCommandArgs<PlayAudioArgs, 8>);
+
+struct StopAudioArgs {
+  static constexpr CommandType kType = CommandType::StopAudio;
+};
+static_assert(kIsCommandArgs<StopAudioArgs, 1>);
+
+struct StatsArgs {
+  static constexpr CommandType kType = CommandType::Stats;
+};
+static_assert(kIsCommandArgs<StatsArgs, 1>);
+
+struct PingArgs {
+  static constexpr CommandType kType = CommandType::Ping;
+};
+static_assert(kIsCommandArgs<PingArgs, 1>);
+
+// Three cache lines: slots in the ring never share a line, so the producer filling one slot
+// does not disturb the consumer reading the one before it.
+struct alignas(64) Command {
+  std::uint64_t seq = 0;  // set by CommandChannel::submit; echoed by the reply
+  LegId leg;
+  CommandType type = CommandType::None;
+  std::array<std::uint8_t, 6> reserved{};
+  MessagePayload<kCommandPayloadBytes> payload;
+
+  // Only for the Args matching `type`: the worker switches on type first.
+  template <typename Args>
+  Args args() const noexcept {
+    static_assert(std::is_same_v<const CommandType, decltype(Args::kType)>);
+    return payload.load<Args>();
+  }
+};
+
+static_assert(std::is_trivially_copyable_v<Command>);
+static_assert(sizeof(Command) == 192);
+
+template <typename Args>
+Command make_command(LegId leg, const Args& args) noexcept {
+  static_assert(std::is_same_v<const CommandType, decltype(Args::kType)>);
+  Command cmd;
+  cmd.leg = leg;
+  cmd.type = Args::kType;
+  cmd.payload.store(args);
+  return cmd;
+}
+
+inline std::string_view to_string(CommandType type) {
+  switch (type) {
+    case CommandType::None: return "none";
+    case CommandType::CreateLeg: return "create_leg";
+    case CommandType::DestroyLeg: return "destroy_leg";
+    case CommandType::SetRemote: return "set_remote";
+    case CommandType::SetCodec: return "set_codec";
+    case CommandType::SetSrtp: return "set_srtp";
+    case CommandType::Bridge: return "bridge";
+    case CommandType::Unbridge: return "unbridge";
+    case CommandType::Hold: return "hold";
+    case CommandType::Mute: return "mute";
+    case CommandType::PlayAudio: return "play_audio";
+    case CommandType::StopAudio: return "stop_audio";
+    case CommandType::Stats: return "stats";
+    case CommandType::Ping: return "ping";
+  }
+  return "unknown";
+}
+
+}  // namespace dialcore::dataplane

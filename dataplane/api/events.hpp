@@ -1,0 +1,127 @@
+#pragma once
+// Events from a worker to control: the Reply to each command (same seq) and the worker's own
+// news (first packet, RTP timeout, periodic stats; DTMF and AMD results with issue 4). Fixed-size,
+// numbered like commands.hpp: never renumber, only add.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include "dataplane/api/commands.hpp"
+#include "dataplane/api/leg_id.hpp"
+#include "dataplane/api/message_payload.hpp"
+#include "dataplane/api/net_address.hpp"
+
+namespace dialcore::dataplane {
+
+enum class EventType : std::uint16_t {
+  None = 0,
+  Reply = 1,        // answers the command with the same seq
+  FirstPacket = 2,  // the leg received its first RTP packet (seq 0)
+  RtpTimeout = 3,   // no RTP for the leg's rtp_timeout_ms (seq 0)
+  Stats = 4,        // periodic LegStats (seq 0)
+  // 5 Dtmf, 6 Amd: issue 4.
+};
+
+// Busy and TimedOut are decided by control (CommandChannel); the rest come from the worker.
+enum class ReplyStatus : std::uint16_t {
+  Ok = 0,
+  Busy = 1,            // not sent: the command ring or the in-flight table is full; no reply
+  TimedOut = 2,        // sent, but no reply before the deadline: wedged-worker alarm
+  StaleLeg = 3,        // the LegId's generation no longer matches its slot
+  NoCapacity = 4,      // the leg table (or another fixed pool) is full
+  BadArgument = 5,     // malformed arguments, or CommandType::None
+  Unsupported = 6,     // e.g. a codec or SRTP suite this build cannot do
+  WrongState = 7,      // e.g. Bridge on a leg that is already bridged
+  InUse = 8,           // CreateLeg on a local address another leg holds
+  UnknownCommand = 9,  // a CommandType this worker does not know (newer control)
+};
+
+inline constexpr std::size_t kEventPayloadBytes = 104;
+
+template <typename Args, std::size_t Bytes>
+inline constexpr bool kIsEventArgs = std::is_trivially_copyable_v<Args> &&
+                                     (sizeof(Args) == Bytes) && (Bytes <= kEventPayloadBytes);
+
+// Per-leg counters: the payload of EventType::Stats and of the reply to CommandType::Stats.
+struct LegStats {
+  std::uint64_t rx_packets = 0;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_packets = 0;
+  std::uint64_t tx_bytes = 0;
+  std::uint32_t lost = 0;           // RFC 3550 cumulative packets lost
+  std::uint32_t jitter_rtp_ts = 0;  // RFC 3550 interarrival jitter, RTP timestamp units
+  std::uint32_t late = 0;           // arrived after their playout time (jitter buffer)
+  std::uint32_t duplicates = 0;
+  std::uint32_t malformed = 0;      // dropped by the RTP parser
+  std::uint32_t srtp_failures = 0;  // authentication or replay check failed
+};
+static_assert(kIsEventArgs<LegStats, 56>);
+
+struct FirstPacketArgs {
+  NetAddress source;  // where it came from (the latched remote, with latching on)
+};
+static_assert(kIsEventArgs<FirstPacketArgs, 20>);
+
+struct RtpTimeoutArgs {
+  std::uint32_t silent_ms = 0;  // time since the last packet (or since CreateLeg)
+};
+static_assert(kIsEventArgs<RtpTimeoutArgs, 4>);
+
+// Two cache lines, for the same reason as Command.
+struct alignas(64) Event {
+  std::uint64_t seq = 0;  // the command's seq for a Reply; 0 for the worker's own events
+  LegId leg;              // the command's leg; for CreateLeg, the new leg
+  EventType type = EventType::None;
+  ReplyStatus status = ReplyStatus::Ok;     // meaningful for Reply
+  CommandType command = CommandType::None;  // for Reply: what it answers
+  std::uint16_t reserved = 0;
+  MessagePayload<kEventPayloadBytes> payload;  // LegStats, FirstPacketArgs, RtpTimeoutArgs
+
+  template <typename Args>
+  Args args() const noexcept {
+    return payload.load<Args>();
+  }
+};
+
+static_assert(std::is_trivially_copyable_v<Event>);
+static_assert(sizeof(Event) == 128);
+
+inline Event make_reply(const Command& cmd, ReplyStatus status) noexcept {
+  Event reply;
+  reply.seq = cmd.seq;
+  reply.leg = cmd.leg;
+  reply.type = EventType::Reply;
+  reply.status = status;
+  reply.command = cmd.type;
+  return reply;
+}
+
+template <typename Args>
+Event make_event(EventType type, LegId leg, const Args& args) noexcept {
+  Event event;
+  event.leg = leg;
+  event.type = type;
+  event.payload.store(args);
+  return event;
+}
+
+inline std::string_view to_string(ReplyStatus status) {
+  switch (status) {
+    case ReplyStatus::Ok: return "ok";
+    case ReplyStatus::Busy: return "dataplane_busy";
+    case ReplyStatus::TimedOut: return "dataplane_timeout";
+    case ReplyStatus::StaleLeg: return "stale_leg";
+    case ReplyStatus::NoCapacity: return "no_capacity";
+    case ReplyStatus::BadArgument: return "bad_argument";
+    case ReplyStatus::Unsupported: return "unsupported";
+    case ReplyStatus::WrongState: return "wrong_state";
+    case ReplyStatus::InUse: return "in_use";
+    case ReplyStatus::UnknownCommand: return "unknown_command";
+  }
+  return "unknown";
+}
+
+}  // namespace dialcore::dataplane
