@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "bench/codecs/codec_bench.hpp"
+#include "bench/dsp/dsp_bench.hpp"
+#include "bench/dsp/dtmf_bench.hpp"
 
 namespace {
 
@@ -12,8 +14,10 @@ constexpr const char* kHelp =
     "\n"
     "commands:\n"
     "  codecs    encode/decode cost per codec frame, against the codec library called directly\n"
+    "  dtmf      dtmf detect FILE...: in-band DTMF keys in WAV files, FILE<TAB>DIGITS per file\n"
+    "  dsp       cost per 20 ms frame of each DSP component (DTMF detector and generator)\n"
     "\n"
-    "Coming with their issues: rtp, dataplane (issue 3), amd, dtmf, dsp (issue 4),\n"
+    "Coming with their issues: rtp, dataplane (issue 3), amd, dtmf mask (issue 4),\n"
     "recording (issue 5), pacing (issue 9).\n";
 
 }  // namespace
@@ -29,6 +33,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (std::strcmp(cmd, "codecs") == 0) return dialcore::bench::run_codec_bench(argc - 1, argv + 1);
+  if (std::strcmp(cmd, "dtmf") == 0) return dialcore::bench::run_dtmf_command(argc - 1, argv + 1);
+  if (std::strcmp(cmd, "dsp") == 0) return dialcore::bench::run_dsp_bench(argc - 1, argv + 1);
   std::fprintf(stderr, "dialbench: unknown command '%s'\n\n%s", cmd, kHelp);
   return 2;
 }
