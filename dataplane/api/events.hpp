@@ -65,6 +65,13 @@ struct FirstPacketArgs {
 };
 static_assert(kIsEventArgs<FirstPacketArgs, 20>);
 
+// The reply to CreateLeg: the new leg is Event::leg; this is its bound address (the port the
+// system chose when CreateLegArgs::local asked for port 0).
+struct CreateLegReplyArgs {
+  NetAddress local;
+};
+static_assert(kIsEventArgs<CreateLegReplyArgs, 20>);
+
 struct RtpTimeoutArgs {
   std::uint32_t silent_ms = 0;  // time since the last packet (or since CreateLeg)
 };

@@ -19,7 +19,7 @@ TEST_CASE("static payload types and rtpmap round trip", "[registry]") {
   CHECK(codec_info(CodecId::TelephoneEvent).kind == PayloadKind::Event);
 }
 
-TEST_CASE("encoding names are case-insensitive; unknown ones are refused", "[registry]") {
+TEST_CASE("encoding names are case-insensitive, unknown ones are refused", "[registry]") {
   CHECK(from_sdp("pcmu", 8000, 1, "").format.id == CodecId::Pcmu);
   CHECK(from_sdp("OPUS", 48000, 2, "").format.id == CodecId::Opus);
   CHECK(from_sdp("G722", 8000, 1, "").error == RegistryError::UnknownEncoding);
@@ -28,7 +28,7 @@ TEST_CASE("encoding names are case-insensitive; unknown ones are refused", "[reg
   CHECK(from_sdp("L16", 44100, 1, "").error == RegistryError::BadClockRate);
 }
 
-TEST_CASE("G.729 annexb follows RFC 4856: absent means yes; we offer no", "[registry]") {
+TEST_CASE("G.729 annexb follows RFC 4856: absent means yes, we offer no", "[registry]") {
   CHECK(from_sdp("G729", 8000, 0, "").format.annexb);
   CHECK_FALSE(from_sdp("G729", 8000, 0, "annexb=no").format.annexb);
   CHECK(from_sdp("G729", 8000, 0, " annexb = yes ").format.annexb);

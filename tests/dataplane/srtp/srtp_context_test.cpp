@@ -80,7 +80,7 @@ TEST_CASE("SRTP round trip for every SDES suite", "[srtp]") {
   }
 }
 
-TEST_CASE("SRTCP round trip; AES_CM _32 still authenticates SRTCP with 80 bits", "[srtp]") {
+TEST_CASE("SRTCP round trip, and AES_CM _32 still authenticates SRTCP with 80 bits", "[srtp]") {
   for (SrtpSuite suite : kSuites) {
     const SrtpKey key = make_key(suite, 11);
     SrtpContext tx(key, Dir::Outbound), rx(key, Dir::Inbound);

@@ -1,0 +1,82 @@
+#pragma once
+// Worker: one dataplane core's run-to-completion loop (DPDK's l3fwd shape). Each turn, in this
+// order, and why:
+//   1. commands (a bounded number), so setup never starves and a new leg is in place before
+//      its first packets are looked up;
+//   2. one RX burst, each packet relayed in place (SRTP, parse, latch, stats, rewrite, SRTP)
+//      or transcoded into a fresh packet, collected into one TX burst;
+//   3. the TX burst flushed and the dropped packets freed, once per burst;
+//   4. timeouts, at most every timeout_scan_ns.
+// The worker owns its legs, its BurstIo and its stats; control reaches it only through
+// WorkerRings. Time is passed in (poll(now_ns)); nothing here reads a clock, locks or waits,
+// and the packet path does not allocate (setup commands may: SRTP contexts, codecs).
+
+#include <array>
+#include <cstdint>
+
+#include "dataplane/api/commands.hpp"
+#include "dataplane/api/events.hpp"
+#include "dataplane/api/worker_endpoint.hpp"
+#include "dataplane/api/worker_rings.hpp"
+#include "dataplane/api/worker_stats.hpp"
+#include "dataplane/io/burst_io.hpp"
+#include "dataplane/worker/leg_table.hpp"
+
+namespace dialcore::dataplane {
+
+struct WorkerConfig {
+  std::uint32_t max_legs = 1024;
+  std::uint32_t max_ports = 1024;          // the backend's port table size
+  std::uint32_t commands_per_turn = 32;
+  std::uint64_t timeout_scan_ns = 100'000'000;
+  std::uint64_t seed = 1;                  // our SSRCs, first sequence numbers and timestamps
+};
+
+class Worker {
+ public:
+  Worker(const WorkerConfig& config, BurstIo& io, WorkerRings& rings);
+
+  // One turn at now_ns. True when it did any work (for the idle back-off of a shared core).
+  bool poll(std::uint64_t now_ns) noexcept;
+
+  const WorkerStats& stats() const noexcept { return stats_; }
+  std::uint32_t legs() const noexcept { return legs_.size(); }
+
+ private:
+  ReplyStatus handle(const Command& cmd, Event& reply, std::uint64_t now_ns) noexcept;
+  ReplyStatus create_leg(const Command& cmd, Event& reply, std::uint64_t now_ns) noexcept;
+  ReplyStatus destroy_leg(Leg& leg) noexcept;
+  ReplyStatus set_codec(Leg& leg, const SetCodecArgs& args) noexcept;
+  ReplyStatus set_srtp(Leg& leg, const SetSrtpArgs& args) noexcept;
+  ReplyStatus bridge(Leg& a, Leg& b) noexcept;
+  void unbridge(Leg& leg) noexcept;
+  ReplyStatus setup_transcoding(Leg& from, Leg& to) noexcept;
+
+  void relay(Packet* p, std::uint64_t now_ns) noexcept;
+  void relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept;
+  void forward_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_t> payload,
+                          std::uint16_t seq, std::uint64_t now_ns) noexcept;
+  void send_to(Leg& peer, Packet* p) noexcept;  // SRTP-protects, addresses and queues p
+  void drop(Packet* p) noexcept { dropped_[dropped_count_++] = p; }
+  void flush() noexcept;
+  void scan_timeouts(std::uint64_t now_ns) noexcept;
+  std::uint32_t random32() noexcept;
+
+  WorkerConfig config_;
+  BurstIo& io_;
+  WorkerEndpoint endpoint_;
+  LegTable legs_;
+  WorkerStats stats_;
+  std::uint64_t rng_;
+  std::uint64_t next_scan_ns_ = 0;
+
+  // One burst in, at most one packet out per packet in plus transcoded extras: both arrays
+  // are flushed whenever they could overflow.
+  static constexpr std::size_t kBatch = 2 * kMaxBurst;
+  std::array<Packet*, kBatch> tx_{};
+  std::size_t tx_count_ = 0;
+  std::array<Packet*, kBatch> dropped_{};
+  std::size_t dropped_count_ = 0;
+};
+
+}  // namespace dialcore::dataplane
