@@ -14,10 +14,12 @@ constexpr const char* kHelp =
     "\n"
     "commands:\n"
     "  codecs    encode/decode cost per codec frame, against the codec library called directly\n"
-    "  dtmf      dtmf detect FILE...: in-band DTMF keys in WAV files, FILE<TAB>DIGITS per file\n"
-    "  dsp       cost per 20 ms frame of each DSP component (DTMF detector and generator)\n"
+    "  dtmf      dtmf detect FILE...: in-band DTMF keys in WAV files, FILE<TAB>DIGITS per file;\n"
+    "            dtmf mask IN OUT: PCI masking of the keys in IN, captured digits on stdout\n"
+    "  dsp       cost per 20 ms frame of each DSP component (DTMF detector against spandsp,\n"
+    "            generator, masker)\n"
     "\n"
-    "Coming with their issues: rtp, dataplane (issue 3), amd, dtmf mask (issue 4),\n"
+    "Coming with their issues: rtp, dataplane (issue 3), amd (issue 4),\n"
     "recording (issue 5), pacing (issue 9).\n";
 
 }  // namespace

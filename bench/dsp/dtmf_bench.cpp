@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "bench/dsp/dtmf_mask_command.hpp"
+#include "bench/dsp/spandsp_dtmf.hpp"
 #include "bench/support/args.hpp"
 #include "bench/support/wav_file.hpp"
 #include "dataplane/dsp/dtmf_detector.hpp"
@@ -16,15 +18,26 @@ using dataplane::dsp::DtmfDetector;
 using dataplane::dsp::DtmfEvent;
 
 constexpr const char* kHelp =
-    "usage: dialbench dtmf detect [--frame-ms N] [--events] FILE...\n"
+    "usage: dialbench dtmf detect [--frame-ms N] [--events] [--spandsp] FILE...\n"
+    "       dialbench dtmf mask [options] IN OUT   (dialbench dtmf mask --help)\n"
     "\n"
     "Runs the in-band DTMF detector over each 8 kHz mono 16-bit WAV file, N ms per call\n"
     "(default 20, as a worker hands it a decoded packet), and prints one line per file on\n"
     "stdout: FILE<TAB>DIGITS, the keys in the order they began (empty when none). Files that\n"
     "cannot be read get an empty line and a message on stderr; the exit status is 0.\n"
-    "--events also prints every event on stderr: FILE begin|end KEY start_ms duration_ms.\n";
+    "--events also prints every event on stderr: FILE begin|end KEY start_ms duration_ms.\n"
+    "--spandsp runs spandsp's dtmf_rx (default parameters) instead of our detector, for\n"
+    "comparison with the same scorers.\n";
 
-std::string detect_file(const std::string& path, std::size_t frame_samples, bool trace) {
+struct DetectOptions {
+  std::size_t frame_samples = 160;
+  bool trace = false;
+  bool spandsp = false;
+};
+
+std::string detect_file(const std::string& path, const DetectOptions& opt) {
+  const std::size_t frame_samples = opt.frame_samples;
+  const bool trace = opt.trace;
   const WavResult wav = read_wav(path);
   if (!wav.ok()) {
     std::fprintf(stderr, "dialbench dtmf: %s\n", wav.error.c_str());
@@ -35,10 +48,17 @@ std::string detect_file(const std::string& path, std::size_t frame_samples, bool
                  wav.audio.sample_rate_hz);
     return {};
   }
+  const auto& pcm = wav.audio.samples;
+  if (opt.spandsp) {
+    SpandspDtmf peer;
+    for (std::size_t at = 0; at < pcm.size(); at += frame_samples) {
+      peer.process({pcm.data() + at, std::min(frame_samples, pcm.size() - at)});
+    }
+    return peer.digits();
+  }
   DtmfDetector detector;
   std::array<DtmfEvent, 16> events;
   std::string digits;
-  const auto& pcm = wav.audio.samples;
   for (std::size_t at = 0; at < pcm.size(); at += frame_samples) {
     const std::size_t n = std::min(frame_samples, pcm.size() - at);
     const auto r = detector.process({pcm.data() + at, n}, at, events);
@@ -59,12 +79,15 @@ std::string detect_file(const std::string& path, std::size_t frame_samples, bool
 }  // namespace
 
 int run_dtmf_command(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "mask") == 0) return run_dtmf_mask(argc - 1, argv + 1);
   Args args(argc, argv, 1);
   if (args.flag("--help") || args.flag("-h") || args.rest().empty()) {
     std::fputs(kHelp, args.rest().empty() ? stderr : stdout);
     return args.rest().empty() ? 2 : 0;
   }
-  const bool trace = args.flag("--events");
+  DetectOptions opt;
+  opt.trace = args.flag("--events");
+  opt.spandsp = args.flag("--spandsp");
   std::size_t frame_ms = 20;
   if (auto v = args.value("--frame-ms")) {
     try {
@@ -77,6 +100,7 @@ int run_dtmf_command(int argc, char** argv) {
       return 2;
     }
   }
+  opt.frame_samples = frame_ms * 8;
   const auto& rest = args.rest();
   if (rest.front() != "detect" || rest.size() < 2) {
     std::fprintf(stderr, "dialbench dtmf: expected 'detect FILE...'\n%s", kHelp);
@@ -89,7 +113,7 @@ int run_dtmf_command(int argc, char** argv) {
     }
   }
   for (std::size_t i = 1; i < rest.size(); ++i) {
-    const std::string digits = detect_file(rest[i], frame_ms * 8, trace);
+    const std::string digits = detect_file(rest[i], opt);
     std::printf("%s\t%s\n", rest[i].c_str(), digits.c_str());
   }
   std::fflush(stdout);

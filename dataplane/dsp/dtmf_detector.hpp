@@ -11,18 +11,24 @@
 // A passing window is a hit for its key. Hits add up to an amplitude-weighted duration (a
 // window half covered by the tone counts for half of its 5 ms), and the key is declared when
 // that reaches 28 ms: Q.24 wants 40 ms tones accepted and 23 ms tones rejected. Tones under
-// speech louder than themselves pass a looser test but must last 50 ms. A digit ends when
-// its tones have stayed below half their level for 25 ms, which bridges a 10 ms interruption
-// and still separates a repeated key after a 40 ms pause. Thresholds and their reasons are in
-// dtmf_detector.cpp.
+// speech louder than themselves pass a looser test but must last 50 ms. Before a key is
+// declared its tones must be steady: voices and music imitate keys with two harmonics of one
+// pitch, and when the pitch moves both glide by the same relative amount, so a candidate whose
+// two tones glide together (phase curvature over its last 40 ms), or, unless the pair is
+// clean, sit more than 1.8 % off (phase gained over the same windows), is not declared. A
+// digit ends when its tones have stayed below half their level for 25 ms, which bridges a
+// 10 ms interruption and still separates a repeated key after a 40 ms pause. Thresholds and
+// their reasons are in dtmf_detector.cpp.
 //
 // Time is passed in: process() takes the caller's sample clock of the first sample (e.g. the
 // leg's RTP timestamp); events carry times on that clock. Audio is treated as continuous.
 //
-// Cost: 0.62-0.79 us per 20 ms frame at 8 kHz (`dialbench dsp`, medians of 9 runs over the
-// 148 s of 8 kHz fixtures, speech and keys; the spread is this shared 2-core VM): the Goertzel
-// bank ~0.2 us, the 5 ms windows the rest, most of them stopped by a cheap gate. No
-// allocation, lock or system call: all state is in the object.
+// Cost: 0.63-0.77 us per 20 ms frame at 8 kHz (`dialbench dsp`, medians of 15 runs over the
+// 185 s of 8 kHz fixtures, speech and keys; the spread is this shared 2-core VM), 0.61-0.62
+// times spandsp's dtmf_rx on the same audio in the same runs (1.03-1.24 us): the Goertzel
+// bank ~0.2 us, the 5 ms windows the rest, most of them stopped by a cheap gate; the
+// steadiness check runs only when a key is about to be declared. No allocation, lock or
+// system call: all state is in the object.
 
 #include <array>
 #include <complex>
@@ -48,6 +54,16 @@ struct DtmfEvent {
 struct DtmfResult {
   std::size_t count = 0;    // events written to the caller's span
   std::size_t dropped = 0;  // events lost because the span was full
+};
+
+// The key gathering evidence before it is declared (for the masker, which must hide a tone
+// from its first milliseconds).
+struct DtmfCandidate {
+  char digit = 0;                  // 0 when no key is gathering evidence
+  std::uint64_t start_sample = 0;  // caller's clock at its estimated start
+  float strong_ms = 0.0f;          // amplitude-weighted duration of its strong hits so far
+  float share = 0.0f;              // its tones' mean share of the power (1: nothing else heard)
+  bool unsteady = false;           // its tones were found gliding together (a voice, probably)
 };
 
 // What the detector measured in its latest 20 ms window (for tests and tracing; computing
@@ -83,6 +99,8 @@ class DtmfDetector {
 
   // The key sounding now (after its Begin, before its End), or 0.
   char active_digit() const noexcept;
+  // The key gathering evidence now, not declared yet (digit 0 when none).
+  DtmfCandidate candidate() const noexcept;
   DtmfWindowInfo last_window() const noexcept;
 
   // A complex number for the per-window arithmetic (std::complex's operator* carries NaN
@@ -104,6 +122,11 @@ class DtmfDetector {
   void end_digit() noexcept;
   void emit(DtmfEvent::Kind kind, int key, std::uint64_t start, std::uint64_t duration) noexcept;
   Cpx derotate(std::size_t lane, Cpx step) const noexcept;
+  struct ToneTrack {
+    float offset = 0.0f, glide = 0.0f;  // relative; glide per 20 ms
+  };
+  ToneTrack track_tone(std::size_t lane, std::uint64_t first, std::uint64_t last) const noexcept;
+  bool steady(int key) const noexcept;
 
   GoertzelBank<kLanes> bank_;
   // Per lane, as separate real and imaginary arrays so the per-window loops vectorise: the
@@ -113,6 +136,7 @@ class DtmfDetector {
   Lanes a1_re_{}, a1_im_{}, a2_re_{}, a2_im_{}, a3_re_{}, a3_im_{};
   std::array<Cpx, kLanes> step_{};
   Lanes cos_wide_{}, cos_narrow_{};
+  Lanes lane_rad_per_window_{};  // w * kBlockSamples
 
   // Input side: the block being filled and the last four finished blocks (a ring).
   std::size_t fill_ = 0;
@@ -120,8 +144,14 @@ class DtmfDetector {
   std::array<Lanes, 4> x_re_{}, x_im_{};
   std::array<float, 4> energy_{};
   std::uint64_t blocks_ = 0;
-  Lanes z_re_{}, z_im_{};  // the latest window's aligned sums; the previous one's below
-  Lanes prev_re_{}, prev_im_{};
+  // The aligned sums of the last kHistory windows and their tones' share of the power (rings
+  // indexed by window number): the latest two give each window's frequency offsets, all of
+  // them the steadiness check before a key is declared (dtmf_detector.cpp, "Talk-off by
+  // harmonics").
+  static constexpr std::size_t kHistory = 8;
+  std::array<Lanes, kHistory> z_re_{}, z_im_{};
+  std::array<float, kHistory> share_{};
+  std::uint64_t windows_ = 0;  // windows analysed since reset(); the latest is windows_ - 1
 
   // Raw figures of the latest window, for last_window().
   struct Raw {
@@ -139,6 +169,8 @@ class DtmfDetector {
   float cand_max_row_ = 0, cand_max_col_ = 0;        // largest amplitude seen
   float cand_peak_row_ = 0, cand_peak_col_ = 0;      // largest window power at the key's lanes
   std::uint64_t cand_first_end_ = 0;                 // end of its first hit window (internal clock)
+  std::uint64_t cand_first_window_ = 0;              // number of that window
+  std::uint64_t cand_recheck_from_ = 0;  // after an unsteady judgement: first window of the next
 
   // The declared key, while it sounds.
   int digit_key_ = -1;

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cmath>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -97,7 +100,7 @@ TEST_CASE("duration: 40 ms accepted, 23 ms rejected, whatever the block alignmen
   }
 }
 
-TEST_CASE("a 10 ms interruption is bridged; a 40 ms pause separates a repeated key",
+TEST_CASE("a 10 ms interruption is bridged, a 40 ms pause separates a repeated key",
           "[dtmf][q24]") {
   unsigned seed = 300;
   for (char k : std::string("28#C")) {
@@ -166,6 +169,51 @@ TEST_CASE("noise and speech alone produce no key", "[dtmf][talkoff]") {
        {"machine-greeting-8k.wav", "personal-greeting-8k.wav", "business-answer-8k.wav"}) {
     INFO(f);
     CHECK(detect(dialcore::test::load_speech(f, 8000)).digits.empty());
+  }
+}
+
+namespace {
+
+// 100 ms of a voice-like harmonic series whose 7th and 9th harmonics sit on the key '*' (941 and
+// 1209.9 Hz, both harmonics of 134.4 Hz) in its middle, the pitch gliding by `glide` (relative
+// change per 20 ms); strong low harmonics (a first formant) keep the pair's share of the power
+// near a half, as in voiced speech.
+Pcm harmonic_voice(double glide, unsigned seed) {
+  const double f0 = 941.0 / 7.0;
+  Pcm x(800 + 800 + 1600, 0);
+  std::array<double, 13> phase{};
+  for (std::size_t n = 0; n < 800; ++n) {
+    const double t_ms = static_cast<double>(n) / 8.0 - 50.0;  // 0 in the middle
+    const double f = f0 * (1.0 + glide * t_ms / 20.0);
+    const double edge =
+        std::min(1.0, std::min(static_cast<double>(n), 799.0 - static_cast<double>(n)) / 40.0);
+    double y = 0.0;
+    for (std::size_t k = 2; k <= 12; ++k) {
+      phase[k] += 2.0 * std::numbers::pi * static_cast<double>(k) * f / 8000.0;
+      const double dbfs = (k == 7 || k == 9) ? -12.0 : (k <= 4 ? -15.0 : -34.0);
+      y += 32767.0 * std::pow(10.0, dbfs / 20.0) * std::sin(phase[k]);
+    }
+    x[800 + n] = static_cast<std::int16_t>(std::lround(edge * y));
+  }
+  add_noise(x, -50.0, seed);
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("two harmonics of a gliding voice are not a key, held steady they are",
+          "[dtmf][talkoff]") {
+  // Harmonics of one pitch glide by the same relative amount; a key's tones do not. The
+  // detector without its steadiness check reports '*' for every one of these (checked when the
+  // check was added), so the steady and slow cases show the voice is otherwise key-like.
+  unsigned seed = 800;
+  for (double glide : {0.0, 0.003, -0.003}) {
+    INFO("glide " << glide);
+    CHECK(detect(harmonic_voice(glide, ++seed)).digits == "*");
+  }
+  for (double glide : {0.012, -0.012, 0.015, -0.015, 0.02, -0.02}) {
+    INFO("glide " << glide);
+    CHECK(detect(harmonic_voice(glide, ++seed)).digits.empty());
   }
 }
 
