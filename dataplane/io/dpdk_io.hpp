@@ -1,0 +1,224 @@
+#pragma once
+// DpdkIo: the DPDK backend of BurstIo (production: the NIC through a poll-mode driver; CI and
+// tests: virtual devices, net_ring). One ethdev port, one RX and one TX queue, one pktmbuf pool
+// whose private area holds our Packet descriptor: rx_burst hands the worker the descriptor inside
+// the mbuf, pointing at the UDP payload, and tx_burst builds Ethernet/IPv4/UDP headers in the
+// headroom in front of it. No copy, no second allocation, no system call per packet.
+//
+// What it answers for. There are no sockets: open_port registers a (local IPv4 address, UDP port)
+// in a table, and the backend alone decides which frames are ours. It delivers IPv4/UDP frames to
+// our MAC and to an open port of one of our configured addresses (IPv4 header and UDP checksums
+// checked, fragments refused); everything else is a counted drop (DpdkCounter), never handed to
+// the worker. It answers ARP requests and ICMP echo requests for our addresses itself, from
+// rx_burst (in place, on the same TX queue), so a peer can resolve and ping us.
+// Not yet (issue 3, next steps): IPv6 and NDP (counted as dpdk_rx_not_ipv4), VLAN tags, IPv4
+// reassembly (fragments are counted drops), an exception path handing other traffic to the
+// kernel (TAP or virtio-user), several queues per port steered by rte_flow/RSS. The TX checksum
+// offload path is written but untested: net_ring offers no offloads.
+//
+// Where a packet goes (next hop). A tiny table learns the source MAC of every datagram
+// delivered to an open port and of every ARP request for us, per source IPv4 address; a reply goes
+// back to that MAC (right for an on-link peer, and for an off-link peer it is the router it came
+// through). A destination never heard from goes to the configured next-hop MAC (the gateway);
+// without one it is a counted drop (dpdk_tx_no_next_hop). ARP resolution of our own is the next
+// step.
+//
+// Checksums. IPv4 header: the NIC's when the port offers RTE_ETH_TX_OFFLOAD_IPV4_CKSUM, else
+// software (rte_ipv4_cksum). UDP: computed (RFC 768 allows 0 over IPv4, but a plain-RTP leg has
+// nothing else guarding its payload), by the NIC when it offers UDP checksum offload, else in
+// software; `udp_checksum = false` sends 0. Received: trusted when the NIC says good, dropped
+// when it says bad, else verified in software (0 = none, accepted).
+//
+// Threads: one DpdkIo per worker, called from that worker's lcore only (DPDK's queue rule: one
+// thread per RX/TX queue); stats() and dpdk_stats() from any thread. EAL must be up first
+// (dpdk_eal.hpp). No DPDK header here: the DPDK types stay in dpdk_io.cpp.
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dataplane/api/net_address.hpp"
+#include "dataplane/io/burst_io.hpp"
+
+struct rte_mempool;
+struct rte_mbuf;
+
+// What DpdkIo drops or answers beyond IoStats (dataplane/io/io_stats.hpp), declared the same
+// way. X(Enumerator, "metric_name", "help text")
+#define DIALCORE_DPDK_COUNTERS(X)                                                                \
+  X(RxNotOurs, "dpdk_rx_not_ours", "frames dropped: another MAC or IPv4 address")               \
+  X(RxNotIpv4, "dpdk_rx_not_ipv4", "frames dropped: neither IPv4 nor ARP (IPv6, VLAN, LLDP)")   \
+  X(RxMalformed, "dpdk_rx_malformed", "frames dropped: truncated or inconsistent headers")      \
+  X(RxBadChecksum, "dpdk_rx_bad_checksum", "frames dropped: IPv4 or UDP checksum wrong")         \
+  X(RxFragment, "dpdk_rx_fragment", "frames dropped: IPv4 fragments (no reassembly)")           \
+  X(RxNotUdp, "dpdk_rx_not_udp", "frames dropped: IPv4 protocol other than UDP or ICMP echo")   \
+  X(RxNoPort, "dpdk_rx_no_port", "datagrams dropped: to our address, no open port")             \
+  X(RxForeignMbuf, "dpdk_rx_foreign_mbuf", "frames dropped: mbuf without room for a Packet")    \
+  X(ArpReplies, "dpdk_arp_replies", "ARP requests for our addresses answered")                  \
+  X(IcmpEchoReplies, "dpdk_icmp_echo_replies", "ICMP echo requests to our addresses answered")  \
+  X(ReplyTxFull, "dpdk_reply_tx_full", "ARP/ICMP replies dropped: TX queue full")               \
+  X(TxNoNextHop, "dpdk_tx_no_next_hop", "datagrams dropped: no MAC for the destination")        \
+  X(TxNoHeadroom, "dpdk_tx_no_headroom", "datagrams dropped: no room for headers before data")
+
+namespace dialcore::dataplane {
+
+enum class DpdkCounter : std::uint16_t {
+#define DIALCORE_DPDK_COUNTER_ENUM(id, name, help) id,
+  DIALCORE_DPDK_COUNTERS(DIALCORE_DPDK_COUNTER_ENUM)
+#undef DIALCORE_DPDK_COUNTER_ENUM
+};
+
+inline constexpr std::size_t kDpdkCounterCount = 0
+#define DIALCORE_DPDK_COUNTER_ONE(id, name, help) +1
+    DIALCORE_DPDK_COUNTERS(DIALCORE_DPDK_COUNTER_ONE);
+#undef DIALCORE_DPDK_COUNTER_ONE
+
+struct DpdkCounterInfo {
+  std::string_view name;
+  std::string_view help;
+};
+
+// Indexed by DpdkCounter.
+inline constexpr std::array<DpdkCounterInfo, kDpdkCounterCount> kDpdkCounterInfo = {{
+#define DIALCORE_DPDK_COUNTER_INFO(id, name, help) DpdkCounterInfo{name, help},
+    DIALCORE_DPDK_COUNTERS(DIALCORE_DPDK_COUNTER_INFO)
+#undef DIALCORE_DPDK_COUNTER_INFO
+}};
+
+// A burst's sums in locals, added once per burst. Same rules as IoStats: the backend's thread
+// alone writes (load then store, relaxed: a count, not a synchronisation point), anyone reads.
+struct DpdkCounts {
+  std::array<std::uint64_t, kDpdkCounterCount> values{};
+  std::uint64_t& operator[](DpdkCounter c) noexcept { return values[static_cast<std::size_t>(c)]; }
+};
+
+class alignas(64) DpdkStats {
+ public:
+  void add(const DpdkCounts& counts) noexcept {
+    for (std::size_t i = 0; i < kDpdkCounterCount; ++i) {
+      if (counts.values[i] == 0) continue;
+      std::atomic<std::uint64_t>& c = counters_[i];
+      c.store(c.load(std::memory_order_relaxed) + counts.values[i], std::memory_order_relaxed);
+    }
+  }
+  // Any thread. Relaxed: see add().
+  std::uint64_t read(DpdkCounter counter) const noexcept {
+    return counters_[static_cast<std::size_t>(counter)].load(std::memory_order_relaxed);
+  }
+
+ private:
+  std::array<std::atomic<std::uint64_t>, kDpdkCounterCount> counters_{};
+};
+
+using MacAddress = std::array<std::uint8_t, 6>;
+
+struct DpdkIoConfig {
+  std::string device;        // ethdev name (PCI address, "net_ring0", ...); empty: port_id
+  std::uint16_t port_id = 0;  // used when `device` is empty
+  std::vector<NetAddress> addresses;  // our IPv4 addresses (ports ignored); at least one
+  MacAddress mac{};           // our MAC; all zero: the port's own (random if the port has none)
+  MacAddress next_hop_mac{};  // where unknown destinations go; all zero: nowhere (counted drop)
+  std::size_t max_ports = 1024;         // port table (PortId indices 0 .. max_ports - 1)
+  std::uint16_t ephemeral_first = 49152;  // open_port with port 0 picks from here ...
+  std::uint16_t ephemeral_last = 65535;   // ... to here (inclusive)
+  std::uint32_t pool_mbufs = 8191;  // 2^n - 1: rte_mempool's best size; every packet in flight
+  std::uint32_t pool_cache = 256;   // per-lcore mbuf cache
+  std::uint16_t rx_descriptors = 1024;
+  std::uint16_t tx_descriptors = 1024;
+  std::uint8_t dscp = 46;  // EF (RFC 4594: telephony) in every IPv4 header we build
+  bool udp_checksum = true;
+  bool close_port_on_exit = true;  // the destructor stops, then closes the ethdev port
+};
+
+class DpdkIo final : public BurstIo {
+ public:
+  // Startup: resolves and configures the port (1 RX + 1 TX queue), creates the pool, starts the
+  // port. Throws std::runtime_error naming the DPDK call that failed (fatal: the worker cannot
+  // run), or when EAL is not up, or an address is not IPv4.
+  explicit DpdkIo(const DpdkIoConfig& config);
+  ~DpdkIo() override;  // stops (and closes) the port, frees the pool: every mbuf must be back
+
+  // Registers (address, UDP port): 0.0.0.0 means our first address; port 0 picks a free one of
+  // the ephemeral range. NotLocal for an address that is not ours (IPv6 included, for now).
+  OpenResult open_port(const NetAddress& local) noexcept override;
+  bool close_port(PortId port) noexcept override;
+  NetAddress local_address(PortId port) const noexcept override;
+
+  // One rte_eth_rx_burst; parses, classifies, answers ARP/ICMP echo, delivers datagrams to open
+  // ports. ~31-44 ns per packet on net_ring, ~100-132 ns verifying UDP checksums in software
+  // (dpdk_io.cpp has the command and the breakdown).
+  std::size_t rx_burst(std::span<Packet*> out, std::uint64_t now_ns) noexcept override;
+  // Builds the headers in each packet's headroom, one rte_eth_tx_burst per kMaxBurst, frees what
+  // the PMD refused (io_tx_full). ~22-27 ns per packet, ~43-54 ns computing the UDP checksum in
+  // software (dpdk_io.cpp).
+  std::size_t tx_burst(std::span<Packet* const> packets) noexcept override;
+  // rte_pktmbuf_alloc_bulk: data at the mbuf's headroom (room for any headers in front).
+  std::size_t alloc(std::span<Packet*> out) noexcept override;
+  void free(std::span<Packet* const> packets) noexcept override;  // rte_pktmbuf_free_bulk
+  bool wait_rx(int) noexcept override { return false; }  // a polling backend never sleeps
+
+  const IoStats& stats() const noexcept override { return stats_; }
+  // Learned neighbours: direct-mapped by address; a collision evicts, a miss goes to the gateway.
+  static constexpr std::size_t kNeighbourSlots = 256;
+  const DpdkStats& dpdk_stats() const noexcept { return dpdk_stats_; }
+
+  std::uint16_t port_id() const noexcept { return port_id_; }
+  MacAddress mac() const noexcept { return mac_; }
+  // The mbuf pool (for tests that play the wire on net_ring and must feed our pool's mbufs).
+  rte_mempool* pool() const noexcept { return pool_; }
+  std::size_t open_port_count() const noexcept { return ports_.size() - free_ports_.size(); }
+
+ private:
+  struct PortSlot {
+    bool open = false;
+    std::uint32_t generation = 1;  // bumped by close_port; never 0
+    NetAddress local;
+  };
+  // One learned neighbour: a remote IPv4 address (network order) and its MAC.
+  struct Neighbour {
+    std::uint32_t ip = 0;  // 0: empty
+    MacAddress mac{};
+  };
+
+  enum class Verdict : std::uint8_t { Deliver, Drop, Reply };
+
+  const PortSlot* find(PortId port) const noexcept;
+  int address_index(std::uint32_t ip_be) const noexcept;  // -1: not ours
+  Verdict classify(rte_mbuf* m, std::uint64_t now_ns, DpdkCounts& dc, IoCounts& counts) noexcept;
+  Verdict answer_arp(rte_mbuf* m, std::uint32_t frame_len, DpdkCounts& dc) noexcept;
+  void learn(std::uint32_t ip_be, const std::uint8_t* mac) noexcept;
+  const std::uint8_t* next_hop(std::uint32_t ip_be) const noexcept;
+  bool build_headers(Packet& p, rte_mbuf* m, const PortSlot& slot, const std::uint8_t* dst_mac,
+                     DpdkCounts& dc) noexcept;
+  void send_replies(rte_mbuf** replies, std::size_t n, DpdkCounts& dc) noexcept;
+
+  std::uint16_t port_id_ = 0;
+  bool started_ = false;
+  bool close_on_exit_ = true;
+  bool udp_checksum_ = true;
+  bool tx_ip_offload_ = false;   // the NIC computes the IPv4 header checksum
+  bool tx_udp_offload_ = false;  // the NIC computes the UDP checksum
+  std::uint8_t tos_ = 0;
+  MacAddress mac_{};
+  MacAddress next_hop_mac_{};
+  bool has_next_hop_ = false;
+  rte_mempool* pool_ = nullptr;
+  std::vector<std::uint32_t> addresses_;  // ours, IPv4 in network order
+  std::vector<PortSlot> ports_;           // sized once; indexed by PortId::index
+  std::vector<std::uint32_t> free_ports_;  // capacity reserved once
+  // [address index][UDP port] -> port slot index + 1 (0: closed): one load per received datagram.
+  std::vector<std::uint32_t> lookup_;
+  std::uint16_t ephemeral_first_ = 49152;
+  std::uint16_t ephemeral_last_ = 65535;
+  std::uint16_t ephemeral_next_ = 49152;
+  std::array<Neighbour, kNeighbourSlots> neighbours_{};
+  IoStats stats_;
+  DpdkStats dpdk_stats_;
+};
+
+}  // namespace dialcore::dataplane
