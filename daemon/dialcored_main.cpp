@@ -1,28 +1,60 @@
-// dialcored: the appliance daemon. Until issue 10 wires the planes together it only
-// explains itself; it refuses to pretend to run.
+// dialcored: the appliance daemon. Until issue 10 wires the planes together it can only check
+// its configuration (--check); it refuses to pretend to run.
 #include <cstdio>
 #include <cstring>
+#include <string>
+
+#include "config/config_summary.hpp"
+#include "config/loader.hpp"
 
 namespace {
 
 constexpr const char* kHelp =
-    "usage: dialcored --config FILE\n"
+    "usage: dialcored [--config FILE] [--check]\n"
     "\n"
     "The Dialcore appliance: RTP dataplane workers, SIP, agents, queues and the dialler,\n"
-    "configured by one YAML file.\n"
+    "configured by one YAML file (the embedded config/dialcore.yaml without --config).\n"
     "\n"
-    "This build has the codec layer only (see README.md, 'Status'); the daemon is wired\n"
-    "together by issue 10 and exits with status 2 when asked to run.\n";
+    "  --check   validate the configuration and exit: 0 valid, 1 invalid\n"
+    "\n"
+    "This build does not run the appliance yet (issue 10 wires it together); without --check\n"
+    "it exits with status 2.\n";
+
+// Same output as `dialctl config check`: warnings and errors on stderr, "ok: ..." on stdout.
+int check(const std::string& file) {
+  namespace config = dialcore::config;
+  const config::LoadResult r = file.empty() ? config::load_default() : config::load_file(file);
+  const std::string name = file.empty() ? "<embedded dialcore.yaml>" : file;
+  for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", to_string(w).c_str());
+  for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", to_string(e).c_str());
+  if (!r.ok()) {
+    std::fprintf(stderr, "invalid: %s (%zu errors)\n", name.c_str(), r.errors.size());
+    return 1;
+  }
+  std::printf("ok: %s (%s)\n", name.c_str(), config::summary_text(*r.config).c_str());
+  return 0;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string file;
+  bool check_only = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
       std::fputs(kHelp, stdout);
       return 0;
     }
+    if (std::strcmp(argv[i], "--check") == 0) {
+      check_only = true;
+    } else if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+      file = argv[++i];
+    } else {
+      std::fprintf(stderr, "dialcored: unexpected argument '%s'\n%s", argv[i], kHelp);
+      return 2;
+    }
   }
+  if (check_only) return check(file);
   std::fputs(kHelp, stderr);
   std::fputs("dialcored: not implemented yet in this build\n", stderr);
   return 2;

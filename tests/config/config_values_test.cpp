@@ -38,7 +38,7 @@ TEST_CASE("phone numbers, ids and usernames", "[config][values]") {
   CHECK_FALSE(check_username("a'; drop").empty());
 }
 
-TEST_CASE("time zones need a TZif file; clock times HH:MM", "[config][values]") {
+TEST_CASE("time zones need a TZif file, clock times are HH:MM", "[config][values]") {
   CHECK(check_timezone("/usr/share/zoneinfo", "UTC").empty());
   CHECK(check_timezone("/usr/share/zoneinfo", "Australia/Sydney").empty());
   CHECK_FALSE(check_timezone("/usr/share/zoneinfo", "Europe").empty());  // a directory
