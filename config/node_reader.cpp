@@ -1,6 +1,8 @@
 #include "config/node_reader.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 
 namespace dialcore::config::detail {
@@ -146,7 +148,12 @@ bool MapReader::scalar(const char* key, const YAML::Node& node, const char* expe
 
 void MapReader::text(const char* key, std::string& out, Need need) {
   const YAML::Node* node = find(key, need);
-  if (node != nullptr && scalar(key, *node, "a string")) out = node->Scalar();
+  if (node == nullptr || !scalar(key, *node, "a string")) return;
+  if (need == Need::Required && node->Scalar().empty()) {
+    diag_.error(pos_of(node->Mark()), key_path(key), "must not be empty");
+    return;
+  }
+  out = node->Scalar();
 }
 
 void MapReader::flag(const char* key, bool& out) {
@@ -193,8 +200,9 @@ void MapReader::number(const char* key, double& out, double lo, double hi, Need 
   if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
     diag_.error(pos, key_path(key), "expected a number, got '" + s + "'");
   } else if (!(value >= lo && value <= hi)) {
-    diag_.error(pos, key_path(key), s + " is out of range [" + std::to_string(lo).substr(0, 6) +
-                                        ", " + std::to_string(hi).substr(0, 6) + "]");
+    std::array<char, 64> range{};
+    std::snprintf(range.data(), range.size(), " is out of range [%g, %g]", lo, hi);
+    diag_.error(pos, key_path(key), s + range.data());
   } else {
     out = value;
   }

@@ -179,3 +179,11 @@ TEST_CASE("every error in a file is reported, not only the first", "[config][err
   CHECK(errors_at(r, "api.listen").size() == 1);
   CHECK(errors_at(r, "teams[0].name").size() == 1);
 }
+
+TEST_CASE("required strings must not be empty, fractions are checked too", "[config][errors]") {
+  expect_one("teams:\n  - {id: \"\", name: T}\n", "teams[0].id", 2, 10, "must not be empty");
+  expect_one("teams:\n  - {id: t, name: ''}\n", "teams[0].name", 2, 19, "must not be empty");
+  expect_one("campaigns:\n  - {id: c, name: C, teams: [], dialler: {strategy: power,"
+             " lines_per_agent: 12.5}}\n",
+             "campaigns[0].dialler.lines_per_agent", 2, 77, "12.5 is out of range [1, 10]");
+}
