@@ -21,6 +21,25 @@ bool contains(const std::vector<std::string>& keys, const std::string& key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
+using Edit = std::function<void(config::Config&)>;
+
+// Each edit changes one key of the example: diff() reports exactly that key, in the list of its
+// kind only; and the edits cover that kind's whole table.
+void check_each_alone(const std::vector<std::pair<std::string, Edit>>& edits, bool restart) {
+  const auto base = example();
+  const auto table = restart ? config::restart_keys() : config::live_keys();
+  for (const auto& [key, edit] : edits) {
+    INFO(key);
+    auto changed = base;
+    edit(changed);
+    const auto d = config::diff(base, changed);
+    CHECK((restart ? d.restart : d.live) == std::vector<std::string>{key});
+    CHECK((restart ? d.live : d.restart).empty());
+    CHECK(contains(table, key));
+  }
+  CHECK(edits.size() == table.size());
+}
+
 }  // namespace
 
 TEST_CASE("identical configurations differ in nothing", "[config][diff]") {
@@ -30,7 +49,6 @@ TEST_CASE("identical configurations differ in nothing", "[config][diff]") {
 }
 
 TEST_CASE("each restart key is reported as such, alone", "[config][diff]") {
-  using Edit = std::function<void(config::Config&)>;
   const std::vector<std::pair<std::string, Edit>> edits = {
       {"data_dir", [](auto& c) { c.data_dir = "/srv/dialcore"; }},
       {"dataplane.backend", [](auto& c) { c.dataplane.backend = config::Backend::Socket; }},
@@ -47,21 +65,10 @@ TEST_CASE("each restart key is reported as such, alone", "[config][diff]") {
       {"api.listen", [](auto& c) { c.api.listen.port = 9443; }},
       {"api.tls", [](auto& c) { c.api.tls.reset(); }},
   };
-  const auto base = example();
-  for (const auto& [key, edit] : edits) {
-    INFO(key);
-    auto changed = base;
-    edit(changed);
-    const auto d = config::diff(base, changed);
-    CHECK(d.restart == std::vector<std::string>{key});
-    CHECK(d.live.empty());
-    CHECK(contains(config::restart_keys(), key));
-  }
-  CHECK(edits.size() == config::restart_keys().size());  // every restart key exercised
+  check_each_alone(edits, /*restart=*/true);
 }
 
 TEST_CASE("live keys are applied on reload, without a restart", "[config][diff]") {
-  using Edit = std::function<void(config::Config&)>;
   const std::vector<std::pair<std::string, Edit>> edits = {
       {"dataplane.no_rtp_timeout_ms", [](auto& c) { c.dataplane.no_rtp_timeout_ms = 5000; }},
       {"sip.trunks", [](auto& c) { c.sip.trunks[0].max_cps = 5; }},
@@ -83,17 +90,7 @@ TEST_CASE("live keys are applied on reload, without a restart", "[config][diff]"
       {"campaigns", [](auto& c) { c.campaigns[0].abandon_target_percent = 2.0; }},
       {"agents", [](auto& c) { c.agents[0].auto_answer = true; }},
   };
-  const auto base = example();
-  for (const auto& [key, edit] : edits) {
-    INFO(key);
-    auto changed = base;
-    edit(changed);
-    const auto d = config::diff(base, changed);
-    CHECK(d.live == std::vector<std::string>{key});
-    CHECK_FALSE(d.needs_restart());
-    CHECK(contains(config::live_keys(), key));
-  }
-  CHECK(edits.size() == config::live_keys().size());
+  check_each_alone(edits, /*restart=*/false);
 }
 
 TEST_CASE("a mixed change lists both kinds, and reloading from YAML text works",
