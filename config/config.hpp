@@ -273,17 +273,39 @@ struct CampaignAssignment {
   friend bool operator==(const CampaignAssignment&, const CampaignAssignment&) = default;
 };
 
+enum class ConnectionMode { CallMe, CallIn };  // seed 001: how the agent's voice connects
+
+struct AgentPermissions {  // seed 000 "Permissions"
+  bool manual_call = true;
+  bool agent_call = true;               // call another agent
+  bool pause = true;                    // may pause (with the organisation's reasons)
+  bool callbacks = true;
+  bool receive_transfers_when_paused = false;
+  bool lead_manager = false;
+  friend bool operator==(const AgentPermissions&, const AgentPermissions&) = default;
+};
+
 struct SeedAgent {  // created in the store when absent; never overwrites
   std::string username;
   std::string first_name;
   std::string last_name;
+  std::string alias;
   std::string email;
+  std::string timezone;                 // IANA; empty: the organisation's
+  std::string cli;                      // the agent's own caller id
   Role role = Role::Agent;
   std::vector<std::string> teams;
   std::vector<std::string> queues;
   std::vector<CampaignAssignment> campaigns;
+  ConnectionMode connection_mode = ConnectionMode::CallMe;
+  bool persistent_connection = true;    // one leg held for the session
+  std::string phone;                    // call-me number or SIP user; empty: registered handset
+  AgentPermissions permissions;
   bool login_in_pause = false;
   bool auto_answer = false;
+  bool dnd_in_pause = true;             // seed 002 default
+  bool mask_sensitive_data = false;
+  bool ring_in_use = false;             // offer calls while the handset is busy
   friend bool operator==(const SeedAgent&, const SeedAgent&) = default;
 };
 

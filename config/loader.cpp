@@ -50,7 +50,7 @@ void read_document(const YAML::Node& doc, Config& c, Diagnostics& diag,
     detail::parse_campaign(in, c.campaigns.emplace_back());
   });
   root.maps("agents", [&](MapReader& in, std::size_t) {
-    detail::parse_agent(in, c.agents.emplace_back());
+    detail::parse_agent(in, c.agents.emplace_back(), options);
   });
   root.done();
   detail::check_references(c, diag);

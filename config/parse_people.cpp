@@ -72,10 +72,11 @@ void parse_team(MapReader& in, Team& out) {
   in.text("name", out.name, Need::Required);
 }
 
-void parse_agent(MapReader& in, SeedAgent& out) {
+void parse_agent(MapReader& in, SeedAgent& out, const LoadOptions& options) {
   checked_text(in, "username", out.username, check_username, Need::Required);
   in.text("first_name", out.first_name, Need::Required);
   in.text("last_name", out.last_name, Need::Required);
+  in.text("alias", out.alias);
   in.text("email", out.email);
   if (!out.email.empty() && (out.email.find('@') == std::string::npos ||
                              out.email.front() == '@' || out.email.back() == '@')) {
@@ -91,8 +92,35 @@ void parse_agent(MapReader& in, SeedAgent& out) {
     item.choice("priority", a.priority,
                 {{"high", Priority::High}, {"medium", Priority::Medium}, {"low", Priority::Low}});
   });
+  in.text("timezone", out.timezone);
+  if (!out.timezone.empty()) {
+    if (std::string why = check_timezone(options.zoneinfo_dir, out.timezone); !why.empty()) {
+      in.diag().error_at(in.key_path("timezone"), why);
+    }
+  }
+  checked_text(in, "cli", out.cli, check_phone_number);
+  if (auto connection = in.map("connection")) {
+    connection->choice("mode", out.connection_mode,
+                       {{"call-me", ConnectionMode::CallMe}, {"call-in", ConnectionMode::CallIn}});
+    connection->flag("persistent", out.persistent_connection);
+    connection->text("phone", out.phone);
+    connection->done();
+  }
+  if (auto permissions = in.map("permissions")) {
+    AgentPermissions& p = out.permissions;
+    permissions->flag("manual_call", p.manual_call);
+    permissions->flag("agent_call", p.agent_call);
+    permissions->flag("pause", p.pause);
+    permissions->flag("callbacks", p.callbacks);
+    permissions->flag("receive_transfers_when_paused", p.receive_transfers_when_paused);
+    permissions->flag("lead_manager", p.lead_manager);
+    permissions->done();
+  }
   in.flag("login_in_pause", out.login_in_pause);
   in.flag("auto_answer", out.auto_answer);
+  in.flag("dnd_in_pause", out.dnd_in_pause);
+  in.flag("mask_sensitive_data", out.mask_sensitive_data);
+  in.flag("ring_in_use", out.ring_in_use);
 }
 
 }  // namespace dialcore::config::detail

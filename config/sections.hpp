@@ -18,7 +18,7 @@ void parse_wrap_code(MapReader& in, WrapCode& out);
 void parse_team(MapReader& in, Team& out);
 void parse_queue(MapReader& in, Queue& out);
 void parse_campaign(MapReader& in, Campaign& out);
-void parse_agent(MapReader& in, SeedAgent& out);
+void parse_agent(MapReader& in, SeedAgent& out, const LoadOptions& options);
 
 // Duplicate ids, references between sections, rules that span sections.
 void check_references(const Config& config, Diagnostics& diag);

@@ -98,6 +98,13 @@ TEST_CASE("the contact-centre example loads with every section", "[config]") {
   CHECK(c.agents[0].role == config::Role::Supervisor);
   CHECK(c.agents[0].campaigns[0].priority == config::Priority::High);
   CHECK(c.agents[1].login_in_pause);
+  CHECK(c.agents[0].permissions.receive_transfers_when_paused);
+  CHECK(c.agents[1].connection_mode == config::ConnectionMode::CallIn);
+  CHECK_FALSE(c.agents[1].persistent_connection);
+  CHECK_FALSE(c.agents[1].permissions.agent_call);
+  CHECK(c.agents[1].permissions.manual_call);  // default kept
+  CHECK(c.agents[1].timezone == "Europe/Dublin");
+  CHECK(c.agents[1].mask_sensitive_data);
   CHECK(config::summary_text(c) ==
         "dpdk, 4 workers, 2 sip interfaces, 1 trunk, 5 pause reasons, 8 wrap codes, 2 teams, "
         "2 queues, 3 campaigns, 2 agents");
