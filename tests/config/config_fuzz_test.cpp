@@ -67,3 +67,16 @@ TEST_CASE("deep nesting is refused, not a stack overflow", "[config][fuzz]") {
   const auto r = test::load(deep);
   CHECK_FALSE(r.ok());
 }
+
+TEST_CASE("self-referencing aliases are read as far as the schema goes, then refused",
+          "[config][fuzz]") {
+  const auto r = test::load(
+      "dataplane: &a {dpdk: *a}\n"
+      "teams: &t [*t]\n"
+      "agents: &g [{username: abc, first_name: *g, last_name: x}]\n");
+  INFO(test::all_errors(r));
+  REQUIRE(r.errors.size() == 3);
+  CHECK(r.errors[0].key == "dataplane.dpdk.dpdk");
+  CHECK(r.errors[1].message == "expected a mapping, got a list");
+  CHECK(r.errors[2].key == "agents[0].first_name");
+}
