@@ -91,6 +91,7 @@ OpenResult refused(const NetAddress& local, OpenStatus status) {
 DpdkIo::DpdkIo(const DpdkIoConfig& config)
     : close_on_exit_(config.close_port_on_exit),
       udp_checksum_(config.udp_checksum),
+      rx_verify_udp_(config.rx_checksum == RxChecksum::Verify),
       tos_(static_cast<std::uint8_t>(config.dscp << 2)),
       next_hop_mac_(config.next_hop_mac),
       has_next_hop_(!is_zero(config.next_hop_mac)),
@@ -436,11 +437,17 @@ DpdkIo::Verdict DpdkIo::classify(rte_mbuf* m, std::uint64_t now_ns, DpdkCounts& 
     return Verdict::Drop;
   }
   const std::uint64_t l4_flags = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-  if (udp->dgram_cksum != 0 &&
-      (l4_flags == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
-       (l4_flags != RTE_MBUF_F_RX_L4_CKSUM_GOOD && !udp_checksum_ok(ip, udp, l4_len)))) {
-    ++dc[DpdkCounter::RxBadChecksum];
-    return Verdict::Drop;
+  if (udp->dgram_cksum != 0 && l4_flags != RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
+    if (l4_flags == RTE_MBUF_F_RX_L4_CKSUM_BAD) {
+      ++dc[DpdkCounter::RxBadChecksum];
+      return Verdict::Drop;
+    }
+    if (!rx_verify_udp_) {
+      ++dc[DpdkCounter::RxUdpUnverified];
+    } else if (!udp_checksum_ok(ip, udp, l4_len)) {
+      ++dc[DpdkCounter::RxBadChecksum];
+      return Verdict::Drop;
+    }
   }
   const std::uint32_t slot1 =
       lookup_[(static_cast<std::size_t>(address) << 16) + be16(udp->dst_port)];
@@ -648,6 +655,7 @@ std::size_t DpdkIo::alloc(std::span<Packet*> out) noexcept {
     }
     if (n < want) break;
   }
+  if (got < out.size()) stats_.add(IoCounter::AllocFailed, out.size() - got);
   return got;
 }
 
