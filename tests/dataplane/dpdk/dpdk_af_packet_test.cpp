@@ -64,7 +64,11 @@ struct AfPacketRig {
   std::unique_ptr<DpdkIo> io;
   std::unique_ptr<WorkerDriver> driver;
 
-  explicit AfPacketRig(bool verify_checksums = true) {
+  std::string tap;  // the exception path's TAP interface in "dut", when asked for
+
+  // With `exception_path`: a TAP in "dut" with our MAC and 10.77.0.1/24, RTP ports 20000-29999,
+  // everything else to the kernel.
+  explicit AfPacketRig(bool verify_checksums = true, bool exception_path = false) {
     peers.ip({"addr", "add", "10.77.0.2/24", "dev", veth.b()});
     peers.ip({"addr", "add", "10.77.0.3/24", "dev", veth.b()});
     {
@@ -87,7 +91,17 @@ struct AfPacketRig {
     c.pool_mbufs = 2047;
     c.pool_cache = 64;
     c.rx_checksum = verify_checksums ? RxChecksum::Verify : RxChecksum::Trust;
+    if (exception_path) {
+      tap = veth.a().substr(0, veth.a().size() - 1) + "t";
+      c.exception_devargs = "net_tap_" + tap + ",iface=" + tap;
+      c.rtp_port_first = c.ephemeral_first = 20000;
+      c.rtp_port_last = c.ephemeral_last = 29999;
+    }
     io = std::make_unique<DpdkIo>(c);
+    if (exception_path) {
+      dut.ip({"addr", "add", "10.77.0.1/24", "dev", tap});
+      dut.ip({"link", "set", tap, "up"});
+    }
     WorkerConfig w;
     w.max_legs = 16;
     w.max_ports = 16;
@@ -102,6 +116,12 @@ struct AfPacketRig {
   // A kernel UDP socket in "peers" on `address` (port chosen by the kernel).
   std::unique_ptr<UdpPeer> peer(const NetAddress& address) {
     const NetNsScope in_peers(peers);
+    auto p = std::make_unique<UdpPeer>(address);
+    REQUIRE(p->ok());
+    return p;
+  }
+  // A kernel UDP socket in "dut" (the thread is there while the rig lives): the TAP's side.
+  std::unique_ptr<UdpPeer> host_socket(const NetAddress& address) {
     auto p = std::make_unique<UdpPeer>(address);
     REQUIRE(p->ok());
     return p;
@@ -292,4 +312,49 @@ TEST_CASE("af_packet on veth: PCMU to G.729 and back, the speech survives",
     CHECK(aligned.correlation >= 0.6);
     CHECK(aligned.correlation >= chance.correlation + 0.3);
   }
+}
+
+TEST_CASE("exception path: UDP to a non-RTP port reaches a kernel socket behind a TAP, and back",
+          "[dpdk][af_packet][netns][exception]") {
+  NETNS_TEST_OR_SKIP();
+  AfPacketRig rig(true, /*exception_path=*/true);
+  REQUIRE(rig.io->has_exception_path());
+  // "SIP" on the host's stack: the kernel picks its port, outside our RTP range 20000-29999.
+  const auto sip = rig.host_socket(v4(10, 77, 0, 1));
+  REQUIRE((sip->address().port < 20000 || sip->address().port > 29999));
+  const auto far = rig.peer(v4(10, 77, 0, 2));
+  const std::string invite = "INVITE sip:agent@10.77.0.1 SIP/2.0\r\n\r\n";
+  REQUIRE(far->send_to(sip->address(), std::span(reinterpret_cast<const std::uint8_t*>(invite.data()), invite.size())));
+  const auto got = rig.relay_to(*sip);  // the worker's rx_burst hands it to the TAP
+  REQUIRE(got);
+  CHECK(std::string(got->bytes.begin(), got->bytes.end()) == invite);
+  CHECK(got->from == far->address());
+  CHECK(rig.io->dpdk_stats().read(DpdkCounter::ToKernel) >= 1);
+
+  // The host answers: its ARP request and its datagram leave through the TAP and our port.
+  const std::string ok = "SIP/2.0 200 OK\r\n\r\n";
+  REQUIRE(sip->send_to(far->address(), std::span(reinterpret_cast<const std::uint8_t*>(ok.data()), ok.size())));
+  const auto answer = rig.relay_to(*far);
+  REQUIRE(answer);
+  CHECK(std::string(answer->bytes.begin(), answer->bytes.end()) == ok);
+  CHECK(answer->from == sip->address());
+  CHECK(rig.io->dpdk_stats().read(DpdkCounter::FromKernel) >= 1);
+
+  // RTP on the same address still goes to the worker, not to the kernel.
+  const auto a = rig.peer(v4(10, 77, 0, 2));
+  const auto b = rig.peer(v4(10, 77, 0, 3));
+  const auto [leg_a, local_a] = rig.leg(*a, CodecId::Pcmu, 0);
+  const auto [leg_b, local_b] = rig.leg(*b, CodecId::Pcmu, 0);
+  CHECK(local_a.port >= 20000);
+  CHECK(local_a.port <= 29999);
+  REQUIRE(rig.call(leg_a, BridgeArgs{leg_b}).status == ReplyStatus::Ok);
+  const std::uint64_t to_kernel = rig.io->dpdk_stats().read(DpdkCounter::ToKernel);
+  const auto payload = tagged_payload(9, 160);
+  REQUIRE(a->send_to(local_a, rtp_datagram(7, 1, 160, 0, payload)));
+  const auto relayed = rig.relay_to(*b);
+  REQUIRE(relayed);
+  CHECK(relayed->from == local_b);
+  CHECK(std::equal(payload.begin(), payload.end(), relayed->bytes.begin() + 12));
+  CHECK(rig.io->dpdk_stats().read(DpdkCounter::ToKernel) == to_kernel);
+  CHECK(rig.io->dpdk_stats().read(DpdkCounter::ExceptionDropped) == 0);
 }
