@@ -415,7 +415,7 @@ TEST_CASE("rx_checksum verify: a wrong UDP checksum is a counted drop, a right o
   CHECK(rig.dpdk_count(DpdkCounter::RxUdpUnverified) == 0);
 }
 
-TEST_CASE("rx_checksum trust: UDP checksums are not summed but counted; IPv4 header still checked",
+TEST_CASE("rx_checksum trust: UDP checksums are not summed but counted, the IPv4 header still checked",
           "[dpdk][checksum]") {
   DPDK_TEST_OR_SKIP();
   Rig rig([](DpdkIoConfig c) {
