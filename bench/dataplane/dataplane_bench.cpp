@@ -61,10 +61,11 @@ constexpr const char* kHelp =
     "                      KiB per leg; the cost per packet is the codecs', not the leg count's)\n"
     "  --seconds S         measuring time per row, default 2 (after a warm-up pass)\n"
     "\n"
-    "Figures: Mpps = relayed packets per second of worker-turn time (median over 10 ms chunks\n"
-    "of worker time; a chunk in which the thread had the CPU less than 98% of the wall time,\n"
-    "because other jobs preempted it, is left out: 'chunks kept'); ns and cycles per packet\n"
-    "likewise (rte_rdtsc); latency = from a burst's injection to its frames being\n"
+    "Figures: ns and cycles per packet = worker-turn time (rte_rdtsc) per relayed packet, median\n"
+    "over 10 ms chunks of worker time, each chunk scaled by the share of its wall time the thread\n"
+    "had the CPU (other jobs preempt it on a shared machine; 'chunks kept' = chunks with >= 98%,\n"
+    "unscaled in effect); Mpps = 1000 / ns per packet; codec-only = thread CPU time per packet;\n"
+    "latency = from a burst's injection to its frames being\n"
     "taken off the port (one sample per burst: the interleaved wire makes that the worker's\n"
     "time for the burst), p50/p99; lost = injected - sent, after a final flush.\n"
     "\n"
@@ -122,7 +123,7 @@ NetAddress peer_address(std::uint8_t side, std::uint32_t pair) {
 
 // The same frames through codecs/ alone: A's payloads decoded and encoded in B's codec, B's in
 // A's, alternately, as the worker sees them; one warm codec pair per direction. chunk() runs
-// for 10 ms and returns ns per packet, or a negative value when the thread was preempted.
+// for 10 ms and returns the thread's CPU ns per packet.
 class CodecOnly {
  public:
   CodecOnly(const Scenario& sc, const PayloadSet& pa, const PayloadSet& pb)
@@ -143,10 +144,8 @@ class CodecOnly {
       ++k_;
       packets += 2;
     }
-    const double wall = static_cast<double>(rte_rdtsc() - t0) * 1e9 / static_cast<double>(tsc_hz);
     if (sink_ == 0) throw std::runtime_error("codec-only: nothing encoded");
-    const double ns = wall / static_cast<double>(packets);
-    return thread_cpu_ns() - cpu0 >= 0.98 * wall ? ns : -ns;
+    return (thread_cpu_ns() - cpu0) / static_cast<double>(packets);  // CPU time: preemption-proof
   }
 
  private:
@@ -226,31 +225,25 @@ Row run_scenario(const Scenario& sc, const PayloadSet& pa, const PayloadSet& pb,
     while (injected < gen.streams() + 64 * dataplane::kMaxBurst) burst(false, c, p);
   }
   const std::uint64_t end_tsc = rte_rdtsc() + static_cast<std::uint64_t>(seconds * static_cast<double>(tsc_hz));
-  std::vector<double> all_cycles_pp, codec_all, codec_kept;
+  std::vector<double> codec_ns;
   while (rte_rdtsc() < end_tsc) {
     std::uint64_t cycles = 0, packets = 0;
     const double cpu0 = thread_cpu_ns();
     const std::uint64_t wall0 = rte_rdtsc();
     while (cycles < tsc_hz / 100) burst(true, cycles, packets);  // a 10 ms chunk of worker time
     const double wall = static_cast<double>(rte_rdtsc() - wall0) * 1e9 / static_cast<double>(tsc_hz);
+    const double cpu = thread_cpu_ns() - cpu0;
     if (packets == 0) continue;
     measured_packets += packets;
-    const double cycles_pp = static_cast<double>(cycles) / static_cast<double>(packets);
-    all_cycles_pp.push_back(cycles_pp);
     ++row.chunks;
-    if (codec_only != nullptr) {
-      const double ns = codec_only->chunk();
-      codec_all.push_back(std::abs(ns));
-      if (ns > 0) codec_kept.push_back(ns);
-    }
-    // The TSC counts time the thread was preempted too (other jobs share the 2 cores): a chunk
-    // that did not have the CPU for 98% of its wall time is left out of the medians.
-    if (thread_cpu_ns() - cpu0 < 0.98 * wall) continue;
-    chunk_cycles_pp.push_back(cycles_pp);
+    // The TSC also counts time the thread was preempted (other jobs share the 2 cores): the
+    // chunk's worker cycles are scaled by the share of the chunk the thread had the CPU.
+    const double share = std::min(1.0, cpu / wall);
+    if (share >= 0.98) ++row.kept_chunks;
+    chunk_cycles_pp.push_back(static_cast<double>(cycles) * share / static_cast<double>(packets));
+    if (codec_only != nullptr) codec_ns.push_back(codec_only->chunk());
   }
-  row.kept_chunks = chunk_cycles_pp.size();
-  if (codec_only != nullptr) row.codec_ns = median(codec_kept.empty() ? codec_all : codec_kept);
-  if (chunk_cycles_pp.empty()) chunk_cycles_pp = all_cycles_pp;  // all preempted: say so, use all
+  if (codec_only != nullptr) row.codec_ns = median(codec_ns);
   for (const double c : chunk_cycles_pp) chunk_ns_pp.push_back(c * 1e9 / static_cast<double>(tsc_hz));
   for (int i = 0; i < 16; ++i) {  // flush what the worker still holds
     driver->worker().poll(clock.now_ns());
