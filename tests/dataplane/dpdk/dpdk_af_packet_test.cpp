@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include "bench/dataplane/worker_driver.hpp"
 #include "codecs/codec.hpp"
@@ -132,6 +133,22 @@ struct AfPacketRig {
   }
   Event call(LegId leg, const auto& args) { return driver->call(leg, args, now_ns()); }
 
+  // Peer A on 10.77.0.2 and peer B on 10.77.0.3, a leg towards each, bridged.
+  struct Call {
+    std::unique_ptr<UdpPeer> a, b;
+    LegId leg_a, leg_b;
+    NetAddress local_a, local_b;
+  };
+  Call bridged_call(CodecId codec_a, std::uint8_t pt_a, CodecId codec_b, std::uint8_t pt_b) {
+    Call c;
+    c.a = peer(v4(10, 77, 0, 2));
+    c.b = peer(v4(10, 77, 0, 3));
+    std::tie(c.leg_a, c.local_a) = leg(*c.a, codec_a, pt_a);
+    std::tie(c.leg_b, c.local_b) = leg(*c.b, codec_b, pt_b);
+    REQUIRE(call(c.leg_a, BridgeArgs{c.leg_b}).status == ReplyStatus::Ok);
+    return c;
+  }
+
   // Turns the worker until `to` has a datagram (at most ~2 s: the kernel may first resolve our
   // address by ARP, which the worker's rx_burst answers).
   std::optional<UdpPeer::Datagram> relay_to(const UdpPeer& to) {
@@ -171,11 +188,8 @@ TEST_CASE("af_packet on veth: kernel peers in a namespace, RTP relayed intact bo
           "[dpdk][af_packet][netns]") {
   NETNS_TEST_OR_SKIP();
   AfPacketRig rig;
-  const auto a = rig.peer(v4(10, 77, 0, 2));
-  const auto b = rig.peer(v4(10, 77, 0, 3));
-  const auto [leg_a, local_a] = rig.leg(*a, CodecId::Pcmu, 0);
-  const auto [leg_b, local_b] = rig.leg(*b, CodecId::Pcmu, 0);
-  REQUIRE(rig.call(leg_a, BridgeArgs{leg_b}).status == ReplyStatus::Ok);
+  const auto call = rig.bridged_call(CodecId::Pcmu, 0, CodecId::Pcmu, 0);
+  const auto& [a, b, leg_a, leg_b, local_a, local_b] = call;
 
   std::uint32_t out_ssrc = 0;
   std::uint16_t last_seq = 0;
@@ -214,14 +228,11 @@ TEST_CASE("af_packet on veth: the far end sees one stream across a re-bridge",
           "[dpdk][af_packet][netns]") {
   NETNS_TEST_OR_SKIP();
   AfPacketRig rig;
-  const auto a = rig.peer(v4(10, 77, 0, 2));
-  const auto b = rig.peer(v4(10, 77, 0, 3));
+  const auto call = rig.bridged_call(CodecId::Pcmu, 0, CodecId::Pcmu, 0);
+  const auto& [a, b, leg_a, leg_b, local_a, local_b] = call;
   const auto c = rig.peer(v4(10, 77, 0, 2));  // a third party, on A's address, another port
-  const auto [leg_a, local_a] = rig.leg(*a, CodecId::Pcmu, 0);
-  const auto [leg_b, local_b] = rig.leg(*b, CodecId::Pcmu, 0);
   const auto [leg_c, local_c] = rig.leg(*c, CodecId::Pcmu, 0);
   (void)local_b;
-  REQUIRE(rig.call(leg_a, BridgeArgs{leg_b}).status == ReplyStatus::Ok);
 
   std::vector<rtp::RtpPacket> seen;
   std::vector<std::vector<std::uint8_t>> bytes;
@@ -254,11 +265,8 @@ TEST_CASE("af_packet on veth: PCMU to G.729 and back, the speech survives",
           "[dpdk][af_packet][netns][transcode]") {
   NETNS_TEST_OR_SKIP();
   AfPacketRig rig;
-  const auto a = rig.peer(v4(10, 77, 0, 2));
-  const auto b = rig.peer(v4(10, 77, 0, 3));
-  const auto [leg_a, local_a] = rig.leg(*a, CodecId::Pcmu, 0);
-  const auto [leg_b, local_b] = rig.leg(*b, CodecId::G729, 18);
-  REQUIRE(rig.call(leg_a, BridgeArgs{leg_b}).status == ReplyStatus::Ok);
+  const auto call = rig.bridged_call(CodecId::Pcmu, 0, CodecId::G729, 18);
+  const auto& [a, b, leg_a, leg_b, local_a, local_b] = call;
 
   // Two seconds of speech each way, 20 ms packets; the far ends encode and decode with our
   // codec layer, the worker transcodes in between.
@@ -341,13 +349,10 @@ TEST_CASE("exception path: UDP to a non-RTP port reaches a kernel socket behind 
   CHECK(rig.io->dpdk_stats().read(DpdkCounter::FromKernel) >= 1);
 
   // RTP on the same address still goes to the worker, not to the kernel.
-  const auto a = rig.peer(v4(10, 77, 0, 2));
-  const auto b = rig.peer(v4(10, 77, 0, 3));
-  const auto [leg_a, local_a] = rig.leg(*a, CodecId::Pcmu, 0);
-  const auto [leg_b, local_b] = rig.leg(*b, CodecId::Pcmu, 0);
+  const auto call = rig.bridged_call(CodecId::Pcmu, 0, CodecId::Pcmu, 0);
+  const auto& [a, b, leg_a, leg_b, local_a, local_b] = call;
   CHECK(local_a.port >= 20000);
   CHECK(local_a.port <= 29999);
-  REQUIRE(rig.call(leg_a, BridgeArgs{leg_b}).status == ReplyStatus::Ok);
   const std::uint64_t to_kernel = rig.io->dpdk_stats().read(DpdkCounter::ToKernel);
   const auto payload = tagged_payload(9, 160);
   REQUIRE(a->send_to(local_a, rtp_datagram(7, 1, 160, 0, payload)));
