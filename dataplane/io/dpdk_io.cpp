@@ -19,6 +19,7 @@
 #pragma GCC diagnostic ignored "-Wpedantic"
 #include <rte_arp.h>
 #include <rte_byteorder.h>
+#include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
@@ -91,13 +92,17 @@ OpenResult refused(const NetAddress& local, OpenStatus status) {
 DpdkIo::DpdkIo(const DpdkIoConfig& config)
     : close_on_exit_(config.close_port_on_exit),
       udp_checksum_(config.udp_checksum),
+      rx_verify_udp_(config.rx_checksum == RxChecksum::Verify),
       tos_(static_cast<std::uint8_t>(config.dscp << 2)),
       next_hop_mac_(config.next_hop_mac),
       has_next_hop_(!is_zero(config.next_hop_mac)),
       ports_(config.max_ports),
       ephemeral_first_(std::max<std::uint16_t>(config.ephemeral_first, 1)),
       ephemeral_last_(std::max(config.ephemeral_last, ephemeral_first_)),
-      ephemeral_next_(ephemeral_first_) {
+      ephemeral_next_(ephemeral_first_),
+      rtp_first_(config.rtp_port_first),
+      rtp_last_(config.rtp_port_last),
+      exception_poll_ns_(config.exception_poll_ns) {
   if (!eal_ready()) throw std::runtime_error("DpdkIo: EAL is not initialised (eal_init)");
   if (config.addresses.empty()) throw std::runtime_error("DpdkIo: no local address configured");
   for (const NetAddress& a : config.addresses) {
@@ -174,14 +179,45 @@ DpdkIo::DpdkIo(const DpdkIoConfig& config)
     r = rte_eth_dev_start(port_id_);
     if (r != 0) fail("rte_eth_dev_start", r);
     started_ = true;
+    if (!config.exception_devargs.empty()) open_exception_port(config, socket);
   } catch (...) {
+    if (started_) rte_eth_dev_stop(port_id_);
     if (close_on_exit_) rte_eth_dev_close(port_id_);
     if (pool_ != nullptr) rte_mempool_free(pool_);
     throw;
   }
 }
 
+// The exception device: probed here, one RX and one TX queue on our pool, our MAC (so the
+// kernel's frames leave with it), started. Its RX is read by rx_burst every exception_poll_ns.
+void DpdkIo::open_exception_port(const DpdkIoConfig& config, int socket) {
+  const std::string& devargs = config.exception_devargs;
+  const std::string name = devargs.substr(0, devargs.find(','));
+  int r = rte_dev_probe(devargs.c_str());
+  if (r != 0) fail("rte_dev_probe(" + devargs + ")", r);
+  r = rte_eth_dev_get_port_by_name(name.c_str(), &exception_port_);
+  if (r != 0) fail("rte_eth_dev_get_port_by_name(" + name + ")", r);
+  rte_eth_conf conf{};
+  r = rte_eth_dev_configure(exception_port_, 1, 1, &conf);
+  // A TAP keeps an mbuf of our pool per RX descriptor: few, the kernel's traffic is light.
+  if (r == 0) r = rte_eth_rx_queue_setup(exception_port_, 0, 64, static_cast<unsigned>(socket), nullptr, pool_);
+  if (r == 0) r = rte_eth_tx_queue_setup(exception_port_, 0, 64, static_cast<unsigned>(socket), nullptr);
+  rte_ether_addr mac{};
+  std::memcpy(mac.addr_bytes, mac_.data(), 6);
+  if (r == 0) r = rte_eth_dev_default_mac_addr_set(exception_port_, &mac);
+  if (r == 0) r = rte_eth_dev_start(exception_port_);
+  if (r != 0) {
+    rte_eth_dev_close(exception_port_);
+    fail("exception port " + name, r);
+  }
+  has_exception_ = true;
+}
+
 DpdkIo::~DpdkIo() {
+  if (has_exception_) {
+    rte_eth_dev_stop(exception_port_);
+    rte_eth_dev_close(exception_port_);
+  }
   if (started_) rte_eth_dev_stop(port_id_);
   if (close_on_exit_) rte_eth_dev_close(port_id_);
   rte_mempool_free(pool_);
@@ -302,6 +338,11 @@ const std::uint8_t* DpdkIo::next_hop(std::uint32_t ip_be) const noexcept {
 std::size_t DpdkIo::rx_burst(std::span<Packet*> out, std::uint64_t now_ns) noexcept {
   const std::size_t want = std::min(out.size(), kMaxBurst);
   if (want == 0) return 0;
+  if (has_exception_ && now_ns >= next_exception_poll_) {
+    DpdkCounts from;
+    from_kernel(now_ns, from);
+    dpdk_stats_.add(from);
+  }
   std::array<rte_mbuf*, kMaxBurst> mbufs;
   const std::uint16_t n =
       rte_eth_rx_burst(port_id_, 0, mbufs.data(), static_cast<std::uint16_t>(want));
@@ -314,7 +355,8 @@ std::size_t DpdkIo::rx_burst(std::span<Packet*> out, std::uint64_t now_ns) noexc
   DpdkCounts dc;
   std::array<rte_mbuf*, kMaxBurst> dropped;
   std::array<rte_mbuf*, kMaxBurst> replies;
-  std::size_t got = 0, drops = 0, reply_count = 0;
+  std::array<rte_mbuf*, kMaxBurst> kernel;
+  std::size_t got = 0, drops = 0, reply_count = 0, kernel_count = 0;
   for (std::uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = mbufs[i];
     if (i + 1 < n) rte_prefetch0(frame_of(mbufs[i + 1]));
@@ -322,10 +364,12 @@ std::size_t DpdkIo::rx_burst(std::span<Packet*> out, std::uint64_t now_ns) noexc
       case Verdict::Deliver: out[got++] = packet_of(m); break;
       case Verdict::Reply: replies[reply_count++] = m; break;
       case Verdict::Drop: dropped[drops++] = m; break;
+      case Verdict::Kernel: kernel[kernel_count++] = m; break;
     }
   }
   if (drops > 0) rte_pktmbuf_free_bulk(dropped.data(), static_cast<unsigned>(drops));
   if (reply_count > 0) send_replies(replies.data(), reply_count, dc);
+  if (kernel_count > 0) to_kernel(kernel.data(), kernel_count, dc);
   counts[IoCounter::RxPackets] += got;
   stats_.add(counts);
   dpdk_stats_.add(dc);
@@ -357,10 +401,7 @@ DpdkIo::Verdict DpdkIo::classify(rte_mbuf* m, std::uint64_t now_ns, DpdkCounts& 
     return Verdict::Drop;
   }
   if (eth->ether_type == be16(RTE_ETHER_TYPE_ARP)) return answer_arp(m, frame_len, dc);
-  if (eth->ether_type != be16(RTE_ETHER_TYPE_IPV4)) {
-    ++dc[DpdkCounter::RxNotIpv4];
-    return Verdict::Drop;
-  }
+  if (eth->ether_type != be16(RTE_ETHER_TYPE_IPV4)) return not_rtp(DpdkCounter::RxNotIpv4, dc);
   if (!to_us) {  // IPv4 to the broadcast MAC: not for a unicast RTP port
     ++dc[DpdkCounter::RxNotOurs];
     return Verdict::Drop;
@@ -390,8 +431,7 @@ DpdkIo::Verdict DpdkIo::classify(rte_mbuf* m, std::uint64_t now_ns, DpdkCounts& 
     return Verdict::Drop;
   }
   if ((be16(ip->fragment_offset) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0) {
-    ++dc[DpdkCounter::RxFragment];
-    return Verdict::Drop;
+    return not_rtp(DpdkCounter::RxFragment, dc);  // the kernel reassembles (a large SIP INVITE)
   }
   std::uint8_t* l4 = frame + kEthBytes + ihl;
   const std::uint32_t l4_len = total - ihl;
@@ -400,8 +440,7 @@ DpdkIo::Verdict DpdkIo::classify(rte_mbuf* m, std::uint64_t now_ns, DpdkCounts& 
     auto* icmp = header_at<rte_icmp_hdr>(l4);
     if (l4_len < sizeof(rte_icmp_hdr) || icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST ||
         icmp->icmp_code != 0) {
-      ++dc[DpdkCounter::RxNotUdp];
-      return Verdict::Drop;
+      return not_rtp(DpdkCounter::RxNotUdp, dc);
     }
     if (rte_raw_cksum(icmp, l4_len) != 0xffff) {
       ++dc[DpdkCounter::RxBadChecksum];
@@ -424,11 +463,12 @@ DpdkIo::Verdict DpdkIo::classify(rte_mbuf* m, std::uint64_t now_ns, DpdkCounts& 
     ++dc[DpdkCounter::IcmpEchoReplies];
     return Verdict::Reply;
   }
-  if (ip->next_proto_id != IPPROTO_UDP) {
-    ++dc[DpdkCounter::RxNotUdp];
-    return Verdict::Drop;
-  }
+  if (ip->next_proto_id != IPPROTO_UDP) return not_rtp(DpdkCounter::RxNotUdp, dc);
   auto* udp = header_at<rte_udp_hdr>(l4);
+  if (has_exception_ && l4_len >= kUdpBytes) {  // SIP, DNS, management: the kernel's
+    const std::uint16_t dst_port = be16(udp->dst_port);
+    if (dst_port < rtp_first_ || dst_port > rtp_last_) return not_rtp(DpdkCounter::RxNoPort, dc);
+  }
   // The datagram fills the IPv4 payload exactly; a shorter UDP length would leave bytes nobody
   // accounts for (the kernel trims them; we refuse them).
   if (l4_len < kUdpBytes || be16(udp->dgram_len) != l4_len) {
@@ -436,11 +476,17 @@ DpdkIo::Verdict DpdkIo::classify(rte_mbuf* m, std::uint64_t now_ns, DpdkCounts& 
     return Verdict::Drop;
   }
   const std::uint64_t l4_flags = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-  if (udp->dgram_cksum != 0 &&
-      (l4_flags == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
-       (l4_flags != RTE_MBUF_F_RX_L4_CKSUM_GOOD && !udp_checksum_ok(ip, udp, l4_len)))) {
-    ++dc[DpdkCounter::RxBadChecksum];
-    return Verdict::Drop;
+  if (udp->dgram_cksum != 0 && l4_flags != RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
+    if (l4_flags == RTE_MBUF_F_RX_L4_CKSUM_BAD) {
+      ++dc[DpdkCounter::RxBadChecksum];
+      return Verdict::Drop;
+    }
+    if (!rx_verify_udp_) {
+      ++dc[DpdkCounter::RxUdpUnverified];
+    } else if (!udp_checksum_ok(ip, udp, l4_len)) {
+      ++dc[DpdkCounter::RxBadChecksum];
+      return Verdict::Drop;
+    }
   }
   const std::uint32_t slot1 =
       lookup_[(static_cast<std::size_t>(address) << 16) + be16(udp->dst_port)];
@@ -481,8 +527,8 @@ DpdkIo::Verdict DpdkIo::answer_arp(rte_mbuf* m, std::uint32_t frame_len, DpdkCou
   }
   const int address = address_index(arp->arp_data.arp_tip);
   if (arp->arp_opcode != be16(RTE_ARP_OP_REQUEST) || address < 0) {
-    ++dc[DpdkCounter::RxNotOurs];
-    return Verdict::Drop;
+    // Replies to the kernel's own requests (it resolves its peers through the exception path).
+    return not_rtp(DpdkCounter::RxNotOurs, dc);
   }
   rte_arp_ipv4& a = arp->arp_data;
   learn(a.arp_sip, a.arp_sha.addr_bytes);
@@ -504,6 +550,43 @@ void DpdkIo::send_replies(rte_mbuf** replies, std::size_t n, DpdkCounts& dc) noe
   if (sent < n) {
     dc[DpdkCounter::ReplyTxFull] += n - sent;
     rte_pktmbuf_free_bulk(replies + sent, static_cast<unsigned>(n - sent));
+  }
+}
+
+// ---- Exception path: the kernel's traffic ----------------------------------------------------
+
+DpdkIo::Verdict DpdkIo::not_rtp(DpdkCounter drop_reason, DpdkCounts& dc) const noexcept {
+  if (has_exception_) return Verdict::Kernel;
+  ++dc[drop_reason];
+  return Verdict::Drop;
+}
+
+// One rte_eth_tx_burst on the exception device per RX burst that had such frames (a TAP: one
+// write() per frame, in the kernel's time, only for traffic that is not RTP).
+void DpdkIo::to_kernel(rte_mbuf** frames, std::size_t n, DpdkCounts& dc) noexcept {
+  for (std::size_t i = 0; i < n; ++i) frames[i]->ol_flags = 0;  // RX flags are not TX requests
+  const std::uint16_t sent = rte_eth_tx_burst(exception_port_, 0, frames, static_cast<std::uint16_t>(n));
+  dc[DpdkCounter::ToKernel] += sent;
+  if (sent < n) {
+    dc[DpdkCounter::ExceptionDropped] += n - sent;
+    rte_pktmbuf_free_bulk(frames + sent, static_cast<unsigned>(n - sent));
+  }
+}
+
+// What the kernel sent on the exception device goes out our port as it is (its frames carry
+// our MAC and address, and the kernel's own checksums). Read at most every exception_poll_ns:
+// a TAP's RX is a read() per call, even when empty.
+void DpdkIo::from_kernel(std::uint64_t now_ns, DpdkCounts& dc) noexcept {
+  next_exception_poll_ = now_ns + exception_poll_ns_;
+  std::array<rte_mbuf*, kMaxBurst> frames;
+  const std::uint16_t n = rte_eth_rx_burst(exception_port_, 0, frames.data(), kMaxBurst);
+  if (n == 0) return;
+  for (std::uint16_t i = 0; i < n; ++i) frames[i]->ol_flags = 0;
+  const std::uint16_t sent = rte_eth_tx_burst(port_id_, 0, frames.data(), n);
+  dc[DpdkCounter::FromKernel] += sent;
+  if (sent < n) {
+    dc[DpdkCounter::ExceptionDropped] += n - sent;
+    rte_pktmbuf_free_bulk(frames.data() + sent, static_cast<unsigned>(n - sent));
   }
 }
 
@@ -648,6 +731,7 @@ std::size_t DpdkIo::alloc(std::span<Packet*> out) noexcept {
     }
     if (n < want) break;
   }
+  if (got < out.size()) stats_.add(IoCounter::AllocFailed, out.size() - got);
   return got;
 }
 

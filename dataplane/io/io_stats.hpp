@@ -26,6 +26,7 @@
   X(TxErrors, "io_tx_errors", "datagrams dropped: the send failed (errno other than full)")    \
   X(TxBadPort, "io_tx_bad_port", "datagrams dropped: local port closed or never opened")       \
   X(TxBadAddress, "io_tx_bad_address", "datagrams dropped: destination empty or other family") \
+  X(AllocFailed, "io_alloc_failed", "packets asked of alloc() and not given: buffer pool empty") \
   X(PollCalls, "io_poll_calls", "readiness polls (epoll_wait)")                                \
   X(RxCalls, "io_rx_calls", "receive calls (recvfrom, recvmmsg)")                              \
   X(TxCalls, "io_tx_calls", "send calls (sendto, sendmmsg)")

@@ -70,7 +70,12 @@ class SocketIo final : public BurstIo {
   // One sendto or sendmmsg per distinct port in each run of kMaxBurst packets (more only after
   // an error). Cost: see the top of file.
   std::size_t tx_burst(std::span<Packet* const> packets) noexcept override;
-  std::size_t alloc(std::span<Packet*> out) noexcept override { return pool_.alloc(out); }
+  // A shortfall (pool empty) is counted in io_alloc_failed.
+  std::size_t alloc(std::span<Packet*> out) noexcept override {
+    const std::size_t got = pool_.alloc(out);
+    if (got < out.size()) stats_.add(IoCounter::AllocFailed, out.size() - got);
+    return got;
+  }
   void free(std::span<Packet* const> packets) noexcept override { pool_.free(packets); }
   bool wait_rx(int timeout_ms) noexcept override;
 

@@ -399,3 +399,73 @@ TEST_CASE("many datagrams in one burst, across ports, in order", "[dpdk]") {
   }
   rig.io.free(std::span<Packet* const>(out.data(), 40));
 }
+
+TEST_CASE("rx_checksum verify: a wrong UDP checksum is a counted drop, a right one delivered",
+          "[dpdk][checksum]") {
+  DPDK_TEST_OR_SKIP();
+  Rig rig;  // the default: Verify
+  REQUIRE(rig.io.open_port(v4(10, 0, 0, 1, 4000)).ok());
+  auto bad = udp_frame(FrameSpec{});
+  bad[60] ^= 0x01;
+  CHECK(rig.receive(bad).empty());
+  CHECK(rig.dpdk_count(DpdkCounter::RxBadChecksum) == 1);
+  auto good = rig.receive(udp_frame(FrameSpec{}));
+  REQUIRE(good.size() == 1);
+  rig.io.free(good);
+  CHECK(rig.dpdk_count(DpdkCounter::RxUdpUnverified) == 0);
+}
+
+TEST_CASE("rx_checksum trust: UDP checksums are not summed but counted, the IPv4 header still checked",
+          "[dpdk][checksum]") {
+  DPDK_TEST_OR_SKIP();
+  Rig rig([](DpdkIoConfig c) {
+    c.rx_checksum = RxChecksum::Trust;
+    return c;
+  });
+  REQUIRE(rig.io.open_port(v4(10, 0, 0, 1, 4000)).ok());
+  FrameSpec spec;
+  auto bad = udp_frame(spec);
+  bad[60] ^= 0x01;  // the payload changed after the checksum: trusted anyway, as configured
+  auto got = rig.receive(bad);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]->data[60 - 42] == static_cast<std::uint8_t>(spec.payload[60 - 42] ^ 0x01));
+  rig.io.free(got);
+  CHECK(rig.dpdk_count(DpdkCounter::RxBadChecksum) == 0);
+  CHECK(rig.dpdk_count(DpdkCounter::RxUdpUnverified) == 1);
+  auto none = rig.receive(udp_frame([] {
+    FrameSpec s;
+    s.udp_checksum = false;  // 0: nothing to trust or verify
+    return s;
+  }()));
+  REQUIRE(none.size() == 1);
+  rig.io.free(none);
+  CHECK(rig.dpdk_count(DpdkCounter::RxUdpUnverified) == 1);
+  auto bad_ip = udp_frame(FrameSpec{});
+  bad_ip[24] ^= 0x10;
+  CHECK(rig.receive(bad_ip).empty());
+  CHECK(rig.dpdk_count(DpdkCounter::RxBadChecksum) == 1);
+}
+
+TEST_CASE("rx_checksum: the config's words", "[dpdk][checksum]") {
+  CHECK(rx_checksum_from_string("verify") == RxChecksum::Verify);
+  CHECK(rx_checksum_from_string("trust") == RxChecksum::Trust);
+  CHECK_FALSE(rx_checksum_from_string("Trust").has_value());
+  CHECK_FALSE(rx_checksum_from_string("").has_value());
+  CHECK(to_string(RxChecksum::Trust) == "trust");
+}
+
+TEST_CASE("alloc from an exhausted pool gives what is left and counts the rest", "[dpdk][alloc]") {
+  DPDK_TEST_OR_SKIP();
+  Rig rig;
+  std::vector<Packet*> held(rig.pool_free() + 10);
+  const std::size_t got = rig.io.alloc(held);
+  CHECK(got == held.size() - 10);
+  CHECK(rig.io_count(IoCounter::AllocFailed) == 10);
+  std::array<Packet*, 4> more{};
+  CHECK(rig.io.alloc(more) == 0);
+  CHECK(rig.io_count(IoCounter::AllocFailed) == 14);
+  rig.io.free(std::span<Packet* const>(held.data(), got));
+  CHECK(rig.io.alloc(more) == 4);
+  CHECK(rig.io_count(IoCounter::AllocFailed) == 14);
+  rig.io.free(more);
+}

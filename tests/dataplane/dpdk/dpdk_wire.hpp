@@ -7,8 +7,9 @@
 // --no-huge --no-pci -m 256, the first CPU we may run on, --no-shconf and --no-telemetry (no
 // shared files or sockets), and a --file-prefix holding our pid; eal_cleanup() at exit removes
 // the runtime directory EAL leaves behind. A test that cannot have EAL (not root; EAL refused
-// with a permission or memory error) says SKIPPED in a warning and passes without checking
-// anything: DPDK_TEST_OR_SKIP(). Any other EAL failure fails the test.
+// with a permission or memory error) skips: DPDK_TEST_OR_SKIP() prints "SKIPPED: <why>" and
+// exits with status 77, which CTest reports as Skipped (SKIP_RETURN_CODE, tests/CMakeLists.txt;
+// Catch2 2 has no SKIP). Any other EAL failure fails the test.
 
 #include <catch2/catch.hpp>
 
@@ -20,6 +21,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -80,15 +82,22 @@ inline EalSession& eal_session() {
   return session;
 }
 
-#define DPDK_TEST_OR_SKIP()                                                   \
-  do {                                                                        \
-    auto& eal_ = ::dialcore::test::eal_session();                             \
-    if (!eal_.up) {                                                           \
-      if (!eal_.skip) FAIL("EAL init failed: " << eal_.why);                  \
-      WARN("SKIPPED, nothing checked: DPDK EAL unavailable: " << eal_.why);   \
-      SUCCEED();                                                              \
-      return;                                                                 \
-    }                                                                         \
+// Ends the test process as skipped (CTest: SKIP_RETURN_CODE 77), saying why. Call it before
+// anything needs cleaning up: no destructor runs.
+[[noreturn]] inline void skip_test(const std::string& why) {
+  std::fprintf(stderr, "SKIPPED: %s\n", why.c_str());
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(77);
+}
+
+#define DPDK_TEST_OR_SKIP()                                                          \
+  do {                                                                               \
+    auto& eal_ = ::dialcore::test::eal_session();                                    \
+    if (!eal_.up) {                                                                  \
+      if (!eal_.skip) FAIL("EAL init failed: " << eal_.why);                         \
+      ::dialcore::test::skip_test("DPDK EAL unavailable: " + eal_.why);              \
+    }                                                                                \
   } while (0)
 
 // ---- The wire: a net_ring port ------------------------------------------------------------

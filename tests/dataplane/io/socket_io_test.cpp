@@ -359,3 +359,17 @@ TEST_CASE("wait_rx times out when idle and wakes for a datagram", "[io]") {
   CHECK(io.rx_burst(burst, 1) == 1);
   io.free(std::span<Packet* const>(burst.data(), 1));
 }
+
+TEST_CASE("alloc from an empty pool gives what is left and counts the rest", "[io]") {
+  SocketIo io(SocketIoConfig{4, 8});
+  std::array<Packet*, 12> held{};
+  CHECK(io.alloc(held) == 8);
+  CHECK(counter(io, IoCounter::AllocFailed) == 4);
+  std::array<Packet*, 2> more{};
+  CHECK(io.alloc(more) == 0);
+  CHECK(counter(io, IoCounter::AllocFailed) == 6);
+  io.free(std::span<Packet* const>(held.data(), 8));
+  CHECK(io.alloc(more) == 2);
+  CHECK(counter(io, IoCounter::AllocFailed) == 6);
+  io.free(more);
+}
