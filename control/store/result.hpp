@@ -40,7 +40,7 @@ constexpr std::string_view to_string(Errc code) {
 }
 
 struct Error {
-  Errc code;
+  Errc code = Errc::Invalid;
   std::string message;
 };
 
@@ -55,10 +55,14 @@ class [[nodiscard]] Result {
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
   const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
+  // On a temporary, the value is moved out (not referenced), so `for (auto& x : *f())` and
+  // `auto& v = *f()` never dangle.
+  T value() && { return std::get<0>(std::move(v_)); }
   T* operator->() { return &std::get<0>(v_); }
   const T* operator->() const { return &std::get<0>(v_); }
-  T& operator*() { return value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T operator*() && { return std::get<0>(std::move(v_)); }
   const E& error() const { return std::get<1>(v_); }
   Errc code() const { return error().code; }
 
@@ -77,7 +81,7 @@ class [[nodiscard]] Result<void, E> {
   Errc code() const { return error_.code; }
 
  private:
-  E error_{Errc::Invalid, {}};
+  E error_{};
   bool ok_ = true;
 };
 

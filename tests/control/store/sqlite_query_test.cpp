@@ -40,7 +40,7 @@ TEST_CASE("SQL-looking search strings are plain text and change nothing") {
     REQUIRE(store->agents().create(a, kAdmin).ok());
   }
   for (const char* attack : {"' OR '1'='1", "'; DROP TABLE agents; --", "\" OR 1=1 --",
-                             "%' UNION SELECT password_hash FROM agents --", "\x01\x02", "'"}) {
+                             "%' UNION SELECT password_hash FROM agents --", "\x01\x02"}) {
     CAPTURE(attack);
     CHECK(usernames(*store, contains("username", attack)).empty());
     CHECK(usernames(*store, contains("first_name", attack)).empty());
