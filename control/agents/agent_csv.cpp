@@ -19,30 +19,33 @@ struct TextColumn {
   std::string_view name;
   std::string Agent::*member;
 };
-constexpr TextColumn kText[] = {
-    {"username", &Agent::username},   {"first_name", &Agent::first_name}, {"last_name", &Agent::last_name},
-    {"email", &Agent::email},         {"alias", &Agent::alias},           {"timezone", &Agent::timezone},
-    {"cli", &Agent::cli},             {"default_phone", &Agent::default_phone},
-    {"sip_username", &Agent::sip_username}};
+constexpr TextColumn kText[] = {{"username", &Agent::username},
+                                {"first_name", &Agent::first_name},
+                                {"last_name", &Agent::last_name},
+                                {"email", &Agent::email},
+                                {"alias", &Agent::alias},
+                                {"timezone", &Agent::timezone},
+                                {"cli", &Agent::cli},
+                                {"default_phone", &Agent::default_phone},
+                                {"sip_username", &Agent::sip_username}};
 
 struct BoolColumn {
   std::string_view name;
   bool Agent::*member;
 };
-constexpr BoolColumn kBool[] = {
-    {"connection_persistent", &Agent::connection_persistent},
-    {"login_enabled", &Agent::login_enabled},
-    {"perm_manual_call", &Agent::perm_manual_call},
-    {"perm_agent_call", &Agent::perm_agent_call},
-    {"perm_pause_reasons", &Agent::perm_pause_reasons},
-    {"perm_callbacks", &Agent::perm_callbacks},
-    {"perm_transfers_when_paused", &Agent::perm_transfers_when_paused},
-    {"perm_lead_manager", &Agent::perm_lead_manager},
-    {"login_in_pause", &Agent::login_in_pause},
-    {"mask_sensitive_data", &Agent::mask_sensitive_data},
-    {"auto_answer", &Agent::auto_answer},
-    {"dnd_in_pause", &Agent::dnd_in_pause},
-    {"ring_in_use", &Agent::ring_in_use}};
+constexpr BoolColumn kBool[] = {{"connection_persistent", &Agent::connection_persistent},
+                                {"login_enabled", &Agent::login_enabled},
+                                {"perm_manual_call", &Agent::perm_manual_call},
+                                {"perm_agent_call", &Agent::perm_agent_call},
+                                {"perm_pause_reasons", &Agent::perm_pause_reasons},
+                                {"perm_callbacks", &Agent::perm_callbacks},
+                                {"perm_transfers_when_paused", &Agent::perm_transfers_when_paused},
+                                {"perm_lead_manager", &Agent::perm_lead_manager},
+                                {"login_in_pause", &Agent::login_in_pause},
+                                {"mask_sensitive_data", &Agent::mask_sensitive_data},
+                                {"auto_answer", &Agent::auto_answer},
+                                {"dnd_in_pause", &Agent::dnd_in_pause},
+                                {"ring_in_use", &Agent::ring_in_use}};
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -62,7 +65,8 @@ std::vector<std::string> split(std::string_view s, char sep) {
   while (start <= s.size()) {
     auto end = s.find(sep, start);
     if (end == std::string_view::npos) end = s.size();
-    if (auto part = trim(s.substr(start, end - start)); !part.empty()) out.push_back(std::move(part));
+    if (auto part = trim(s.substr(start, end - start)); !part.empty())
+      out.push_back(std::move(part));
     start = end + 1;
   }
   return out;
@@ -115,7 +119,8 @@ std::vector<std::string> header() {
   return h;
 }
 
-std::string join_names(const std::vector<std::int64_t>& ids, const std::map<std::int64_t, std::string>& names) {
+std::string join_names(const std::vector<std::int64_t>& ids,
+                       const std::map<std::int64_t, std::string>& names) {
   std::string out;
   for (auto id : ids) {
     if (!out.empty()) out.push_back(';');
@@ -148,8 +153,8 @@ AgentResult<std::string> export_agents_csv(store::Store& store) {
       for (const auto& c : a.campaigns) {
         if (!campaigns.empty()) campaigns.push_back(';');
         auto it = names->campaign.find(c.campaign_id);
-        campaigns += (it != names->campaign.end() ? it->second : std::to_string(c.campaign_id)) + ":" +
-                     std::string(to_string(c.priority));
+        campaigns += (it != names->campaign.end() ? it->second : std::to_string(c.campaign_id)) +
+                     ":" + std::string(to_string(c.priority));
       }
       row.push_back(std::move(campaigns));
       csv::append_row(out, row);
@@ -175,16 +180,20 @@ Agent row_to_agent(const std::vector<std::string>& columns, const std::vector<st
       if (!value.empty()) password = value;
       continue;
     }
-    if (auto t = std::find_if(std::begin(kText), std::end(kText), [&](auto& c) { return c.name == col; });
+    if (auto t = std::find_if(std::begin(kText), std::end(kText),
+                              [&](auto& c) { return c.name == col; });
         t != std::end(kText)) {
       a.*(t->member) = trim(value);
       continue;
     }
-    if (auto b = std::find_if(std::begin(kBool), std::end(kBool), [&](auto& c) { return c.name == col; });
+    if (auto b = std::find_if(std::begin(kBool), std::end(kBool),
+                              [&](auto& c) { return c.name == col; });
         b != std::end(kBool)) {
       if (value.empty()) continue;  // keep the default
-      if (auto v = parse_bool(value)) a.*(b->member) = *v;
-      else errors.push_back({col, "must be true or false"});
+      if (auto v = parse_bool(value))
+        a.*(b->member) = *v;
+      else
+        errors.push_back({col, "must be true or false"});
       continue;
     }
     if (col == "connection_mode") {
@@ -196,8 +205,10 @@ Agent row_to_agent(const std::vector<std::string>& columns, const std::vector<st
       auto& ids = col == "teams" ? a.teams : a.queues;
       for (const auto& name : split(value, ';')) {
         auto it = index.find(lower(name));
-        if (it == index.end()) errors.push_back({col, "unknown: " + name});
-        else ids.push_back(it->second);
+        if (it == index.end())
+          errors.push_back({col, "unknown: " + name});
+        else
+          ids.push_back(it->second);
       }
     } else if (col == "campaigns") {
       for (const auto& item : split(value, ';')) {
@@ -238,7 +249,8 @@ AgentResult<ImportReport> import_agents_csv(AgentService& service, store::Store&
                                             bool dry_run) {
   auto parsed = csv::parse(text);
   if (const auto* e = std::get_if<csv::ParseError>(&parsed)) {
-    return AgentError{store::Errc::Invalid, "line " + std::to_string(e->line) + ": " + e->message, {}};
+    return AgentError{
+        store::Errc::Invalid, "line " + std::to_string(e->line) + ": " + e->message, {}};
   }
   auto& records = std::get<std::vector<csv::Record>>(parsed);
   if (records.empty()) return invalid("file", "has no header row");
@@ -247,7 +259,8 @@ AgentResult<ImportReport> import_agents_csv(AgentService& service, store::Store&
   std::vector<FieldError> header_errors;
   for (const auto& c : columns) {
     if (!known_column(c)) header_errors.push_back({"header", "unknown column: " + c});
-    if (std::count(columns.begin(), columns.end(), c) > 1) header_errors.push_back({"header", "repeated column: " + c});
+    if (std::count(columns.begin(), columns.end(), c) > 1)
+      header_errors.push_back({"header", "repeated column: " + c});
   }
   for (const char* required : {"username", "first_name", "last_name"}) {
     if (std::find(columns.begin(), columns.end(), required) == columns.end()) {
@@ -265,7 +278,8 @@ AgentResult<ImportReport> import_agents_csv(AgentService& service, store::Store&
     ++report.rows;
     ImportRowError row{record.line, {}, {}};
     if (record.fields.size() != columns.size()) {
-      row.errors.push_back({"row", "has " + std::to_string(record.fields.size()) + " fields, the header has " +
+      row.errors.push_back({"row", "has " + std::to_string(record.fields.size()) +
+                                       " fields, the header has " +
                                        std::to_string(columns.size())});
       report.rejected.push_back(std::move(row));
       continue;
@@ -273,7 +287,8 @@ AgentResult<ImportReport> import_agents_csv(AgentService& service, store::Store&
     std::optional<std::string> password;
     Agent a = row_to_agent(columns, record.fields, *names, password, row.errors);
     row.username = a.username;
-    if (!seen.insert(lower(a.username)).second) row.errors.push_back({"username", "appears twice in the file"});
+    if (!seen.insert(lower(a.username)).second)
+      row.errors.push_back({"username", "appears twice in the file"});
     if (!dry_run && row.errors.empty()) {
       auto created = service.create(std::move(a), password, actor);
       if (!created) {
@@ -290,11 +305,14 @@ AgentResult<ImportReport> import_agents_csv(AgentService& service, store::Store&
       }
       store::Query q;
       q.all.push_back({"username", store::Match::Equals, a.username});
-      if (auto n = store.agents().count(q); n && *n > 0) errors.push_back({"username", "is already taken"});
+      if (auto n = store.agents().count(q); n && *n > 0)
+        errors.push_back({"username", "is already taken"});
       row.errors.insert(row.errors.end(), errors.begin(), errors.end());
     }
-    if (row.errors.empty()) ++report.created;
-    else report.rejected.push_back(std::move(row));
+    if (row.errors.empty())
+      ++report.created;
+    else
+      report.rejected.push_back(std::move(row));
   }
   return report;
 }

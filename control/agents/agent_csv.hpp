@@ -29,7 +29,7 @@ struct ImportRowError {
 
 struct ImportReport {
   std::size_t rows = 0;
-  std::size_t created = 0;   // with dry_run: how many would be created
+  std::size_t created = 0;  // with dry_run: how many would be created
   std::vector<ImportRowError> rejected;
 };
 

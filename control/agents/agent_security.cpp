@@ -37,7 +37,8 @@ AgentResult<std::optional<Agent>> find(store::Store& store, std::string_view use
 AgentResult<void> AgentService::record_failure(const Agent& agent, std::int64_t now_ms) {
   auto r = modify(agent.id, self(agent, now_ms), [&](Agent& a) -> std::optional<AgentError> {
     a.failed_attempts += 1;
-    if (policy_.max_failed_attempts > 0 && a.failed_attempts >= policy_.max_failed_attempts && !a.locked) {
+    if (policy_.max_failed_attempts > 0 && a.failed_attempts >= policy_.max_failed_attempts &&
+        !a.locked) {
       a.locked = true;
       a.locked_at_ms = now_ms;
     }
@@ -58,8 +59,8 @@ AgentResult<LoginOutcome> AgentService::login(std::string_view username, std::st
   }
   Agent a = std::move(**found);
   if (a.locked) {
-    const bool expired = policy_.lockout_ms > 0 && a.locked_at_ms &&
-                         now_ms - *a.locked_at_ms >= policy_.lockout_ms;
+    const bool expired =
+        policy_.lockout_ms > 0 && a.locked_at_ms && now_ms - *a.locked_at_ms >= policy_.lockout_ms;
     if (!expired) return LoginOutcome{LoginStatus::Locked, 0};
     auto unlocked = modify(a.id, system_actor(now_ms), [](Agent& x) -> std::optional<AgentError> {
       x.locked = false;
@@ -83,8 +84,8 @@ AgentResult<LoginOutcome> AgentService::login(std::string_view username, std::st
   }
   if (!verify_password(a.password_hash, password)) {
     if (auto r = record_failure(a, now_ms); !r) return r.error();
-    const bool now_locked = policy_.max_failed_attempts > 0 &&
-                            a.failed_attempts + 1 >= policy_.max_failed_attempts;
+    const bool now_locked =
+        policy_.max_failed_attempts > 0 && a.failed_attempts + 1 >= policy_.max_failed_attempts;
     return LoginOutcome{now_locked ? LoginStatus::Locked : LoginStatus::BadCredentials, 0};
   }
   std::optional<std::int64_t> step;
@@ -113,7 +114,8 @@ AgentResult<LoginOutcome> AgentService::login(std::string_view username, std::st
   });
   if (replayed) return LoginOutcome{LoginStatus::BadCredentials, 0};
   if (!done) return done.error();
-  return LoginOutcome{done->must_change_password ? LoginStatus::PasswordChangeRequired : LoginStatus::Ok, a.id};
+  return LoginOutcome{
+      done->must_change_password ? LoginStatus::PasswordChangeRequired : LoginStatus::Ok, a.id};
 }
 
 AgentResult<void> AgentService::set_password(std::int64_t id, std::string_view password,
@@ -136,7 +138,7 @@ AgentResult<void> AgentService::set_password(std::int64_t id, std::string_view p
 }
 
 AgentResult<void> AgentService::change_password(std::int64_t id, std::string_view current,
-                                                 std::string_view replacement, std::int64_t now_ms) {
+                                                std::string_view replacement, std::int64_t now_ms) {
   auto agent = get(id);
   if (!agent) return agent.error();
   if (agent->locked) return invalid("account", "is locked");
@@ -146,7 +148,8 @@ AgentResult<void> AgentService::change_password(std::int64_t id, std::string_vie
     return invalid("current_password", "is wrong");
   }
   auto errors = check_new_password(replacement, agent->username);
-  if (replacement == current) errors.push_back({"password", "must differ from the current password"});
+  if (replacement == current)
+    errors.push_back({"password", "must differ from the current password"});
   if (!errors.empty()) return invalid(std::move(errors));
   auto hash = hash_password(replacement, policy_.hash);
   if (!hash) return AgentError{Errc::Io, "password hashing failed (out of memory)", {}};

@@ -14,7 +14,8 @@ namespace {
 
 // A failed write of an agent, as field errors where the store can say which field.
 AgentError write_error(const store::Error& e) {
-  if (e.code == Errc::Duplicate) return AgentError{e.code, e.message, {{"username", "is already taken"}}};
+  if (e.code == Errc::Duplicate)
+    return AgentError{e.code, e.message, {{"username", "is already taken"}}};
   if (e.code == Errc::Constraint) {
     const char* field = e.message.find("team") != std::string::npos       ? "teams"
                         : e.message.find("queue") != std::string::npos    ? "queues"
@@ -74,7 +75,8 @@ Agent redacted(Agent agent) {
 
 AgentService::AgentService(store::Store& store, SecurityPolicy policy, ValidationRules rules)
     : store_(store), policy_(std::move(policy)), rules_(std::move(rules)) {
-  dummy_hash_ = hash_password(agents::generate_password(policy_.password), policy_.hash).value_or("");
+  dummy_hash_ =
+      hash_password(agents::generate_password(policy_.password), policy_.hash).value_or("");
 }
 
 std::vector<FieldError> AgentService::check_new_password(std::string_view password,
@@ -113,11 +115,13 @@ AgentResult<Agent> AgentService::create(Agent draft, const std::optional<std::st
 AgentResult<Agent> AgentService::update(Agent changed, const store::Actor& actor) {
   dedupe(changed.teams);
   dedupe(changed.queues);
-  if (auto errors = validate_profile(changed, rules_); !errors.empty()) return invalid(std::move(errors));
+  if (auto errors = validate_profile(changed, rules_); !errors.empty())
+    return invalid(std::move(errors));
   auto current = store_.agents().get(changed.id);
   if (!current) return from_store(current.error());
   if (current->version != changed.version) {
-    return AgentError{Errc::Conflict, "agent was changed since version " + std::to_string(changed.version), {}};
+    return AgentError{
+        Errc::Conflict, "agent was changed since version " + std::to_string(changed.version), {}};
   }
   const bool was_enabled = current->login_enabled;
   keep_security_state(changed, *current);
@@ -187,7 +191,8 @@ AgentResult<AgentPage> AgentService::search(const AgentFilter& f) {
   if (f.status != AgentStatus::All) {
     q.all.push_back({"login_enabled", Match::Equals, f.status == AgentStatus::Active});
   }
-  static constexpr std::string_view kSortable[] = {"id", "username", "first_name", "last_name", "cli"};
+  static constexpr std::string_view kSortable[] = {"id", "username", "first_name", "last_name",
+                                                   "cli"};
   if (std::find(std::begin(kSortable), std::end(kSortable), f.order_by) == std::end(kSortable)) {
     return invalid("order_by", "must be one of id, username, first_name, last_name, cli");
   }
@@ -198,6 +203,8 @@ AgentResult<AgentPage> AgentService::search(const AgentFilter& f) {
   return run(store_, q);
 }
 
-std::string AgentService::generate_password() const { return agents::generate_password(policy_.password); }
+std::string AgentService::generate_password() const {
+  return agents::generate_password(policy_.password);
+}
 
 }  // namespace dialcore::control::agents

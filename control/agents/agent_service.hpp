@@ -29,7 +29,11 @@ struct SecurityPolicy {
   std::string totp_issuer = "Dialcore";
 };
 
-enum class AgentStatus { All, Active, Inactive };  // seed 000 "Agent Status"; active = login enabled
+enum class AgentStatus {
+  All,
+  Active,
+  Inactive
+};  // seed 000 "Agent Status"; active = login enabled
 
 // Seed 000 "Advanced Search": prefixes of names, username and id; the CLI; the status.
 struct AgentFilter {
@@ -84,16 +88,19 @@ class AgentService {
   AgentResult<store::Agent> update(store::Agent changed, const store::Actor& actor);
   AgentResult<store::Agent> get(std::int64_t id);
   AgentResult<void> remove(std::int64_t id, const store::Actor& actor);
-  AgentResult<std::size_t> remove_many(std::span<const std::int64_t> ids, const store::Actor& actor);
+  AgentResult<std::size_t> remove_many(std::span<const std::int64_t> ids,
+                                       const store::Actor& actor);
 
   // Seed 000 "Quick Search": the text is a part of the username or the first digits of the id.
-  AgentResult<AgentPage> quick_search(std::string_view text, std::int64_t limit, std::int64_t offset);
+  AgentResult<AgentPage> quick_search(std::string_view text, std::int64_t limit,
+                                      std::int64_t offset);
   AgentResult<AgentPage> search(const AgentFilter& filter);
 
   // Passwords.
   std::string generate_password() const;
   // By an admin: policy-checked; the agent must change it at next login.
-  AgentResult<void> set_password(std::int64_t id, std::string_view password, const store::Actor& actor);
+  AgentResult<void> set_password(std::int64_t id, std::string_view password,
+                                 const store::Actor& actor);
   // By the agent: the current password is checked (a wrong one counts toward lockout).
   AgentResult<void> change_password(std::int64_t id, std::string_view current,
                                     std::string_view replacement, std::int64_t now_ms);
@@ -118,7 +125,8 @@ class AgentService {
   template <class Change>
   AgentResult<store::Agent> modify(std::int64_t id, const store::Actor& actor, Change&& change);
   AgentResult<void> record_failure(const store::Agent& agent, std::int64_t now_ms);
-  std::vector<FieldError> check_new_password(std::string_view password, std::string_view username) const;
+  std::vector<FieldError> check_new_password(std::string_view password,
+                                             std::string_view username) const;
 
   store::Store& store_;
   SecurityPolicy policy_;

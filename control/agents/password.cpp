@@ -31,9 +31,6 @@ HashCost HashCost::minimum() {
   return HashCost{crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
 }
 
-static_assert(crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE == 2);
-static_assert(crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE == 64u << 20);
-
 std::vector<std::string> password_problems(const PasswordPolicy& policy, std::string_view password,
                                            std::string_view username) {
   std::vector<std::string> problems;
@@ -43,7 +40,8 @@ std::vector<std::string> password_problems(const PasswordPolicy& policy, std::st
   if (password.size() > policy.max_length) {
     problems.push_back("must be at most " + std::to_string(policy.max_length) + " characters");
   }
-  bool has_lower = false, has_upper = false, has_digit = false, has_special = false, control = false;
+  bool has_lower = false, has_upper = false, has_digit = false, has_special = false,
+       control = false;
   for (char c : password) {
     has_lower |= kLower.find(c) != std::string_view::npos;
     has_upper |= kUpper.find(c) != std::string_view::npos;
@@ -54,7 +52,8 @@ std::vector<std::string> password_problems(const PasswordPolicy& policy, std::st
   if (policy.require_lower && !has_lower) problems.push_back("needs a lowercase letter");
   if (policy.require_upper && !has_upper) problems.push_back("needs an uppercase letter");
   if (policy.require_digit && !has_digit) problems.push_back("needs a digit");
-  if (policy.require_special && !has_special) problems.push_back("needs a special character such as " + policy.generator_specials);
+  if (policy.require_special && !has_special)
+    problems.push_back("needs a special character such as " + policy.generator_specials);
   if (control) problems.push_back("must not contain control characters");
   if (policy.reject_username && username.size() >= 3 &&
       lower(password).find(lower(username)) != std::string::npos) {

@@ -33,7 +33,10 @@ std::uint32_t pow10(int digits) {
 
 std::string zero_padded(std::uint32_t value, int digits) {
   std::string s = std::to_string(value);
-  return std::string(static_cast<std::size_t>(digits) - std::min(s.size(), static_cast<std::size_t>(digits)), '0') + s;
+  return std::string(static_cast<std::size_t>(digits) -
+                         std::min(s.size(), static_cast<std::size_t>(digits)),
+                     '0') +
+         s;
 }
 
 std::string percent_encode(std::string_view text) {
@@ -91,7 +94,8 @@ std::optional<std::vector<std::uint8_t>> base32_decode(std::string_view text) {
   return out;
 }
 
-std::uint32_t hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int digits, TotpHash hash) {
+std::uint32_t hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int digits,
+                   TotpHash hash) {
   std::array<unsigned char, 8> message{};
   for (int i = 7; i >= 0; --i) {
     message[static_cast<std::size_t>(i)] = static_cast<unsigned char>(counter & 0xFF);
@@ -132,7 +136,8 @@ std::optional<std::int64_t> totp_verify(std::span<const std::uint8_t> key, std::
     if (step < 0) continue;
     const std::string expected =
         zero_padded(hotp(key, static_cast<std::uint64_t>(step), p.digits, p.hash), p.digits);
-    if (CRYPTO_memcmp(expected.data(), code.data(), code.size()) == 0 && step > last_step && !matched) {
+    if (CRYPTO_memcmp(expected.data(), code.data(), code.size()) == 0 && step > last_step &&
+        !matched) {
       matched = step;
     }
   }
@@ -148,7 +153,9 @@ std::string new_totp_secret() {
 
 std::string otpauth_uri(std::string_view issuer, std::string_view account,
                         std::string_view secret_base32, const TotpParams& p) {
-  const char* algorithm = p.hash == TotpHash::Sha1 ? "SHA1" : p.hash == TotpHash::Sha256 ? "SHA256" : "SHA512";
+  const char* algorithm = p.hash == TotpHash::Sha1     ? "SHA1"
+                          : p.hash == TotpHash::Sha256 ? "SHA256"
+                                                       : "SHA512";
   return "otpauth://totp/" + percent_encode(issuer) + ":" + percent_encode(account) +
          "?secret=" + std::string(secret_base32) + "&issuer=" + percent_encode(issuer) +
          "&algorithm=" + algorithm + "&digits=" + std::to_string(p.digits) +

@@ -27,7 +27,8 @@ std::string base32_encode(std::span<const std::uint8_t> bytes, bool pad = false)
 std::optional<std::vector<std::uint8_t>> base32_decode(std::string_view text);
 
 // The RFC 4226 truncated value, `digits` long (6..8), for a counter.
-std::uint32_t hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int digits, TotpHash hash);
+std::uint32_t hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int digits,
+                   TotpHash hash);
 // The code for a Unix time, zero-padded.
 std::string totp_code(std::span<const std::uint8_t> key, std::int64_t unix_s, const TotpParams& p);
 

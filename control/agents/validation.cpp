@@ -23,10 +23,20 @@ std::optional<char32_t> next_code_point(std::string_view text, std::size_t& i) {
   int extra = 0;
   char32_t cp = 0;
   char32_t min = 0;
-  if ((lead & 0xE0) == 0xC0) { extra = 1; cp = lead & 0x1F; min = 0x80; }
-  else if ((lead & 0xF0) == 0xE0) { extra = 2; cp = lead & 0x0F; min = 0x800; }
-  else if ((lead & 0xF8) == 0xF0) { extra = 3; cp = lead & 0x07; min = 0x10000; }
-  else return std::nullopt;
+  if ((lead & 0xE0) == 0xC0) {
+    extra = 1;
+    cp = lead & 0x1F;
+    min = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    extra = 2;
+    cp = lead & 0x0F;
+    min = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    extra = 3;
+    cp = lead & 0x07;
+    min = 0x10000;
+  } else
+    return std::nullopt;
   if (i + static_cast<std::size_t>(extra) >= text.size()) return std::nullopt;
   for (int k = 1; k <= extra; ++k) {
     const unsigned char c = byte(i + static_cast<std::size_t>(k));
@@ -52,10 +62,13 @@ bool non_ascii_letter(char32_t cp) {
 }
 
 bool email_local_char(char c) {
-  return ascii_alnum(c) || std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
+  return ascii_alnum(c) ||
+         std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
 }
 
-bool phone_required(const store::Agent& a) { return a.connection_mode == store::ConnectionMode::CallMe; }
+bool phone_required(const store::Agent& a) {
+  return a.connection_mode == store::ConnectionMode::CallMe;
+}
 
 }  // namespace
 
@@ -123,14 +136,16 @@ std::string check_email(std::string_view email) {
   }
   if (labels < 2 || last.size() < 2) return "needs a domain such as example.com";
   for (char c : last) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return "has an invalid top-level domain";
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+      return "has an invalid top-level domain";
   }
   return {};
 }
 
 std::string check_timezone(std::string_view name, const std::string& zoneinfo_dir) {
   if (name.empty()) return {};
-  if (name.size() > 64 || name.front() == '/' || name.back() == '/') return "is not an IANA time zone";
+  if (name.size() > 64 || name.front() == '/' || name.back() == '/')
+    return "is not an IANA time zone";
   for (char c : name) {
     if (!ascii_alnum(c) && std::string_view("/_+-").find(c) == std::string_view::npos) {
       return "is not an IANA time zone";

@@ -26,7 +26,10 @@ constexpr std::string_view to_string(ConnectionMode m) {
 }
 constexpr bool parse(std::string_view text, ConnectionMode& out) {
   for (auto m : {ConnectionMode::CallMe, ConnectionMode::CallIn, ConnectionMode::Web}) {
-    if (to_string(m) == text) { out = m; return true; }
+    if (to_string(m) == text) {
+      out = m;
+      return true;
+    }
   }
   return false;
 }
@@ -43,7 +46,10 @@ constexpr std::string_view to_string(Priority p) {
 }
 constexpr bool parse(std::string_view text, Priority& out) {
   for (auto p : {Priority::High, Priority::Medium, Priority::Low}) {
-    if (to_string(p) == text) { out = p; return true; }
+    if (to_string(p) == text) {
+      out = p;
+      return true;
+    }
   }
   return false;
 }
@@ -84,20 +90,20 @@ struct Agent : RecordBase {
   std::string sip_username;
   std::string sip_password;
   // Login security.
-  bool login_enabled = true;       // "Enable Agent Login"; cleared by inactivity or by an admin
-  std::string disabled_reason;     // "", "admin", "inactivity"
-  std::string password_hash;       // argon2id string (libsodium crypto_pwhash_str); "" = none set
+  bool login_enabled = true;    // "Enable Agent Login"; cleared by inactivity or by an admin
+  std::string disabled_reason;  // "", "admin", "inactivity"
+  std::string password_hash;    // argon2id string (libsodium crypto_pwhash_str); "" = none set
   bool must_change_password = true;
   std::optional<std::int64_t> password_changed_at_ms;
   std::int64_t failed_attempts = 0;
-  bool locked = false;             // too many wrong attempts; an admin unlocks
+  bool locked = false;  // too many wrong attempts; an admin unlocks
   std::optional<std::int64_t> locked_at_ms;
   std::optional<std::int64_t> last_login_at_ms;
   std::optional<std::int64_t> enabled_at_ms;  // last re-enabled by an admin (restarts inactivity)
   std::int64_t created_at_ms = 0;
-  bool mfa_enabled = false;        // TOTP confirmed and required at login
-  std::string totp_secret;         // base32; set at enrolment, before confirmation
-  std::int64_t totp_last_step = 0; // last accepted time step: a code is never accepted twice
+  bool mfa_enabled = false;         // TOTP confirmed and required at login
+  std::string totp_secret;          // base32; set at enrolment, before confirmation
+  std::int64_t totp_last_step = 0;  // last accepted time step: a code is never accepted twice
   // Assignments (link tables).
   std::vector<std::int64_t> teams;
   std::vector<CampaignAssignment> campaigns;
@@ -110,32 +116,43 @@ struct Agent : RecordBase {
   static constexpr auto fields() {
     using A = Agent;
     constexpr auto secret = FieldKind::Secret;
-    return std::tuple{
-        field("username", &A::username), field("first_name", &A::first_name),
-        field("last_name", &A::last_name), field("email", &A::email), field("alias", &A::alias),
-        field("timezone", &A::timezone), field("cli", &A::cli),
-        field("connection_mode", &A::connection_mode),
-        field("connection_persistent", &A::connection_persistent),
-        field("default_phone", &A::default_phone), field("perm_manual_call", &A::perm_manual_call),
-        field("perm_agent_call", &A::perm_agent_call),
-        field("perm_pause_reasons", &A::perm_pause_reasons),
-        field("perm_callbacks", &A::perm_callbacks),
-        field("perm_transfers_when_paused", &A::perm_transfers_when_paused),
-        field("perm_lead_manager", &A::perm_lead_manager),
-        field("login_in_pause", &A::login_in_pause),
-        field("mask_sensitive_data", &A::mask_sensitive_data),
-        field("auto_answer", &A::auto_answer), field("dnd_in_pause", &A::dnd_in_pause),
-        field("ring_in_use", &A::ring_in_use), field("sip_username", &A::sip_username),
-        field("sip_password", &A::sip_password, secret), field("login_enabled", &A::login_enabled),
-        field("disabled_reason", &A::disabled_reason),
-        field("password_hash", &A::password_hash, secret),
-        field("must_change_password", &A::must_change_password),
-        field("password_changed_at_ms", &A::password_changed_at_ms),
-        field("failed_attempts", &A::failed_attempts), field("locked", &A::locked),
-        field("locked_at_ms", &A::locked_at_ms), field("last_login_at_ms", &A::last_login_at_ms),
-        field("enabled_at_ms", &A::enabled_at_ms), field("created_at_ms", &A::created_at_ms), field("mfa_enabled", &A::mfa_enabled),
-        field("totp_secret", &A::totp_secret, secret),
-        field("totp_last_step", &A::totp_last_step)};
+    return std::tuple{field("username", &A::username),
+                      field("first_name", &A::first_name),
+                      field("last_name", &A::last_name),
+                      field("email", &A::email),
+                      field("alias", &A::alias),
+                      field("timezone", &A::timezone),
+                      field("cli", &A::cli),
+                      field("connection_mode", &A::connection_mode),
+                      field("connection_persistent", &A::connection_persistent),
+                      field("default_phone", &A::default_phone),
+                      field("perm_manual_call", &A::perm_manual_call),
+                      field("perm_agent_call", &A::perm_agent_call),
+                      field("perm_pause_reasons", &A::perm_pause_reasons),
+                      field("perm_callbacks", &A::perm_callbacks),
+                      field("perm_transfers_when_paused", &A::perm_transfers_when_paused),
+                      field("perm_lead_manager", &A::perm_lead_manager),
+                      field("login_in_pause", &A::login_in_pause),
+                      field("mask_sensitive_data", &A::mask_sensitive_data),
+                      field("auto_answer", &A::auto_answer),
+                      field("dnd_in_pause", &A::dnd_in_pause),
+                      field("ring_in_use", &A::ring_in_use),
+                      field("sip_username", &A::sip_username),
+                      field("sip_password", &A::sip_password, secret),
+                      field("login_enabled", &A::login_enabled),
+                      field("disabled_reason", &A::disabled_reason),
+                      field("password_hash", &A::password_hash, secret),
+                      field("must_change_password", &A::must_change_password),
+                      field("password_changed_at_ms", &A::password_changed_at_ms),
+                      field("failed_attempts", &A::failed_attempts),
+                      field("locked", &A::locked),
+                      field("locked_at_ms", &A::locked_at_ms),
+                      field("last_login_at_ms", &A::last_login_at_ms),
+                      field("enabled_at_ms", &A::enabled_at_ms),
+                      field("created_at_ms", &A::created_at_ms),
+                      field("mfa_enabled", &A::mfa_enabled),
+                      field("totp_secret", &A::totp_secret, secret),
+                      field("totp_last_step", &A::totp_last_step)};
   }
 };
 

@@ -27,7 +27,8 @@ struct Team : RecordBase {
 
 struct Queue : RecordBase {
   std::string name;  // unique, case-insensitive
-  std::string strategy = "longest_idle";  // ring_all, longest_idle, fewest_calls, round_robin, random, skill
+  std::string strategy =
+      "longest_idle";  // ring_all, longest_idle, fewest_calls, round_robin, random, skill
   std::int64_t ring_timeout_s = 20;
   std::int64_t wrap_s = 0;
   std::int64_t max_wait_s = 0;  // 0: no limit
@@ -38,18 +39,20 @@ struct Queue : RecordBase {
   static constexpr std::string_view kEntity = "queue";
   static constexpr bool kAudited = true;
   static constexpr auto fields() {
-    return std::tuple{field("name", &Queue::name), field("strategy", &Queue::strategy),
-                      field("ring_timeout_s", &Queue::ring_timeout_s), field("wrap_s", &Queue::wrap_s),
+    return std::tuple{field("name", &Queue::name),
+                      field("strategy", &Queue::strategy),
+                      field("ring_timeout_s", &Queue::ring_timeout_s),
+                      field("wrap_s", &Queue::wrap_s),
                       field("max_wait_s", &Queue::max_wait_s),
                       field("overflow_queue_id", &Queue::overflow_queue_id)};
   }
 };
 
 struct Campaign : RecordBase {
-  std::string name;  // unique, case-insensitive
-  std::string kind = "outbound";  // outbound, inbound, blended
+  std::string name;                   // unique, case-insensitive
+  std::string kind = "outbound";      // outbound, inbound, blended
   std::string dial_mode = "preview";  // preview, progressive, power, predictive
-  std::string cli;  // empty: the organisation's
+  std::string cli;                    // empty: the organisation's
   bool active = true;
   std::int64_t wrap_timeout_s = 0;  // auto-wrap timer; 0: none
   std::int64_t max_attempts = 3;
@@ -59,8 +62,10 @@ struct Campaign : RecordBase {
   static constexpr std::string_view kEntity = "campaign";
   static constexpr bool kAudited = true;
   static constexpr auto fields() {
-    return std::tuple{field("name", &Campaign::name), field("kind", &Campaign::kind),
-                      field("dial_mode", &Campaign::dial_mode), field("cli", &Campaign::cli),
+    return std::tuple{field("name", &Campaign::name),
+                      field("kind", &Campaign::kind),
+                      field("dial_mode", &Campaign::dial_mode),
+                      field("cli", &Campaign::cli),
                       field("active", &Campaign::active),
                       field("wrap_timeout_s", &Campaign::wrap_timeout_s),
                       field("max_attempts", &Campaign::max_attempts)};
@@ -84,7 +89,7 @@ struct PauseReason : RecordBase {
 
 struct WrapCode : RecordBase {
   std::string name;
-  std::string code;  // unique, case-insensitive
+  std::string code;                         // unique, case-insensitive
   std::optional<std::int64_t> campaign_id;  // empty: offered in every campaign
   bool schedules_callback = false;
   bool completes_number = false;  // "complete phone number" disposition (issue 9)

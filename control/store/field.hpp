@@ -23,16 +23,17 @@ struct Field {
 };
 
 template <class T, class M>
-constexpr Field<T, M> field(std::string_view name, M T::*member, FieldKind kind = FieldKind::Plain) {
+constexpr Field<T, M> field(std::string_view name, M T::*member,
+                            FieldKind kind = FieldKind::Plain) {
   return Field<T, M>{name, member, kind};
 }
 
 // Column value types a record may use. Enums are stored as text through
 // to_string(E) / parse(std::string_view, E&) found by argument-dependent lookup.
 template <class M>
-concept ColumnType = std::is_same_v<M, std::int64_t> || std::is_same_v<M, bool> ||
-                     std::is_same_v<M, std::string> ||
-                     std::is_same_v<M, std::optional<std::int64_t>> || std::is_enum_v<M>;
+concept ColumnType =
+    std::is_same_v<M, std::int64_t> || std::is_same_v<M, bool> || std::is_same_v<M, std::string> ||
+    std::is_same_v<M, std::optional<std::int64_t>> || std::is_enum_v<M>;
 
 // Every record has these two, managed by the store: id (assigned on create) and version
 // (1 on create, +1 on each update; an update naming an older version is a Conflict).

@@ -21,7 +21,7 @@ struct Lead : RecordBase {
   std::string phone1;  // mobile/home/work (issue 9: up to 3 numbers per lead)
   std::string phone2;
   std::string phone3;
-  std::string timezone;  // for calling windows; empty: campaign's
+  std::string timezone;        // for calling windows; empty: campaign's
   std::string status = "new";  // new, in_progress, done, dnc
   std::int64_t attempts = 0;
   std::optional<std::int64_t> next_call_at_ms;
@@ -34,10 +34,14 @@ struct Lead : RecordBase {
   static constexpr auto fields() {
     return std::tuple{field("campaign_id", &Lead::campaign_id),
                       field("external_id", &Lead::external_id),
-                      field("first_name", &Lead::first_name), field("last_name", &Lead::last_name),
-                      field("phone1", &Lead::phone1), field("phone2", &Lead::phone2),
-                      field("phone3", &Lead::phone3), field("timezone", &Lead::timezone),
-                      field("status", &Lead::status), field("attempts", &Lead::attempts),
+                      field("first_name", &Lead::first_name),
+                      field("last_name", &Lead::last_name),
+                      field("phone1", &Lead::phone1),
+                      field("phone2", &Lead::phone2),
+                      field("phone3", &Lead::phone3),
+                      field("timezone", &Lead::timezone),
+                      field("status", &Lead::status),
+                      field("attempts", &Lead::attempts),
                       field("next_call_at_ms", &Lead::next_call_at_ms),
                       field("data_json", &Lead::data_json)};
   }
@@ -59,12 +63,15 @@ struct Attempt : RecordBase {
   static constexpr std::string_view kEntity = "attempt";
   static constexpr bool kAudited = false;
   static constexpr auto fields() {
-    return std::tuple{field("lead_id", &Attempt::lead_id), field("campaign_id", &Attempt::campaign_id),
-                      field("phone", &Attempt::phone), field("agent_id", &Attempt::agent_id),
+    return std::tuple{field("lead_id", &Attempt::lead_id),
+                      field("campaign_id", &Attempt::campaign_id),
+                      field("phone", &Attempt::phone),
+                      field("agent_id", &Attempt::agent_id),
                       field("started_at_ms", &Attempt::started_at_ms),
                       field("answered_at_ms", &Attempt::answered_at_ms),
                       field("ended_at_ms", &Attempt::ended_at_ms),
-                      field("outcome", &Attempt::outcome), field("amd", &Attempt::amd)};
+                      field("outcome", &Attempt::outcome),
+                      field("amd", &Attempt::amd)};
   }
 };
 
@@ -82,12 +89,11 @@ struct Disposition : RecordBase {
   static constexpr std::string_view kEntity = "disposition";
   static constexpr bool kAudited = false;
   static constexpr auto fields() {
-    return std::tuple{field("attempt_id", &Disposition::attempt_id),
-                      field("lead_id", &Disposition::lead_id),
-                      field("agent_id", &Disposition::agent_id),
-                      field("call_id", &Disposition::call_id),
-                      field("wrap_code", &Disposition::wrap_code), field("notes", &Disposition::notes),
-                      field("created_at_ms", &Disposition::created_at_ms)};
+    return std::tuple{
+        field("attempt_id", &Disposition::attempt_id),      field("lead_id", &Disposition::lead_id),
+        field("agent_id", &Disposition::agent_id),          field("call_id", &Disposition::call_id),
+        field("wrap_code", &Disposition::wrap_code),        field("notes", &Disposition::notes),
+        field("created_at_ms", &Disposition::created_at_ms)};
   }
 };
 
@@ -105,10 +111,11 @@ struct Callback : RecordBase {
   static constexpr std::string_view kEntity = "callback";
   static constexpr bool kAudited = true;
   static constexpr auto fields() {
-    return std::tuple{field("lead_id", &Callback::lead_id), field("campaign_id", &Callback::campaign_id),
-                      field("agent_id", &Callback::agent_id), field("due_at_ms", &Callback::due_at_ms),
-                      field("phone", &Callback::phone), field("note", &Callback::note),
-                      field("status", &Callback::status)};
+    return std::tuple{
+        field("lead_id", &Callback::lead_id),   field("campaign_id", &Callback::campaign_id),
+        field("agent_id", &Callback::agent_id), field("due_at_ms", &Callback::due_at_ms),
+        field("phone", &Callback::phone),       field("note", &Callback::note),
+        field("status", &Callback::status)};
   }
 };
 
@@ -134,21 +141,27 @@ struct Cdr : RecordBase {
   static constexpr std::string_view kEntity = "cdr";
   static constexpr bool kAudited = false;
   static constexpr auto fields() {
-    return std::tuple{field("call_id", &Cdr::call_id), field("leg", &Cdr::leg),
-                      field("direction", &Cdr::direction), field("from_number", &Cdr::from_number),
-                      field("to_number", &Cdr::to_number), field("agent_id", &Cdr::agent_id),
-                      field("campaign_id", &Cdr::campaign_id), field("queue_id", &Cdr::queue_id),
-                      field("lead_id", &Cdr::lead_id), field("started_at_ms", &Cdr::started_at_ms),
+    return std::tuple{field("call_id", &Cdr::call_id),
+                      field("leg", &Cdr::leg),
+                      field("direction", &Cdr::direction),
+                      field("from_number", &Cdr::from_number),
+                      field("to_number", &Cdr::to_number),
+                      field("agent_id", &Cdr::agent_id),
+                      field("campaign_id", &Cdr::campaign_id),
+                      field("queue_id", &Cdr::queue_id),
+                      field("lead_id", &Cdr::lead_id),
+                      field("started_at_ms", &Cdr::started_at_ms),
                       field("answered_at_ms", &Cdr::answered_at_ms),
                       field("ended_at_ms", &Cdr::ended_at_ms),
-                      field("hangup_cause", &Cdr::hangup_cause), field("wrap_code", &Cdr::wrap_code),
+                      field("hangup_cause", &Cdr::hangup_cause),
+                      field("wrap_code", &Cdr::wrap_code),
                       field("events_json", &Cdr::events_json)};
   }
 };
 
 struct Recording : RecordBase {
   std::string call_id;
-  std::string path;  // unique
+  std::string path;    // unique
   std::string format;  // wav, opus...
   std::int64_t started_at_ms = 0;
   std::int64_t duration_ms = 0;
@@ -160,11 +173,13 @@ struct Recording : RecordBase {
   static constexpr std::string_view kEntity = "recording";
   static constexpr bool kAudited = false;
   static constexpr auto fields() {
-    return std::tuple{field("call_id", &Recording::call_id), field("path", &Recording::path),
+    return std::tuple{field("call_id", &Recording::call_id),
+                      field("path", &Recording::path),
                       field("format", &Recording::format),
                       field("started_at_ms", &Recording::started_at_ms),
                       field("duration_ms", &Recording::duration_ms),
-                      field("size_bytes", &Recording::size_bytes), field("tags", &Recording::tags)};
+                      field("size_bytes", &Recording::size_bytes),
+                      field("tags", &Recording::tags)};
   }
 };
 
@@ -183,11 +198,11 @@ struct AuditEntry : RecordBase {
   static constexpr std::string_view kEntity = "audit";
   static constexpr bool kAudited = false;
   static constexpr auto fields() {
-    return std::tuple{field("at_ms", &AuditEntry::at_ms), field("actor", &AuditEntry::actor),
-                      field("action", &AuditEntry::action), field("entity", &AuditEntry::entity),
-                      field("entity_id", &AuditEntry::entity_id),
-                      field("before_json", &AuditEntry::before_json),
-                      field("after_json", &AuditEntry::after_json)};
+    return std::tuple{
+        field("at_ms", &AuditEntry::at_ms),          field("actor", &AuditEntry::actor),
+        field("action", &AuditEntry::action),        field("entity", &AuditEntry::entity),
+        field("entity_id", &AuditEntry::entity_id),  field("before_json", &AuditEntry::before_json),
+        field("after_json", &AuditEntry::after_json)};
   }
 };
 

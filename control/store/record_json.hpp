@@ -41,8 +41,8 @@ inline void add_links(boost::json::object& o, const Agent& a) {
   boost::json::array queues(a.queues.begin(), a.queues.end());
   boost::json::array campaigns;
   for (const auto& c : a.campaigns) {
-    campaigns.push_back(boost::json::object{{"campaign_id", c.campaign_id},
-                                            {"priority", to_string(c.priority)}});
+    campaigns.push_back(
+        boost::json::object{{"campaign_id", c.campaign_id}, {"priority", to_string(c.priority)}});
   }
   o["teams"] = std::move(teams);
   o["queues"] = std::move(queues);
@@ -56,8 +56,11 @@ std::string to_json(const T& record) {
   boost::json::object o;
   o["id"] = record.id;
   o["version"] = record.version;
-  std::apply([&](const auto&... f) { ((o[f.name] = detail::json_value(record.*(f.member), f.kind)), ...); },
-             T::fields());
+  std::apply(
+      [&](const auto&... f) {
+        ((o[f.name] = detail::json_value(record.*(f.member), f.kind)), ...);
+      },
+      T::fields());
   detail::add_links(o, record);
   return boost::json::serialize(o);
 }

@@ -39,8 +39,10 @@ class Repository : public Reader<T> {
   virtual Result<void> update(T& record, const Actor& actor) = 0;
   // Constraint if other rows still reference it.
   virtual Result<void> remove(std::int64_t id, const Actor& actor) = 0;
-  // All or nothing in one transaction: NotFound names the first missing id.
-  virtual Result<std::size_t> remove_many(std::span<const std::int64_t> ids, const Actor& actor) = 0;
+  // All or nothing in one transaction: NotFound names the first missing id. Returns how many
+  // rows were removed (an id named twice counts once).
+  virtual Result<std::size_t> remove_many(std::span<const std::int64_t> ids,
+                                          const Actor& actor) = 0;
 };
 
 }  // namespace dialcore::control::store

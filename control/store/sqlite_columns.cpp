@@ -17,8 +17,13 @@ std::string insert_sql(std::string_view table, const std::vector<ColumnInfo>& co
     names.append(", ").append(c.name);
     marks.append(", ?");
   }
-  return std::string("INSERT INTO ").append(table).append(" (").append(names).append(") VALUES (")
-      .append(marks).append(")");
+  return std::string("INSERT INTO ")
+      .append(table)
+      .append(" (")
+      .append(names)
+      .append(") VALUES (")
+      .append(marks)
+      .append(")");
 }
 
 std::string update_sql(std::string_view table, const std::vector<ColumnInfo>& cols) {
@@ -79,7 +84,8 @@ Result<std::string> condition_sql(const std::vector<ColumnInfo>& cols, const Con
     case Match::Prefix:
     case Match::Contains: {
       if (!text || col->cls == ColumnClass::Boolean) {
-        return invalid("field '" + c.field + "': prefix/contains needs text on a text or number field");
+        return invalid("field '" + c.field +
+                       "': prefix/contains needs text on a text or number field");
       }
       std::string pattern = c.match == Match::Contains ? "%" : "";
       pattern.append(like_literal(*text)).push_back('%');
@@ -93,7 +99,8 @@ Result<std::string> condition_sql(const std::vector<ColumnInfo>& cols, const Con
       binds.emplace_back(*number);
       return name + (c.match == Match::Less ? " < ?" : " >= ?");
     case Match::IsNull:
-      if (col->cls != ColumnClass::OptionalInteger) return invalid("field '" + c.field + "' is never empty");
+      if (col->cls != ColumnClass::OptionalInteger)
+        return invalid("field '" + c.field + "' is never empty");
       return name + " IS NULL";
   }
   return invalid("unknown match");
@@ -147,9 +154,12 @@ Result<BuiltQuery> build_query(std::string_view head, const std::vector<ColumnIn
 void bind_values(Statement& s, const std::vector<Value>& values) {
   int i = 1;
   for (const auto& v : values) {
-    if (const auto* n = std::get_if<std::int64_t>(&v)) s.bind(i, *n);
-    else if (const auto* t = std::get_if<std::string>(&v)) s.bind(i, std::string_view(*t));
-    else s.bind(i, std::int64_t{std::get<bool>(v) ? 1 : 0});
+    if (const auto* n = std::get_if<std::int64_t>(&v))
+      s.bind(i, *n);
+    else if (const auto* t = std::get_if<std::string>(&v))
+      s.bind(i, std::string_view(*t));
+    else
+      s.bind(i, std::int64_t{std::get<bool>(v) ? 1 : 0});
     ++i;
   }
 }

@@ -27,19 +27,28 @@ struct ColumnInfo {
 
 template <class M>
 constexpr ColumnClass column_class() {
-  if constexpr (std::is_same_v<M, bool>) return ColumnClass::Boolean;
-  else if constexpr (std::is_same_v<M, std::int64_t>) return ColumnClass::Integer;
-  else if constexpr (std::is_same_v<M, std::optional<std::int64_t>>) return ColumnClass::OptionalInteger;
-  else return ColumnClass::Text;  // std::string and enums (stored by name)
+  if constexpr (std::is_same_v<M, bool>)
+    return ColumnClass::Boolean;
+  else if constexpr (std::is_same_v<M, std::int64_t>)
+    return ColumnClass::Integer;
+  else if constexpr (std::is_same_v<M, std::optional<std::int64_t>>)
+    return ColumnClass::OptionalInteger;
+  else
+    return ColumnClass::Text;  // std::string and enums (stored by name)
 }
 
 template <class T>
 const std::vector<ColumnInfo>& columns() {
   static const std::vector<ColumnInfo> list = [] {
     std::vector<ColumnInfo> out;
-    std::apply([&](const auto&... f) {
-      (out.push_back(ColumnInfo{f.name, column_class<std::remove_cvref_t<decltype(std::declval<T>().*(f.member))>>(), f.kind}), ...);
-    }, T::fields());
+    std::apply(
+        [&](const auto&... f) {
+          (out.push_back(ColumnInfo{
+               f.name, column_class<std::remove_cvref_t<decltype(std::declval<T>().*(f.member))>>(),
+               f.kind}),
+           ...);
+        },
+        T::fields());
     return out;
   }();
   return list;
@@ -47,11 +56,17 @@ const std::vector<ColumnInfo>& columns() {
 
 template <ColumnType M>
 void bind_value(Statement& s, int index, const M& v) {
-  if constexpr (std::is_same_v<M, bool>) s.bind(index, std::int64_t{v ? 1 : 0});
-  else if constexpr (std::is_same_v<M, std::int64_t>) s.bind(index, v);
-  else if constexpr (std::is_same_v<M, std::string>) s.bind(index, std::string_view(v));
+  if constexpr (std::is_same_v<M, bool>)
+    s.bind(index, std::int64_t{v ? 1 : 0});
+  else if constexpr (std::is_same_v<M, std::int64_t>)
+    s.bind(index, v);
+  else if constexpr (std::is_same_v<M, std::string>)
+    s.bind(index, std::string_view(v));
   else if constexpr (std::is_same_v<M, std::optional<std::int64_t>>) {
-    if (v) s.bind(index, *v); else s.bind_null(index);
+    if (v)
+      s.bind(index, *v);
+    else
+      s.bind_null(index);
   } else {
     s.bind(index, to_string(v));
   }
@@ -60,9 +75,12 @@ void bind_value(Statement& s, int index, const M& v) {
 // False when the stored text is not a known enum name (a row written by a newer build).
 template <ColumnType M>
 bool read_value(Statement& s, int index, M& v) {
-  if constexpr (std::is_same_v<M, bool>) v = s.column_int(index) != 0;
-  else if constexpr (std::is_same_v<M, std::int64_t>) v = s.column_int(index);
-  else if constexpr (std::is_same_v<M, std::string>) v = s.column_text(index);
+  if constexpr (std::is_same_v<M, bool>)
+    v = s.column_int(index) != 0;
+  else if constexpr (std::is_same_v<M, std::int64_t>)
+    v = s.column_int(index);
+  else if constexpr (std::is_same_v<M, std::string>)
+    v = s.column_text(index);
   else if constexpr (std::is_same_v<M, std::optional<std::int64_t>>) {
     v = s.column_null(index) ? std::nullopt : std::optional<std::int64_t>(s.column_int(index));
   } else {

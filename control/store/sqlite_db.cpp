@@ -48,9 +48,9 @@ bool Statement::column_null(int index) { return sqlite3_column_type(stmt_, index
 
 Result<std::unique_ptr<Db>> Db::open(const OpenOptions& options) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(options.path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Error e{errc_for(rc), "open " + options.path + ": " +
                               (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc))};
@@ -97,7 +97,8 @@ Result<void> Db::exec(std::string_view sql) {
   char* message = nullptr;
   const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message);
   if (rc == SQLITE_OK) return {};
-  Error e{errc_for(rc), std::string(sql.substr(0, 60)) + ": " + (message ? message : sqlite3_errstr(rc))};
+  Error e{errc_for(rc),
+          std::string(sql.substr(0, 60)) + ": " + (message ? message : sqlite3_errstr(rc))};
   sqlite3_free(message);
   return e;
 }
@@ -107,9 +108,9 @@ Result<Statement> Db::prepare(const std::string& sql, Cache cache) {
     if (auto it = cache_.find(sql); it != cache_.end()) return Statement(it->second, false);
   }
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
-                                    cache == Cache::Yes ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
-                                    nullptr);
+  const int rc =
+      sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                         cache == Cache::Yes ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
   if (rc != SQLITE_OK) return error(rc, "prepare");
   if (cache == Cache::No) return Statement(stmt, true);
   cache_.emplace(sql, stmt);

@@ -20,7 +20,9 @@ namespace dialcore::control::store::sqlite {
 class Statement {
  public:
   Statement(sqlite3_stmt* stmt, bool owned) : stmt_(stmt), owned_(owned) {}
-  Statement(Statement&& other) noexcept : stmt_(other.stmt_), owned_(other.owned_) { other.stmt_ = nullptr; }
+  Statement(Statement&& other) noexcept : stmt_(other.stmt_), owned_(other.owned_) {
+    other.stmt_ = nullptr;
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   Statement& operator=(Statement&&) = delete;
@@ -45,7 +47,7 @@ enum class Cache { Yes, No };
 struct OpenOptions {
   std::string path;
   std::int64_t busy_timeout_ms = 2000;
-  bool synchronous_full = true;  // WAL + FULL: a committed transaction survives power loss
+  bool synchronous_full = true;     // WAL + FULL: a committed transaction survives power loss
   std::int64_t max_page_count = 0;  // 0: SQLite's default; tests set it to simulate a full disk
 };
 

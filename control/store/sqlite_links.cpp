@@ -60,20 +60,23 @@ Result<void> save_links(Db& db, const Agent& agent) {
     }
   }
   for (const auto& c : agent.campaigns) {
-    if (auto r = run(db,
-                     "INSERT INTO agent_campaigns (agent_id, campaign_id, priority) VALUES (?, ?, ?)",
-                     agent.id, c.campaign_id, std::string(to_string(c.priority)).c_str());
+    if (auto r = run(
+            db, "INSERT INTO agent_campaigns (agent_id, campaign_id, priority) VALUES (?, ?, ?)",
+            agent.id, c.campaign_id, std::string(to_string(c.priority)).c_str());
         !r) {
-      return Error{r.code(), "campaign " + std::to_string(c.campaign_id) + ": " + r.error().message};
+      return Error{r.code(),
+                   "campaign " + std::to_string(c.campaign_id) + ": " + r.error().message};
     }
   }
   return {};
 }
 
 Result<void> load_links(Db& db, Agent& agent) {
-  auto teams = ids(db, "SELECT team_id FROM agent_teams WHERE agent_id = ? ORDER BY team_id", agent.id);
+  auto teams =
+      ids(db, "SELECT team_id FROM agent_teams WHERE agent_id = ? ORDER BY team_id", agent.id);
   if (!teams) return teams.error();
-  auto queues = ids(db, "SELECT queue_id FROM agent_queues WHERE agent_id = ? ORDER BY queue_id", agent.id);
+  auto queues =
+      ids(db, "SELECT queue_id FROM agent_queues WHERE agent_id = ? ORDER BY queue_id", agent.id);
   if (!queues) return queues.error();
   agent.teams = std::move(*teams);
   agent.queues = std::move(*queues);

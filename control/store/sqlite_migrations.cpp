@@ -159,7 +159,10 @@ CREATE INDEX recordings_call ON recordings(call_id);
 
 constexpr std::array kMigrations{
     Migration{1, "configuration, agents and assignments, audit log", kV1},
-    Migration{2, "agent TOTP and re-enable time; leads, callbacks, attempts, dispositions, CDRs; recording index", kV2},
+    Migration{2,
+              "agent TOTP and re-enable time; leads, callbacks, attempts, dispositions, CDRs; "
+              "recording index",
+              kV2},
 };
 
 Result<std::int64_t> current_version(Db& db) {

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -120,7 +121,12 @@ class SqliteRepository final : public Repository<T> {
     return {};
   }
 
-  Result<std::size_t> remove_many(std::span<const std::int64_t> ids, const Actor& actor) override {
+  Result<std::size_t> remove_many(std::span<const std::int64_t> requested,
+                                  const Actor& actor) override {
+    // An id named twice is deleted once (not "not found" the second time).
+    std::vector<std::int64_t> ids(requested.begin(), requested.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return r.error();
     for (auto id : ids) {
@@ -145,7 +151,8 @@ class SqliteRepository final : public Repository<T> {
   }
   static Error conflict(const T& record) {
     return Error{Errc::Conflict, entity() + " " + std::to_string(record.id) +
-                                     " was changed since version " + std::to_string(record.version)};
+                                     " was changed since version " +
+                                     std::to_string(record.version)};
   }
 
   Result<void> audit(const Actor& actor, std::string_view action, std::int64_t id,

@@ -19,9 +19,21 @@ using sqlite::SqliteRepository;
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<Db> db, std::int64_t version)
-      : db_(std::move(db)), version_(version), agents_(*db_), teams_(*db_), queues_(*db_),
-        campaigns_(*db_), pause_reasons_(*db_), wrap_codes_(*db_), leads_(*db_), attempts_(*db_),
-        dispositions_(*db_), callbacks_(*db_), cdrs_(*db_), recordings_(*db_), audit_(*db_) {}
+      : db_(std::move(db)),
+        version_(version),
+        agents_(*db_),
+        teams_(*db_),
+        queues_(*db_),
+        campaigns_(*db_),
+        pause_reasons_(*db_),
+        wrap_codes_(*db_),
+        leads_(*db_),
+        attempts_(*db_),
+        dispositions_(*db_),
+        callbacks_(*db_),
+        cdrs_(*db_),
+        recordings_(*db_),
+        audit_(*db_) {}
 
   Repository<Agent>& agents() override { return agents_; }
   Repository<Team>& teams() override { return teams_; }

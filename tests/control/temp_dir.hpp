@@ -11,7 +11,8 @@ namespace dialcore::test {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "dialcore-control-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "dialcore-control-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }

@@ -58,13 +58,13 @@ TEST_CASE("import reports each bad row with its line and imports the rest") {
   const std::string text =
       "username,first_name,last_name,email,timezone,teams,default_phone,login_enabled,password\r\n"
       "good.one,Ann,Lee,ann@example.com,Europe/Paris,Sales,+33100000000,yes,Go0d!Passw\r\n"
-      "bad user,Ann,Lee,,,Sales,+33100000000,,\r\n"                 // line 3: username
-      "taken,Ann,Lee,,,Sales,+33100000000,,\r\n"                    // line 4: duplicate in store
-      "good.two,\"Multi\nLine\",Lee,,,Sales,+33100000000,,\r\n"    // line 5-6: name with a newline
+      "bad user,Ann,Lee,,,Sales,+33100000000,,\r\n"              // line 3: username
+      "taken,Ann,Lee,,,Sales,+33100000000,,\r\n"                 // line 4: duplicate in store
+      "good.two,\"Multi\nLine\",Lee,,,Sales,+33100000000,,\r\n"  // line 5-6: name with a newline
       "good.three,Bo,Ek,,Mars/Base,Nope,+33100000000,maybe,weak\r\n"  // line 7: all reported
-      "good.four,Cy,Ek,,,sales,+33100000000,no,\r\n"                // line 8: fine (team case-insensitive)
-      "good.four,Cy,Ek,,,Sales,+33100000000,no,\r\n"                // line 9: twice in the file
-      "short,row\r\n";                                              // line 10: field count
+      "good.four,Cy,Ek,,,sales,+33100000000,no,\r\n"  // line 8: fine (team case-insensitive)
+      "good.four,Cy,Ek,,,Sales,+33100000000,no,\r\n"  // line 9: twice in the file
+      "short,row\r\n";                                // line 10: field count
   auto dry = agents::import_agents_csv(w.service, *w.db, text, kAdmin, true);
   REQUIRE(dry.ok());
   CHECK(dry->created == 2);
@@ -100,7 +100,8 @@ TEST_CASE("file-level problems are one error naming the line or column") {
     REQUIRE_FALSE(r.ok());
     return r.error();
   };
-  CHECK(error("username,first_name,last_name\nok,\"unterminated,x\n").message.find("line 2") != std::string::npos);
+  CHECK(error("username,first_name,last_name\nok,\"unterminated,x\n").message.find("line 2") !=
+        std::string::npos);
   CHECK(error("username,first_name\nx,y\n").fields.front().message == "missing column: last_name");
   CHECK(error("username,first_name,last_name,password_hash\n").fields.front().message ==
         "unknown column: password_hash");

@@ -35,7 +35,8 @@ TEST_CASE("first login demands a password change; the agent changes it and logs 
   AgentWorld w;
   const auto a = w.created("newbie");
   CHECK(login(w, "newbie", kPass, kT0 + 1) == LoginStatus::PasswordChangeRequired);
-  CHECK(login(w, "NEWBIE", kPass, kT0 + 2) == LoginStatus::PasswordChangeRequired);  // case-insensitive
+  CHECK(login(w, "NEWBIE", kPass, kT0 + 2) ==
+        LoginStatus::PasswordChangeRequired);  // case-insensitive
   // Policy and "must differ" apply to the agent's own change.
   auto weak = w.service.change_password(a.id, kPass, "weak", kT0 + 3);
   CHECK(weak.code() == store::Errc::Invalid);
@@ -53,7 +54,8 @@ TEST_CASE("first login demands a password change; the agent changes it and logs 
   // An admin reset forces a change again.
   REQUIRE(w.service.set_password(a.id, "Adm1n-Set!pw", {"admin:root", kT0 + 7}).ok());
   CHECK(login(w, "newbie", "Adm1n-Set!pw", kT0 + 8) == LoginStatus::PasswordChangeRequired);
-  CHECK(w.service.set_password(a.id, "newbie-Pass1!", kAdmin).code() == store::Errc::Invalid);  // contains username
+  CHECK(w.service.set_password(a.id, "newbie-Pass1!", kAdmin).code() ==
+        store::Errc::Invalid);  // contains username
   // Unknown users and agents without a password are just bad credentials.
   CHECK(login(w, "nobody", kPass, kT0) == LoginStatus::BadCredentials);
   REQUIRE(w.service.create(w.draft("nopass"), std::nullopt, kAdmin).ok());
@@ -63,7 +65,8 @@ TEST_CASE("first login demands a password change; the agent changes it and logs 
 TEST_CASE("N wrong passwords lock the account until an admin unlocks it") {
   AgentWorld w;  // default policy: 5 attempts, no automatic unlock
   const auto a = w.created("fumbles");
-  for (int i = 1; i <= 4; ++i) CHECK(login(w, "fumbles", "wrong", kT0 + i) == LoginStatus::BadCredentials);
+  for (int i = 1; i <= 4; ++i)
+    CHECK(login(w, "fumbles", "wrong", kT0 + i) == LoginStatus::BadCredentials);
   CHECK(w.service.get(a.id)->failed_attempts == 4);
   CHECK(login(w, "fumbles", "wrong", kT0 + 5) == LoginStatus::Locked);
   const auto locked = *w.service.get(a.id);
@@ -92,7 +95,9 @@ TEST_CASE("a lockout period, when configured, ends by itself") {
   agents::AgentService service(*w.db, policy);
   auto created = service.create(w.draft("timed"), std::string(kPass), kAdmin);
   REQUIRE(created.ok());
-  auto status = [&](const char* pw, std::int64_t now) { return service.login("timed", pw, std::nullopt, now)->status; };
+  auto status = [&](const char* pw, std::int64_t now) {
+    return service.login("timed", pw, std::nullopt, now)->status;
+  };
   CHECK(status("x", kT0) == LoginStatus::BadCredentials);
   CHECK(status("x", kT0 + 1) == LoginStatus::Locked);
   CHECK(status(kPass, kT0 + 15 * 60'000) == LoginStatus::Locked);  // 1 ms short
@@ -137,18 +142,23 @@ TEST_CASE("TOTP: enrol, confirm, then login needs a fresh code within one step")
   // Not required until confirmed.
   CHECK(login(w, "mfa.user", kNewPass, kT0 + 1000) == LoginStatus::Ok);
   const std::int64_t t = kT0 + 10'000;
-  CHECK(w.service.confirm_totp(a.id, "000000", {"agent:mfa.user", t}).code() == store::Errc::Invalid);
+  CHECK(w.service.confirm_totp(a.id, "000000", {"agent:mfa.user", t}).code() ==
+        store::Errc::Invalid);
   REQUIRE(w.service.confirm_totp(a.id, code_at(secret, t), {"agent:mfa.user", t}).ok());
   CHECK(w.service.get(a.id)->mfa_enabled);
 
   const std::int64_t t2 = t + 120'000;  // four steps later
   CHECK(login(w, "mfa.user", kNewPass, t2) == LoginStatus::MfaRequired);
   CHECK(login(w, "mfa.user", kNewPass, t2, std::string("123456")) == LoginStatus::BadCredentials);
-  CHECK(login(w, "mfa.user", kNewPass, t2, code_at(secret, t2 - 60'000)) == LoginStatus::BadCredentials);
-  CHECK(login(w, "mfa.user", kNewPass, t2, code_at(secret, t2 - 30'000)) == LoginStatus::Ok);  // one step late
+  CHECK(login(w, "mfa.user", kNewPass, t2, code_at(secret, t2 - 60'000)) ==
+        LoginStatus::BadCredentials);
+  CHECK(login(w, "mfa.user", kNewPass, t2, code_at(secret, t2 - 30'000)) ==
+        LoginStatus::Ok);  // one step late
   // The same code again (replay), and the code of the same step, are refused.
-  CHECK(login(w, "mfa.user", kNewPass, t2, code_at(secret, t2 - 30'000)) == LoginStatus::BadCredentials);
-  CHECK(login(w, "mfa.user", kNewPass, t2 + 1, code_at(secret, t2 - 30'000)) == LoginStatus::BadCredentials);
+  CHECK(login(w, "mfa.user", kNewPass, t2, code_at(secret, t2 - 30'000)) ==
+        LoginStatus::BadCredentials);
+  CHECK(login(w, "mfa.user", kNewPass, t2 + 1, code_at(secret, t2 - 30'000)) ==
+        LoginStatus::BadCredentials);
   CHECK(login(w, "mfa.user", kNewPass, t2, code_at(secret, t2)) == LoginStatus::Ok);
   // Wrong codes count toward the lockout like wrong passwords.
   CHECK(w.service.get(a.id)->failed_attempts == 0);

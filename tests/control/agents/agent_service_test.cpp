@@ -31,8 +31,8 @@ TEST_CASE("create validates, hashes the password, forces a change and audits the
   auto refused = w.service.create(bad, std::string("short"), kAdmin);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.code() == store::Errc::Invalid);
-  CHECK(fields_of(refused.error()) ==
-        std::vector<std::string>{"username", "email", "password", "password", "password", "password"});
+  CHECK(fields_of(refused.error()) == std::vector<std::string>{"username", "email", "password",
+                                                               "password", "password", "password"});
   CHECK(*w.db->agents().count({}) == 0);
 
   const auto a = w.created("mary.smith");
@@ -82,7 +82,8 @@ TEST_CASE("profile updates cannot touch security state; stale versions conflict"
   CHECK(w.service.update(stale, kAdmin).code() == store::Errc::Conflict);
   auto invalid = stored;
   invalid.timezone = "Atlantis/Capital";
-  CHECK(fields_of(w.service.update(invalid, kAdmin).error()) == std::vector<std::string>{"timezone"});
+  CHECK(fields_of(w.service.update(invalid, kAdmin).error()) ==
+        std::vector<std::string>{"timezone"});
 
   // Disabling records why; enabling again restarts the inactivity clock.
   auto off = stored;
@@ -109,7 +110,8 @@ TEST_CASE("quick search by id digits or username part; advanced filters; bulk de
   edit.login_enabled = false;
   REQUIRE(w.service.update(edit, kAdmin).ok());
 
-  CHECK(names(*w.service.quick_search("al", 100, 0)) == std::vector<std::string>{"alice", "alan", "mal%lory"});
+  CHECK(names(*w.service.quick_search("al", 100, 0)) ==
+        std::vector<std::string>{"alice", "alan", "mal%lory"});
   CHECK(names(*w.service.quick_search("AL", 100, 0)).size() == 3);
   CHECK(names(*w.service.quick_search("%", 100, 0)) == std::vector<std::string>{"mal%lory"});
   CHECK(names(*w.service.quick_search(std::to_string(ids[3]), 100, 0)).front() == "carol");

@@ -10,13 +10,13 @@ using namespace dialcore::control::agents;
 TEST_CASE("the default policy is seed 002's: 8+ characters, lower, upper, digit, special") {
   PasswordPolicy p;
   CHECK(password_problems(p, "Abcdef1!", "mary").empty());
-  CHECK(password_problems(p, "Abcde1!", "mary").size() == 1);    // 7 characters
-  CHECK(password_problems(p, "abcdef1!", "mary").size() == 1);   // no uppercase
-  CHECK(password_problems(p, "ABCDEF1!", "mary").size() == 1);   // no lowercase
-  CHECK(password_problems(p, "Abcdefg!", "mary").size() == 1);   // no digit
-  CHECK(password_problems(p, "Abcdefg1", "mary").size() == 1);   // no special
-  CHECK(password_problems(p, "xMARY1!yz", "mary").size() == 1);  // contains the username
-  CHECK(password_problems(p, "Abc\tdef1!", "mary").size() == 1); // control character
+  CHECK(password_problems(p, "Abcde1!", "mary").size() == 1);     // 7 characters
+  CHECK(password_problems(p, "abcdef1!", "mary").size() == 1);    // no uppercase
+  CHECK(password_problems(p, "ABCDEF1!", "mary").size() == 1);    // no lowercase
+  CHECK(password_problems(p, "Abcdefg!", "mary").size() == 1);    // no digit
+  CHECK(password_problems(p, "Abcdefg1", "mary").size() == 1);    // no special
+  CHECK(password_problems(p, "xMARY1!yz", "mary").size() == 1);   // contains the username
+  CHECK(password_problems(p, "Abc\tdef1!", "mary").size() == 1);  // control character
   CHECK(password_problems(p, "", "mary").size() == 5);
   PasswordPolicy relaxed;
   relaxed.min_length = 4;

@@ -39,7 +39,9 @@ TEST_CASE("RFC 6238 Appendix B vectors for SHA1, SHA256 and SHA512") {
     fields >> time >> algorithm >> code;
     TotpParams p;
     p.digits = 8;
-    p.hash = algorithm == "SHA1" ? TotpHash::Sha1 : algorithm == "SHA256" ? TotpHash::Sha256 : TotpHash::Sha512;
+    p.hash = algorithm == "SHA1"     ? TotpHash::Sha1
+             : algorithm == "SHA256" ? TotpHash::Sha256
+                                     : TotpHash::Sha512;
     const auto& key = algorithm == "SHA1" ? k1 : algorithm == "SHA256" ? k256 : k512;
     CAPTURE(time, algorithm);
     CHECK(totp_code(key, time, p) == code);
@@ -84,7 +86,8 @@ TEST_CASE("a code is accepted one step early or late, not two, and never twice")
   CHECK_FALSE(totp_verify(key, totp_code(key, t - 30, p), t * 1000, step, p));
   CHECK(totp_verify(key, totp_code(key, t + 30, p), t * 1000, step, p) == step + 1);
   // Malformed codes.
-  for (const char* bad : {"", "12345", "1234567", "12345a", " 12345"}) CHECK_FALSE(totp_verify(key, bad, t * 1000, 0, p));
+  for (const char* bad : {"", "12345", "1234567", "12345a", " 12345"})
+    CHECK_FALSE(totp_verify(key, bad, t * 1000, 0, p));
 }
 
 TEST_CASE("new secrets are 160 random bits; the otpauth URI carries them") {

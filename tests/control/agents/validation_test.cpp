@@ -24,13 +24,15 @@ TEST_CASE("username: letters, digits and the seed's specials, 2..64") {
 }
 
 TEST_CASE("names: letters (any script), digits, spaces, apostrophes, hyphens") {
-  for (const char* ok : {"Mary", "O'Neil", "Jean-Luc", "Mary Ann", "José", "Zoë", "Łukasz",
-                         "Ørsted", "Nguyễn", "Дмитрий", "Νίκος", "王小明", "D\u2019Arcy", "Henry 8"}) {
+  for (const char* ok :
+       {"Mary", "O'Neil", "Jean-Luc", "Mary Ann", "José", "Zoë", "Łukasz", "Ørsted", "Nguyễn",
+        "Дмитрий", "Νίκος", "王小明", "D\u2019Arcy", "Henry 8"}) {
     CAPTURE(ok);
     CHECK(check_person_name(ok).empty());
   }
-  for (const char* bad : {"", " Mary", "Mary ", "Mary;", "<script>", "a@b", "Tab\tName", "Robert'); DROP",
-                          "\xC3", "\xC0\xAF", "\xED\xA0\x80", "x\xE2\x80\xAEy", "Dollar$", "×"}) {
+  for (const char* bad :
+       {"", " Mary", "Mary ", "Mary;", "<script>", "a@b", "Tab\tName", "Robert'); DROP", "\xC3",
+        "\xC0\xAF", "\xED\xA0\x80", "x\xE2\x80\xAEy", "Dollar$", "×"}) {
     CAPTURE(bad);
     CHECK_FALSE(check_person_name(bad).empty());
   }
@@ -39,13 +41,15 @@ TEST_CASE("names: letters (any script), digits, spaces, apostrophes, hyphens") {
 }
 
 TEST_CASE("email: empty or a practical address") {
-  for (const char* ok : {"", "a@example.com", "first.last+tag@sub.example.co.uk", "x_y@ex-ample.org"}) {
+  for (const char* ok :
+       {"", "a@example.com", "first.last+tag@sub.example.co.uk", "x_y@ex-ample.org"}) {
     CAPTURE(ok);
     CHECK(check_email(ok).empty());
   }
-  for (const char* bad : {"plain", "@example.com", "a@", "a@@example.com", "a@b@example.com", ".a@example.com",
-                          "a.@example.com", "a..b@example.com", "a@example", "a@-example.com",
-                          "a@example.c0m", "a b@example.com", "a@exa mple.com", "a@example..com"}) {
+  for (const char* bad :
+       {"plain", "@example.com", "a@", "a@@example.com", "a@b@example.com", ".a@example.com",
+        "a.@example.com", "a..b@example.com", "a@example", "a@-example.com", "a@example.c0m",
+        "a b@example.com", "a@exa mple.com", "a@example..com"}) {
     CAPTURE(bad);
     CHECK_FALSE(check_email(bad).empty());
   }
@@ -58,9 +62,9 @@ TEST_CASE("timezone: an IANA zone that exists in the zoneinfo directory") {
     CAPTURE(ok);
     CHECK(check_timezone(ok, zi).empty());
   }
-  for (const char* bad : {"Mars/Olympus", "../../etc/passwd", "/etc/passwd", "Europe/../../etc/passwd",
-                          "zone.tab", "posix/Europe/London", "Australia/", "Australia", "Europe/London\n",
-                          "iso3166.tab"}) {
+  for (const char* bad :
+       {"Mars/Olympus", "../../etc/passwd", "/etc/passwd", "Europe/../../etc/passwd", "zone.tab",
+        "posix/Europe/London", "Australia/", "Australia", "Europe/London\n", "iso3166.tab"}) {
     CAPTURE(bad);
     CHECK_FALSE(check_timezone(bad, zi).empty());
   }
@@ -74,8 +78,10 @@ TEST_CASE("timezone: an IANA zone that exists in the zoneinfo directory") {
 }
 
 TEST_CASE("CLI and phone: optional + and 4..15 digits") {
-  for (const char* ok : {"", "1234", "+61290000000", "123456789012345"}) CHECK(check_phone_digits(ok).empty());
-  for (const char* bad : {"123", "+", "1234567890123456", "02 9000 0000", "0290-000", "12a4", "++1234"}) {
+  for (const char* ok : {"", "1234", "+61290000000", "123456789012345"})
+    CHECK(check_phone_digits(ok).empty());
+  for (const char* bad :
+       {"123", "+", "1234567890123456", "02 9000 0000", "0290-000", "12a4", "++1234"}) {
     CAPTURE(bad);
     CHECK_FALSE(check_phone_digits(bad).empty());
   }

@@ -21,7 +21,8 @@ std::vector<Record> parsed(std::string_view text) {
 }  // namespace
 
 TEST_CASE("fields with commas, quotes, line breaks and edge spaces are quoted and read back") {
-  const std::vector<std::string> row = {"plain", "a,b", "say \"hi\"", "two\r\nlines", " pad ", "", "ünï"};
+  const std::vector<std::string> row = {"plain", "a,b", "say \"hi\"", "two\r\nlines",
+                                        " pad ", "",    "ünï"};
   std::string text;
   append_row(text, row);
   append_row(text, row);

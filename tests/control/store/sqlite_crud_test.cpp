@@ -87,26 +87,34 @@ TEST_CASE("every entity: create, get, update with version, stale update refused,
   SECTION("queue") {
     Queue q;
     q.name = "Support";
-    exercise<Queue>(*store, store->queues(), q, [](Queue& x) { x.ring_timeout_s += 5; x.strategy = "ring_all"; });
+    exercise<Queue>(*store, store->queues(), q, [](Queue& x) {
+      x.ring_timeout_s += 5;
+      x.strategy = "ring_all";
+    });
   }
   SECTION("campaign") {
     Campaign c;
     c.name = "Winback";
     c.dial_mode = "predictive";
-    exercise<Campaign>(*store, store->campaigns(), c, [](Campaign& x) { x.active = !x.active; x.max_attempts += 1; });
+    exercise<Campaign>(*store, store->campaigns(), c, [](Campaign& x) {
+      x.active = !x.active;
+      x.max_attempts += 1;
+    });
   }
   SECTION("pause reason") {
     PauseReason p;
     p.name = "Lunch";
     p.code = "LUN";
-    exercise<PauseReason>(*store, store->pause_reasons(), p, [](PauseReason& x) { x.paid = !x.paid; });
+    exercise<PauseReason>(*store, store->pause_reasons(), p,
+                          [](PauseReason& x) { x.paid = !x.paid; });
   }
   SECTION("wrap code") {
     WrapCode w;
     w.name = "Sale";
     w.code = "SALE";
     w.campaign_id = base_campaign.id;
-    exercise<WrapCode>(*store, store->wrap_codes(), w, [](WrapCode& x) { x.schedules_callback = !x.schedules_callback; });
+    exercise<WrapCode>(*store, store->wrap_codes(), w,
+                       [](WrapCode& x) { x.schedules_callback = !x.schedules_callback; });
   }
   SECTION("agent, with assignments") {
     Team team;
@@ -131,7 +139,11 @@ TEST_CASE("every entity: create, get, update with version, stale update refused,
     l.campaign_id = base_campaign.id;
     l.phone1 = "447700900002";
     l.next_call_at_ms = 5;
-    exercise<Lead>(*store, store->leads(), l, [](Lead& x) { x.attempts += 1; x.next_call_at_ms.reset(); x.status = "done"; });
+    exercise<Lead>(*store, store->leads(), l, [](Lead& x) {
+      x.attempts += 1;
+      x.next_call_at_ms.reset();
+      x.status = "done";
+    });
   }
   SECTION("attempt") {
     Attempt t;
@@ -139,14 +151,18 @@ TEST_CASE("every entity: create, get, update with version, stale update refused,
     t.campaign_id = base_campaign.id;
     t.phone = base_lead.phone1;
     t.started_at_ms = 100;
-    exercise<Attempt>(*store, store->attempts(), t, [](Attempt& x) { x.outcome = "busy"; x.ended_at_ms = 200; });
+    exercise<Attempt>(*store, store->attempts(), t, [](Attempt& x) {
+      x.outcome = "busy";
+      x.ended_at_ms = 200;
+    });
   }
   SECTION("disposition") {
     Disposition d;
     d.lead_id = base_lead.id;
     d.wrap_code = "SALE";
     d.created_at_ms = 1;
-    exercise<Disposition>(*store, store->dispositions(), d, [](Disposition& x) { x.notes = "called back"; });
+    exercise<Disposition>(*store, store->dispositions(), d,
+                          [](Disposition& x) { x.notes = "called back"; });
   }
   SECTION("callback") {
     Callback c;
@@ -160,14 +176,20 @@ TEST_CASE("every entity: create, get, update with version, stale update refused,
     Cdr c;
     c.call_id = "call-1";
     c.started_at_ms = 10;
-    exercise<Cdr>(*store, store->cdrs(), c, [](Cdr& x) { x.ended_at_ms = 20; x.hangup_cause = "normal_clearing"; });
+    exercise<Cdr>(*store, store->cdrs(), c, [](Cdr& x) {
+      x.ended_at_ms = 20;
+      x.hangup_cause = "normal_clearing";
+    });
   }
   SECTION("recording") {
     Recording r;
     r.call_id = "call-1";
     r.path = "/var/lib/dialcore/rec/call-1.wav";
     r.format = "wav";
-    exercise<Recording>(*store, store->recordings(), r, [](Recording& x) { x.duration_ms = 65000; x.size_bytes = 1040000; });
+    exercise<Recording>(*store, store->recordings(), r, [](Recording& x) {
+      x.duration_ms = 65000;
+      x.size_bytes = 1040000;
+    });
   }
   REQUIRE(store->check_integrity().ok());
 }
@@ -229,7 +251,7 @@ TEST_CASE("bulk delete is all or nothing") {
   auto failed = store->agents().remove_many(with_missing, kAdmin);
   CHECK(failed.code() == Errc::NotFound);
   CHECK(*store->agents().count({}) == 5);
-  std::vector<std::int64_t> three = {ids[0], ids[2], ids[4]};
+  std::vector<std::int64_t> three = {ids[0], ids[2], ids[4], ids[2]};
   auto removed = store->agents().remove_many(three, kAdmin);
   REQUIRE(removed.ok());
   CHECK(*removed == 3);

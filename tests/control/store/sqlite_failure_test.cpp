@@ -111,8 +111,9 @@ TEST_CASE("a database from a newer schema version is refused and left untouched"
   { open_store(path); }
   {
     RawDb other(path);
-    REQUIRE(other.exec("INSERT INTO schema_migrations (version, description) VALUES (99, 'future')") ==
-            SQLITE_OK);
+    REQUIRE(
+        other.exec("INSERT INTO schema_migrations (version, description) VALUES (99, 'future')") ==
+        SQLITE_OK);
   }
   SqliteOptions options;
   options.path = path;
@@ -121,7 +122,8 @@ TEST_CASE("a database from a newer schema version is refused and left untouched"
   CHECK(opened.code() == Errc::TooNew);
   RawDb check(path);
   sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(check.db, "SELECT MAX(version) FROM schema_migrations", -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(check.db, "SELECT MAX(version) FROM schema_migrations", -1, &stmt,
+                             nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
   CHECK(sqlite3_column_int64(stmt, 0) == 99);
   sqlite3_finalize(stmt);

@@ -23,14 +23,16 @@ TEST_CASE("schema version 1 with data migrates to the latest at open") {
     REQUIRE(version.ok());
     CHECK(*version == 1);
     REQUIRE((*db)->exec("INSERT INTO teams (id, name) VALUES (7, 'Legacy')").ok());
-    REQUIRE((*db)->exec(
-        "INSERT INTO agents (id, username, first_name, last_name, connection_mode, "
-        "connection_persistent, perm_manual_call, perm_agent_call, perm_pause_reasons, "
-        "perm_callbacks, perm_transfers_when_paused, perm_lead_manager, login_in_pause, "
-        "mask_sensitive_data, auto_answer, dnd_in_pause, ring_in_use, login_enabled, "
-        "must_change_password, created_at_ms) "
-        "VALUES (3, 'old.timer', 'Old', 'Timer', 'call_in', 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 99)")
-                .ok());
+    REQUIRE(
+        (*db)
+            ->exec("INSERT INTO agents (id, username, first_name, last_name, connection_mode, "
+                   "connection_persistent, perm_manual_call, perm_agent_call, perm_pause_reasons, "
+                   "perm_callbacks, perm_transfers_when_paused, perm_lead_manager, login_in_pause, "
+                   "mask_sensitive_data, auto_answer, dnd_in_pause, ring_in_use, login_enabled, "
+                   "must_change_password, created_at_ms) "
+                   "VALUES (3, 'old.timer', 'Old', 'Timer', 'call_in', 1, 1, 0, 1, 0, 1, 0, 1, 0, "
+                   "1, 0, 1, 1, 0, 99)")
+            .ok());
     REQUIRE((*db)->exec("INSERT INTO agent_teams (agent_id, team_id) VALUES (3, 7)").ok());
   }
   auto store = open_store(path);
@@ -62,7 +64,8 @@ TEST_CASE("schema version 1 with data migrates to the latest at open") {
 
 TEST_CASE("migrations are numbered 1..N without gaps and reopening applies nothing new") {
   const auto all = sqlite::migrations();
-  for (std::size_t i = 0; i < all.size(); ++i) CHECK(all[i].version == static_cast<std::int64_t>(i + 1));
+  for (std::size_t i = 0; i < all.size(); ++i)
+    CHECK(all[i].version == static_cast<std::int64_t>(i + 1));
   TempDir dir;
   const auto path = dir.file("dialcore.db");
   { open_store(path); }

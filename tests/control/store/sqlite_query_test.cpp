@@ -34,8 +34,8 @@ Query contains(std::string field, std::string text) {
 TEST_CASE("SQL-looking search strings are plain text and change nothing") {
   TempDir dir;
   auto store = open_store(dir.file("dialcore.db"));
-  for (const char* name : {"alice", "o'brien", "50%off", "a_b", "axb", "back\\slash",
-                           "x'); DROP TABLE agents; --"}) {
+  for (const char* name :
+       {"alice", "o'brien", "50%off", "a_b", "axb", "back\\slash", "x'); DROP TABLE agents; --"}) {
     Agent a = sample_agent(name);
     REQUIRE(store->agents().create(a, kAdmin).ok());
   }
