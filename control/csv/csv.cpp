@@ -1,0 +1,95 @@
+#include "control/csv/csv.hpp"
+
+namespace dialcore::control::csv {
+
+std::string quote(std::string_view field) {
+  const bool needs = field.find_first_of(",\"\r\n") != std::string_view::npos ||
+                     (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+  if (!needs) return std::string(field);
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+void append_row(std::string& out, std::span<const std::string> fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append(quote(fields[i]));
+  }
+  out.append("\r\n");
+}
+
+std::variant<std::vector<Record>, ParseError> parse(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  std::vector<Record> records;
+  Record current;
+  std::string field;
+  std::size_t line = 1;
+  std::size_t i = 0;
+  bool at_field_start = true;
+  current.line = 1;
+  auto end_record = [&] {
+    current.fields.push_back(std::move(field));
+    field.clear();
+    const bool blank = current.fields.size() == 1 && current.fields[0].empty();
+    if (!blank) records.push_back(std::move(current));
+    current = Record{};
+    at_field_start = true;
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (at_field_start && c == '"') {
+      // Quoted field: runs to the closing quote; "" is a quote; line breaks are data.
+      const std::size_t start_line = line;
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            field.push_back('"');
+            i += 2;
+            continue;
+          }
+          closed = true;
+          ++i;
+          break;
+        }
+        if (text[i] == '\n') ++line;
+        field.push_back(text[i++]);
+      }
+      if (!closed) return ParseError{start_line, "quoted field is not closed"};
+      if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+        return ParseError{line, "text after a closing quote"};
+      }
+      at_field_start = false;
+      continue;
+    }
+    if (c == ',') {
+      current.fields.push_back(std::move(field));
+      field.clear();
+      at_field_start = true;
+      ++i;
+    } else if (c == '\r' || c == '\n') {
+      if (current.fields.empty() && field.empty()) current.line = line;
+      end_record();
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      ++i;
+      ++line;
+      current.line = line;
+    } else if (c == '"') {
+      return ParseError{line, "quote inside an unquoted field"};
+    } else {
+      field.push_back(c);
+      at_field_start = false;
+      ++i;
+    }
+  }
+  if (!current.fields.empty() || !field.empty() || !at_field_start) end_record();
+  return records;
+}
+
+}  // namespace dialcore::control::csv

@@ -1,0 +1,39 @@
+#pragma once
+// The durable store: one object owning the connection, one repository per entity. Used from the
+// control thread only (one io_context); another process or thread opens its own Store. SQLite
+// is the implementation today (sqlite_store.hpp); PostgreSQL can implement the same interface.
+
+#include <cstdint>
+#include <string>
+
+#include "control/store/agent_record.hpp"
+#include "control/store/config_records.hpp"
+#include "control/store/history_records.hpp"
+#include "control/store/repository.hpp"
+
+namespace dialcore::control::store {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Repository<Agent>& agents() = 0;
+  virtual Repository<Team>& teams() = 0;
+  virtual Repository<Queue>& queues() = 0;
+  virtual Repository<Campaign>& campaigns() = 0;
+  virtual Repository<PauseReason>& pause_reasons() = 0;
+  virtual Repository<WrapCode>& wrap_codes() = 0;
+  virtual Repository<Lead>& leads() = 0;
+  virtual Repository<Attempt>& attempts() = 0;
+  virtual Repository<Disposition>& dispositions() = 0;
+  virtual Repository<Callback>& callbacks() = 0;
+  virtual Repository<Cdr>& cdrs() = 0;
+  virtual Repository<Recording>& recordings() = 0;
+  virtual Reader<AuditEntry>& audit() = 0;
+
+  // Schema version in use, and whether the database passes its own consistency check.
+  virtual std::int64_t schema_version() const = 0;
+  virtual Result<void> check_integrity() = 0;
+};
+
+}  // namespace dialcore::control::store
