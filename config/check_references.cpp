@@ -37,8 +37,7 @@ void ref(Diagnostics& diag, const std::string& path, const std::string& value,
   if (value.empty()) return;
   for (const auto& id : ids)
     if (id == value) return;
-  diag.error_at(path, "unknown " + std::string(what) + " '" + value + "'" +
-                          suggestion(value, ids));
+  diag.error_at(path, "unknown " + std::string(what) + " '" + value + "'" + suggestion(value, ids));
 }
 
 void refs(Diagnostics& diag, const std::string& path, const std::vector<std::string>& values,
@@ -51,10 +50,9 @@ void refs(Diagnostics& diag, const std::string& path, const std::vector<std::str
 }  // namespace
 
 void check_references(const Config& c, Diagnostics& diag) {
-  const auto interfaces = unique_ids(diag, c.sip.interfaces, "sip.interfaces", "name",
-                                     [](const SipInterface& x) -> const std::string& {
-                                       return x.name;
-                                     });
+  const auto interfaces =
+      unique_ids(diag, c.sip.interfaces, "sip.interfaces", "name",
+                 [](const SipInterface& x) -> const std::string& { return x.name; });
   const auto trunks = unique_ids(diag, c.sip.trunks, "sip.trunks", "id",
                                  [](const SipTrunk& x) -> const std::string& { return x.id; });
   unique_ids(diag, c.pause_reasons, "pause_reasons", "code",

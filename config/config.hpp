@@ -27,27 +27,27 @@ enum class Backend { Socket, Dpdk };
 enum class RxChecksum { Verify, Trust };  // DPDK: check UDP/IP checksums or trust the NIC
 
 struct DpdkSettings {
-  std::vector<std::string> eal_args;       // passed to rte_eal_init after argv[0]
-  std::uint16_t port = 0;                  // ethdev port id
+  std::vector<std::string> eal_args;  // passed to rte_eal_init after argv[0]
+  std::uint16_t port = 0;             // ethdev port id
   RxChecksum rx_checksum = RxChecksum::Verify;
   friend bool operator==(const DpdkSettings&, const DpdkSettings&) = default;
 };
 
 struct Dataplane {  // restart: every key
   Backend backend = Backend::Socket;
-  std::vector<int> workers = {0};                  // worker cores
+  std::vector<int> workers = {0};                      // worker cores
   std::vector<std::string> addresses = {"127.0.0.1"};  // local media addresses (IPv4/IPv6)
-  std::uint16_t rtp_port_first = 20000;            // even
+  std::uint16_t rtp_port_first = 20000;                // even
   std::uint16_t rtp_port_last = 29999;
-  std::uint32_t legs_per_worker = 4096;            // leg table capacity
-  std::uint32_t no_rtp_timeout_ms = 30000;         // live
+  std::uint32_t legs_per_worker = 4096;     // leg table capacity
+  std::uint32_t no_rtp_timeout_ms = 30000;  // live
   DpdkSettings dpdk;
   friend bool operator==(const Dataplane&, const Dataplane&) = default;
 };
 
 enum class SipRole { Trunk, Agent };
 enum class SipTransport { Udp, Tcp };
-enum class Privacy { None, Id };           // RFC 3325/3323 on outbound calls
+enum class Privacy { None, Id };  // RFC 3325/3323 on outbound calls
 enum class SrtpPolicy { Off, Optional, Required };
 
 struct SipInterface {  // restart
@@ -67,14 +67,14 @@ struct TrunkAuth {
 
 struct SipTrunk {  // live: applies to new calls
   std::string id;
-  std::string interface;            // a SipInterface with role trunk
-  std::string proxy;                // sip: URI where INVITEs go
-  std::string registrar;            // sip: URI; empty: no registration
+  std::string interface;  // a SipInterface with role trunk
+  std::string proxy;      // sip: URI where INVITEs go
+  std::string registrar;  // sip: URI; empty: no registration
   std::optional<TrunkAuth> auth;
-  std::string cli;                  // caller id when no other rule gives one
+  std::string cli;  // caller id when no other rule gives one
   Privacy privacy = Privacy::None;
-  std::uint32_t max_calls = 100;    // concurrent
-  std::uint32_t max_cps = 10;       // new calls per second
+  std::uint32_t max_calls = 100;  // concurrent
+  std::uint32_t max_cps = 10;     // new calls per second
   SrtpPolicy srtp = SrtpPolicy::Off;
   std::vector<std::string> codecs = {"PCMU", "PCMA", "telephone-event"};
   friend bool operator==(const SipTrunk&, const SipTrunk&) = default;
@@ -98,13 +98,13 @@ struct Sip {
 enum class RecordingFormat { WavStereo, WavMono, Opus };
 
 struct Recording {
-  std::vector<int> cores = {0};                     // restart
-  std::string directory = "recordings";             // live; relative to data_dir
+  std::vector<int> cores = {0};                             // restart
+  std::string directory = "recordings";                     // live; relative to data_dir
   std::string path_layout = "{date}/{campaign}/{call_id}";  // live
   RecordingFormat format = RecordingFormat::WavStereo;      // live
-  std::uint32_t sample_rate_hz = 8000;              // live; 8000 | 16000
-  std::uint32_t flush_interval_ms = 500;            // live; most audio lost on a crash
-  std::uint32_t file_mode = 0640;                   // live
+  std::uint32_t sample_rate_hz = 8000;                      // live; 8000 | 16000
+  std::uint32_t flush_interval_ms = 500;                    // live; most audio lost on a crash
+  std::uint32_t file_mode = 0640;                           // live
   friend bool operator==(const Recording&, const Recording&) = default;
 };
 
@@ -124,12 +124,12 @@ struct Tls {
 
 struct Api {
   Endpoint listen = {"127.0.0.1", 8080, false};  // restart
-  std::optional<Tls> tls;                         // restart
-  std::string admin_token;        // live; from api.admin_token or DIALCORE_ADMIN_TOKEN
+  std::optional<Tls> tls;                        // restart
+  std::string admin_token;  // live; from api.admin_token or DIALCORE_ADMIN_TOKEN
   bool admin_token_from_env = false;
-  std::uint32_t max_body_bytes = 1 << 20;         // live
-  std::uint32_t login_max_attempts = 10;          // live; per client address and window
-  std::uint32_t login_window_s = 60;              // live
+  std::uint32_t max_body_bytes = 1 << 20;  // live
+  std::uint32_t login_max_attempts = 10;   // live; per client address and window
+  std::uint32_t login_window_s = 60;       // live
   friend bool operator==(const Api&, const Api&) = default;
 };
 
@@ -144,8 +144,8 @@ struct PasswordPolicy {
 
 struct Organisation {  // live
   std::string name = "Dialcore";
-  std::string default_cli;                 // E.164, may be empty
-  std::string timezone = "UTC";            // IANA name, checked against /usr/share/zoneinfo
+  std::string default_cli;       // E.164, may be empty
+  std::string timezone = "UTC";  // IANA name, checked against /usr/share/zoneinfo
   PasswordPolicy password_policy;
   std::uint32_t lockout_attempts = 5;      // wrong passwords before lock; 0 never locks
   std::uint32_t lockout_duration_s = 900;  // 0: until an admin unlocks
@@ -158,9 +158,9 @@ struct Organisation {  // live
 struct PauseReason {
   std::string code;
   std::string name;
-  bool billable = false;        // paid/productive time in reports
-  bool enforced = false;        // only a supervisor ends it
-  bool auto_pause = false;      // the reason the system uses for auto pause (exactly one)
+  bool billable = false;             // paid/productive time in reports
+  bool enforced = false;             // only a supervisor ends it
+  bool auto_pause = false;           // the reason the system uses for auto pause (exactly one)
   std::uint32_t max_duration_s = 0;  // alarm after; 0 no limit
   friend bool operator==(const PauseReason&, const PauseReason&) = default;
 };
@@ -171,7 +171,7 @@ struct WrapCode {
   std::string code;
   std::string name;
   WrapOutcome outcome = WrapOutcome::Complete;
-  std::string hotkey;           // one character, unique; empty none
+  std::string hotkey;  // one character, unique; empty none
   friend bool operator==(const WrapCode&, const WrapCode&) = default;
 };
 
@@ -187,17 +187,17 @@ enum class OverflowAction { Hangup, Queue, Voicemail };
 struct Queue {
   std::string id;
   std::string name;
-  std::vector<std::string> teams;        // agents of these teams serve it
-  std::vector<std::string> dids;         // inbound numbers routed here
+  std::vector<std::string> teams;  // agents of these teams serve it
+  std::vector<std::string> dids;   // inbound numbers routed here
   QueueStrategy strategy = QueueStrategy::LongestIdle;
-  std::uint32_t ring_timeout_s = 20;     // then the agent is auto-paused
+  std::uint32_t ring_timeout_s = 20;  // then the agent is auto-paused
   std::uint32_t wrap_s = 10;
   std::uint32_t max_wait_s = 600;
   OverflowAction overflow = OverflowAction::Hangup;
-  std::string overflow_queue;            // with overflow: queue
-  std::uint32_t service_level_s = 20;    // answered within
+  std::string overflow_queue;          // with overflow: queue
+  std::uint32_t service_level_s = 20;  // answered within
   std::uint32_t service_level_percent = 80;
-  std::uint32_t announce_interval_s = 0; // position/wait announcements; 0 none
+  std::uint32_t announce_interval_s = 0;  // position/wait announcements; 0 none
   std::vector<std::string> wrap_codes;
   friend bool operator==(const Queue&, const Queue&) = default;
 };
@@ -208,9 +208,9 @@ enum class MachineAction { Hangup, Message, Agent };
 
 struct Dialler {
   DialStrategy strategy = DialStrategy::Progressive;
-  std::uint32_t preview_timeout_s = 0;    // preview: auto-skip, progressive: auto-dial; 0 none
-  double lines_per_agent = 1.0;           // power: calls in flight per idle agent
-  double max_lines_per_agent = 3.0;       // predictive: cap on its dial level
+  std::uint32_t preview_timeout_s = 0;        // preview: auto-skip, progressive: auto-dial; 0 none
+  double lines_per_agent = 1.0;               // power: calls in flight per idle agent
+  double max_lines_per_agent = 3.0;           // predictive: cap on its dial level
   std::uint32_t min_idle_agents_inbound = 0;  // blended: outbound only above this many idle
   friend bool operator==(const Dialler&, const Dialler&) = default;
 };
@@ -242,18 +242,18 @@ struct Campaign {
   std::string id;
   std::string name;
   std::vector<std::string> teams;
-  std::string queue;                 // inbound queue for blended campaigns; empty none
-  std::string trunk;                 // sip trunk for outbound calls
+  std::string queue;  // inbound queue for blended campaigns; empty none
+  std::string trunk;  // sip trunk for outbound calls
   Dialler dialler;
   double abandon_target_percent = 3.0;
   AbandonLedger abandon_ledger = AbandonLedger::Uk;
-  std::string abandon_message;       // prompt played to an abandoned call
+  std::string abandon_message;  // prompt played to an abandoned call
   Amd amd;
-  std::uint32_t wrap_timer_s = 0;    // auto-wrap after; 0 no auto-wrap
-  std::string auto_wrap_code;        // required when wrap_timer_s > 0
+  std::uint32_t wrap_timer_s = 0;  // auto-wrap after; 0 no auto-wrap
+  std::string auto_wrap_code;      // required when wrap_timer_s > 0
   std::uint32_t wrap_extension_s = 0;
   std::vector<std::string> wrap_codes;
-  std::string cli;                   // the campaign's caller id
+  std::string cli;  // the campaign's caller id
   std::vector<CliSource> cli_order = {CliSource::Agent, CliSource::Campaign,
                                       CliSource::Organisation};
   std::string calling_window_start = "08:00";  // the lead's local time
@@ -277,8 +277,8 @@ enum class ConnectionMode { CallMe, CallIn };  // seed 001: how the agent's voic
 
 struct AgentPermissions {  // seed 000 "Permissions"
   bool manual_call = true;
-  bool agent_call = true;               // call another agent
-  bool pause = true;                    // may pause (with the organisation's reasons)
+  bool agent_call = true;  // call another agent
+  bool pause = true;       // may pause (with the organisation's reasons)
   bool callbacks = true;
   bool receive_transfers_when_paused = false;
   bool lead_manager = false;
@@ -291,21 +291,21 @@ struct SeedAgent {  // created in the store when absent; never overwrites
   std::string last_name;
   std::string alias;
   std::string email;
-  std::string timezone;                 // IANA; empty: the organisation's
-  std::string cli;                      // the agent's own caller id
+  std::string timezone;  // IANA; empty: the organisation's
+  std::string cli;       // the agent's own caller id
   Role role = Role::Agent;
   std::vector<std::string> teams;
   std::vector<std::string> queues;
   std::vector<CampaignAssignment> campaigns;
   ConnectionMode connection_mode = ConnectionMode::CallMe;
-  bool persistent_connection = true;    // one leg held for the session
-  std::string phone;                    // call-me number or SIP user; empty: registered handset
+  bool persistent_connection = true;  // one leg held for the session
+  std::string phone;                  // call-me number or SIP user; empty: registered handset
   AgentPermissions permissions;
   bool login_in_pause = false;
   bool auto_answer = false;
-  bool dnd_in_pause = true;             // seed 002 default
+  bool dnd_in_pause = true;  // seed 002 default
   bool mask_sensitive_data = false;
-  bool ring_in_use = false;             // offer calls while the handset is busy
+  bool ring_in_use = false;  // offer calls while the handset is busy
   friend bool operator==(const SeedAgent&, const SeedAgent&) = default;
 };
 

@@ -40,12 +40,10 @@ void read_document(const YAML::Node& doc, Config& c, Diagnostics& diag,
   root.maps("wrap_codes", [&](MapReader& in, std::size_t) {
     detail::parse_wrap_code(in, c.wrap_codes.emplace_back());
   });
-  root.maps("teams", [&](MapReader& in, std::size_t) {
-    detail::parse_team(in, c.teams.emplace_back());
-  });
-  root.maps("queues", [&](MapReader& in, std::size_t) {
-    detail::parse_queue(in, c.queues.emplace_back());
-  });
+  root.maps("teams",
+            [&](MapReader& in, std::size_t) { detail::parse_team(in, c.teams.emplace_back()); });
+  root.maps("queues",
+            [&](MapReader& in, std::size_t) { detail::parse_queue(in, c.queues.emplace_back()); });
   root.maps("campaigns", [&](MapReader& in, std::size_t) {
     detail::parse_campaign(in, c.campaigns.emplace_back());
   });
@@ -75,8 +73,7 @@ std::string to_string(const ConfigError& e) {
   return out;
 }
 
-LoadResult load_string(std::string_view yaml, const std::string& name,
-                       const LoadOptions& options) {
+LoadResult load_string(std::string_view yaml, const std::string& name, const LoadOptions& options) {
   LoadOptions opts = options;
   if (!opts.getenv) opts.getenv = real_getenv;
   Diagnostics diag(name);

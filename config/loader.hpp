@@ -15,9 +15,9 @@ namespace dialcore::config {
 
 struct ConfigError {
   std::string file;
-  int line = 0;    // 1-based; 0 when no position applies (unreadable file)
-  int column = 0;  // 1-based
-  std::string key; // key path, e.g. "queues[1].team"; "yaml" for syntax errors
+  int line = 0;     // 1-based; 0 when no position applies (unreadable file)
+  int column = 0;   // 1-based
+  std::string key;  // key path, e.g. "queues[1].team"; "yaml" for syntax errors
   std::string message;
 };
 
@@ -31,9 +31,9 @@ struct LoadOptions {
 };
 
 struct LoadResult {
-  std::optional<Config> config;          // set when errors is empty
+  std::optional<Config> config;  // set when errors is empty
   std::vector<ConfigError> errors;
-  std::vector<ConfigError> warnings;     // valid but probably not meant (no admin token)
+  std::vector<ConfigError> warnings;  // valid but probably not meant (no admin token)
   bool ok() const { return errors.empty(); }
 };
 

@@ -27,8 +27,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   for (std::size_t i = 1; i <= a.size(); ++i) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      std::size_t best = std::min({d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1,
-                                   d[(i - 1) * w + j - 1] + cost});
+      std::size_t best =
+          std::min({d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, d[(i - 1) * w + j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
         best = std::min(best, d[(i - 2) * w + j - 2] + 1);
       }
@@ -291,8 +291,8 @@ std::optional<MapReader> MapReader::map(const char* key, Need need) {
 void MapReader::done() {
   for (const auto& e : entries_) {
     if (e.used) continue;
-    diag_.error(e.key_pos, key_path(e.key), "unknown key '" + e.key + "'" +
-                                                suggestion(e.key, asked_));
+    diag_.error(e.key_pos, key_path(e.key),
+                "unknown key '" + e.key + "'" + suggestion(e.key, asked_));
   }
 }
 

@@ -86,8 +86,7 @@ void parse_amd(MapReader& in, Amd& out) {
              {"message", MachineAction::Message},
              {"agent", MachineAction::Agent}});
   if (out.total_analysis_ms < out.initial_silence_ms) {
-    in.diag().error_at(in.key_path("total_analysis_ms"),
-                       "is shorter than initial_silence_ms");
+    in.diag().error_at(in.key_path("total_analysis_ms"), "is shorter than initial_silence_ms");
   }
   in.done();
 }

@@ -78,8 +78,8 @@ void parse_agent(MapReader& in, SeedAgent& out, const LoadOptions& options) {
   in.text("last_name", out.last_name, Need::Required);
   in.text("alias", out.alias);
   in.text("email", out.email);
-  if (!out.email.empty() && (out.email.find('@') == std::string::npos ||
-                             out.email.front() == '@' || out.email.back() == '@')) {
+  if (!out.email.empty() && (out.email.find('@') == std::string::npos || out.email.front() == '@' ||
+                             out.email.back() == '@')) {
     in.diag().error_at(in.key_path("email"), "'" + out.email + "' is not an email address");
   }
   in.choice("role", out.role,

@@ -44,7 +44,8 @@ void parse_trunk(MapReader& in, SipTrunk& out) {
   in.integer("max_calls", out.max_calls, 1, 100000);
   in.integer("max_cps", out.max_cps, 1, 10000);
   in.choice("srtp", out.srtp,
-            {{"off", SrtpPolicy::Off}, {"optional", SrtpPolicy::Optional},
+            {{"off", SrtpPolicy::Off},
+             {"optional", SrtpPolicy::Optional},
              {"required", SrtpPolicy::Required}});
   static const std::vector<std::string> kCodecs = {"PCMU", "PCMA", "G729", "opus",
                                                    "telephone-event"};
@@ -57,8 +58,10 @@ void parse_trunk(MapReader& in, SipTrunk& out) {
     if (known) {
       codecs.push_back(name);
     } else {
-      in.diag().error_at(path, "unknown codec '" + name + "' (known: PCMU, PCMA, G729, opus, "
-                               "telephone-event)" + suggestion(name, kCodecs));
+      in.diag().error_at(path, "unknown codec '" + name +
+                                   "' (known: PCMU, PCMA, G729, opus, "
+                                   "telephone-event)" +
+                                   suggestion(name, kCodecs));
     }
   });
   if (any) out.codecs = codecs;
@@ -70,9 +73,8 @@ void parse_sip(MapReader& in, Sip& out) {
   in.maps("interfaces", [&](MapReader& item, std::size_t) {
     parse_interface(item, out.interfaces.emplace_back());
   });
-  in.maps("trunks", [&](MapReader& item, std::size_t) {
-    parse_trunk(item, out.trunks.emplace_back());
-  });
+  in.maps("trunks",
+          [&](MapReader& item, std::size_t) { parse_trunk(item, out.trunks.emplace_back()); });
   if (auto timers = in.map("timers")) {
     timers->integer("t1_ms", out.timers.t1_ms, 100, 10000);
     timers->integer("invite_timeout_s", out.timers.invite_timeout_s, 5, 600);

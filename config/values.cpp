@@ -149,7 +149,8 @@ std::string check_path_layout(const std::string& layout) {
   for (std::size_t open = layout.find('{'); open != std::string::npos;
        open = layout.find('{', open + 1)) {
     const auto close = layout.find('}', open);
-    const std::string field = layout.substr(open, close == std::string::npos ? 1 : close - open + 1);
+    const std::string field =
+        layout.substr(open, close == std::string::npos ? 1 : close - open + 1);
     bool known = false;
     for (auto f : kFields) known = known || f == field;
     if (!known) {

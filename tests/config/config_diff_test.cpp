@@ -57,10 +57,14 @@ TEST_CASE("each restart key is reported as such, alone", "[config][diff]") {
       {"dataplane.rtp_port_first", [](auto& c) { c.dataplane.rtp_port_first = 10000; }},
       {"dataplane.rtp_port_last", [](auto& c) { c.dataplane.rtp_port_last = 40000; }},
       {"dataplane.legs_per_worker", [](auto& c) { c.dataplane.legs_per_worker = 100; }},
-      {"dataplane.dpdk", [](auto& c) { c.dataplane.dpdk.rx_checksum = config::RxChecksum::Verify; }},
+      {"dataplane.dpdk",
+       [](auto& c) { c.dataplane.dpdk.rx_checksum = config::RxChecksum::Verify; }},
       {"sip.interfaces", [](auto& c) { c.sip.interfaces[0].listen[0].port = 5080; }},
       {"sip.timers", [](auto& c) { c.sip.timers.t1_ms = 1000; }},
-      {"recording.cores", [](auto& c) { c.recording.cores = {6, 7}; }},
+      {"recording.cores",
+       [](auto& c) {
+         c.recording.cores = {6, 7};
+       }},
       {"store", [](auto& c) { c.store.sqlite_path = "other.sqlite"; }},
       {"api.listen", [](auto& c) { c.api.listen.port = 9443; }},
       {"api.tls", [](auto& c) { c.api.tls.reset(); }},
@@ -93,8 +97,7 @@ TEST_CASE("live keys are applied on reload, without a restart", "[config][diff]"
   check_each_alone(edits, /*restart=*/false);
 }
 
-TEST_CASE("a mixed change lists both kinds, and reloading from YAML text works",
-          "[config][diff]") {
+TEST_CASE("a mixed change lists both kinds, and reloading from YAML text works", "[config][diff]") {
   const auto a = test::load("dataplane: {workers: [0]}\nqueues: []\n");
   const auto b = test::load(
       "dataplane: {workers: [0, 1]}\n"

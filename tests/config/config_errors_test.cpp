@@ -88,14 +88,14 @@ TEST_CASE("out-of-range values", "[config][errors]") {
              "must be even");
   expect_one("dataplane:\n  rtp_port_first: 30000\n  rtp_port_last: 20000\n",
              "dataplane.rtp_port_last", 3, 18, "must be above");
-  expect_one("dataplane:\n  legs_per_worker: 99999999999999999999\n",
-             "dataplane.legs_per_worker", 2, 20, "out of range");
+  expect_one("dataplane:\n  legs_per_worker: 99999999999999999999\n", "dataplane.legs_per_worker",
+             2, 20, "out of range");
   expect_one("api:\n  listen: 127.0.0.1:70000\n", "api.listen", 2, 11, "port '70000'");
   expect_one("api:\n  listen: 300.0.0.1:80\n", "api.listen", 2, 11, "not an IPv4 or IPv6");
   expect_one("recording:\n  file_mode: \"0644\"\n", "recording.file_mode", 2, 14,
              "others get nothing");
-  expect_one("recording:\n  path_layout: \"{date}/{campain}/{call_id}\"\n",
-             "recording.path_layout", 2, 16, "unknown placeholder '{campain}'");
+  expect_one("recording:\n  path_layout: \"{date}/{campain}/{call_id}\"\n", "recording.path_layout",
+             2, 16, "unknown placeholder '{campain}'");
   expect_one("sip:\n  timers: {session_expires_s: 30}\n", "sip.timers.session_expires_s", 2, 31,
              "Min-SE");
   expect_one("organisation:\n  default_cli: \"12ab\"\n", "organisation.default_cli", 2, 16,
@@ -112,8 +112,8 @@ TEST_CASE("time zones are checked against the zoneinfo database", "[config][erro
 
 TEST_CASE("missing required keys are reported at their mapping", "[config][errors]") {
   expect_one("teams:\n  - {id: sales}\n", "teams[0].name", 2, 5, "missing required key 'name'");
-  expect_one("campaigns:\n  - id: c1\n    name: C\n    teams: []\n", "campaigns[0].dialler", 2,
-             5, "missing required key 'dialler'");
+  expect_one("campaigns:\n  - id: c1\n    name: C\n    teams: []\n", "campaigns[0].dialler", 2, 5,
+             "missing required key 'dialler'");
   expect_one("api:\n  tls: {cert_file: a.crt}\n", "api.tls.key_file", 2, 8,
              "missing required key 'key_file'");
 }
@@ -121,9 +121,10 @@ TEST_CASE("missing required keys are reported at their mapping", "[config][error
 TEST_CASE("duplicate ids", "[config][errors]") {
   expect_one(kTeamsAndQueue + "  - {id: sales, name: Again}\n", "teams[2].id", 4, 10,
              "duplicate id 'sales' (also teams[0], line 2)");
-  expect_one("wrap_codes:\n  - {code: a, name: A, hotkey: \"1\"}\n"
-             "  - {code: b, name: B, hotkey: \"1\"}\n",
-             "wrap_codes[1].hotkey", 3, 32, "duplicate hotkey '1'");
+  expect_one(
+      "wrap_codes:\n  - {code: a, name: A, hotkey: \"1\"}\n"
+      "  - {code: b, name: B, hotkey: \"1\"}\n",
+      "wrap_codes[1].hotkey", 3, 32, "duplicate hotkey '1'");
 }
 
 TEST_CASE("dangling references name what is missing", "[config][errors]") {
@@ -137,12 +138,14 @@ TEST_CASE("dangling references name what is missing", "[config][errors]") {
                  "campaigns:\n  - {id: c1, name: C, teams: [sales], trunk: carrier,"
                  " dialler: {strategy: preview}}\n",
              "campaigns[0].trunk", 5, 46, "unknown sip trunk 'carrier'");
-  expect_one("sip:\n  interfaces: [{name: agents, role: agent, listen: [\"127.0.0.1:0\"]}]\n"
-             "  trunks: [{id: t, interface: agents, proxy: \"sip:p.example\"}]\n",
-             "sip.trunks[0].interface", 3, 31, "has role agent, not trunk");
-  expect_one("agents:\n  - {username: a.smith, first_name: A, last_name: S,"
-             " campaigns: [{id: nope}]}\n",
-             "agents[0].campaigns[0].id", 2, 71, "unknown campaign 'nope'");
+  expect_one(
+      "sip:\n  interfaces: [{name: agents, role: agent, listen: [\"127.0.0.1:0\"]}]\n"
+      "  trunks: [{id: t, interface: agents, proxy: \"sip:p.example\"}]\n",
+      "sip.trunks[0].interface", 3, 31, "has role agent, not trunk");
+  expect_one(
+      "agents:\n  - {username: a.smith, first_name: A, last_name: S,"
+      " campaigns: [{id: nope}]}\n",
+      "agents[0].campaigns[0].id", 2, 71, "unknown campaign 'nope'");
 }
 
 TEST_CASE("rules across keys", "[config][errors]") {
@@ -162,8 +165,7 @@ TEST_CASE("rules across keys", "[config][errors]") {
   expect_one("pause_reasons:\n  - {code: a, name: A}\n", "pause_reasons", 2, 3,
              "exactly one pause reason needs auto_pause");
   expect_one("store:\n  backend: postgres\n", "store.backend", 2, 12, "not supported yet");
-  expect_one(kTeamsAndQueue +
-                 "queues:\n  - {id: q1, name: Q, teams: [sales], dids: [\"+44\"]}\n",
+  expect_one(kTeamsAndQueue + "queues:\n  - {id: q1, name: Q, teams: [sales], dids: [\"+44\"]}\n",
              "queues[0].dids[0]", 5, 46, "not a phone number");
 }
 
@@ -183,7 +185,8 @@ TEST_CASE("every error in a file is reported, not only the first", "[config][err
 TEST_CASE("required strings must not be empty, fractions are checked too", "[config][errors]") {
   expect_one("teams:\n  - {id: \"\", name: T}\n", "teams[0].id", 2, 10, "must not be empty");
   expect_one("teams:\n  - {id: t, name: ''}\n", "teams[0].name", 2, 19, "must not be empty");
-  expect_one("campaigns:\n  - {id: c, name: C, teams: [], dialler: {strategy: power,"
-             " lines_per_agent: 12.5}}\n",
-             "campaigns[0].dialler.lines_per_agent", 2, 77, "12.5 is out of range [1, 10]");
+  expect_one(
+      "campaigns:\n  - {id: c, name: C, teams: [], dialler: {strategy: power,"
+      " lines_per_agent: 12.5}}\n",
+      "campaigns[0].dialler.lines_per_agent", 2, 77, "12.5 is out of range [1, 10]");
 }

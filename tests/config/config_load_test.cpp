@@ -40,8 +40,7 @@ TEST_CASE("the embedded default loads: socket, loopback, API on 127.0.0.1:8080, 
   CHECK(r.warnings[0].key == "api.admin_token");
 }
 
-TEST_CASE("the file defaults equal the struct defaults where the file restates them",
-          "[config]") {
+TEST_CASE("the file defaults equal the struct defaults where the file restates them", "[config]") {
   // The default file documents the defaults; it must not drift from config.hpp.
   const auto file = config::load_default(test::no_env());
   const auto empty = test::load("{}");
@@ -57,8 +56,8 @@ TEST_CASE("the file defaults equal the struct defaults where the file restates t
 }
 
 TEST_CASE("the contact-centre example loads with every section", "[config]") {
-  const auto r = config::load_file(test::config_path("examples/contact-centre.yaml"),
-                                   test::no_env());
+  const auto r =
+      config::load_file(test::config_path("examples/contact-centre.yaml"), test::no_env());
   INFO(all_errors(r));
   REQUIRE(r.ok());
   const config::Config& c = *r.config;
@@ -92,8 +91,8 @@ TEST_CASE("the contact-centre example loads with every section", "[config]") {
   CHECK(winter.retry.busy_s == 900);
   CHECK(c.campaigns[2].dialler.lines_per_agent == 2.5);
   CHECK(c.campaigns[2].abandon_ledger == config::AbandonLedger::Us);
-  CHECK(c.campaigns[1].cli_order == std::vector<config::CliSource>{
-                                         config::CliSource::Organisation});
+  CHECK(c.campaigns[1].cli_order ==
+        std::vector<config::CliSource>{config::CliSource::Organisation});
   REQUIRE(c.agents.size() == 2);
   CHECK(c.agents[0].role == config::Role::Supervisor);
   CHECK(c.agents[0].campaigns[0].priority == config::Priority::High);

@@ -2,9 +2,9 @@
 // exit codes (0 valid, 1 invalid, 2 usage).
 #include <catch2/catch.hpp>
 
-#include <boost/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <boost/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -51,8 +51,8 @@ Run run(const std::string& binary, const std::string& args, const std::string& e
   TempDir dir;
   const std::string out = dir.path() + "/out";
   const std::string err = dir.path() + "/err";
-  const std::string command = "env -u DIALCORE_ADMIN_TOKEN " + env + " '" + binary + "' " +
-                              args + " >'" + out + "' 2>'" + err + "'";
+  const std::string command = "env -u DIALCORE_ADMIN_TOKEN " + env + " '" + binary + "' " + args +
+                              " >'" + out + "' 2>'" + err + "'";
   const int raw = std::system(command.c_str());
   Run r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -83,8 +83,8 @@ TEST_CASE("a valid file: exit 0 and 'ok: FILE (summary)'", "[dialctl]") {
                      "codes, 0 teams, 0 queues, 0 campaigns, 0 agents)\n");
   CHECK_THAT(r.err, Catch::Contains("warning: ") && Catch::Contains("api.admin_token"));
   // With the token in the environment there is nothing to warn about.
-  const Run with_token = run(kDialctl, "config check '" + kExample + "'",
-                             "DIALCORE_ADMIN_TOKEN=0123456789abcdef0123");
+  const Run with_token =
+      run(kDialctl, "config check '" + kExample + "'", "DIALCORE_ADMIN_TOKEN=0123456789abcdef0123");
   CHECK(with_token.status == 0);
   CHECK_THAT(with_token.out, Catch::StartsWith("ok: " + kExample + " (dpdk, 4 workers"));
   CHECK(with_token.err.empty());

@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
     if (args.size() >= 2 && args[1] == "check") {
       return config_check({args.begin() + 2, args.end()}, stdout, stderr);
     }
-    std::fputs("usage: dialctl config check FILE [--json]\n", args.size() >= 2 &&
-               (args[1] == "--help" || args[1] == "-h") ? stdout : stderr);
+    std::fputs("usage: dialctl config check FILE [--json]\n",
+               args.size() >= 2 && (args[1] == "--help" || args[1] == "-h") ? stdout : stderr);
     return args.size() >= 2 && (args[1] == "--help" || args[1] == "-h") ? kExitOk : kExitUsage;
   }
   std::fprintf(stderr, "dialctl: unknown command '%s'\n%s", argv[1], kHelp);
