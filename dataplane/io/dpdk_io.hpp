@@ -163,11 +163,14 @@ struct DpdkIoConfig {
   // probed by DpdkIo, e.g. "net_tap_dc0,iface=dc0" (a TAP interface appears in the calling
   // thread's network namespace; give it our MAC and address there). What goes to the kernel:
   // frames that are neither IPv4 nor ARP (IPv6, ...), ARP other than requests for us, and
-  // IPv4 to our addresses that is not RTP: UDP outside [rtp_port_first, rtp_port_last], TCP,
-  // ICMP other than echo. What the kernel sends on it goes out our port unchanged.
+  // IPv4 to our addresses that is not RTP: UDP to a port that is not open and outside
+  // [rtp_port_first, rtp_port_last], TCP, ICMP other than echo, fragments. What the kernel sends
+  // on it goes out our port unchanged. Keep the host's own ephemeral ports
+  // (net.ipv4.ip_local_port_range, 32768-60999 by default) out of the RTP range, or replies to
+  // the host's DNS queries and such land in it and are dropped.
   std::string exception_devargs;
-  std::uint16_t rtp_port_first = 1024;   // UDP to our addresses in this range is RTP/RTCP:
-  std::uint16_t rtp_port_last = 65535;   // an open port gets it, else a counted drop
+  std::uint16_t rtp_port_first = 49152;  // UDP to a closed port of our addresses in this range
+  std::uint16_t rtp_port_last = 65535;   // is a counted drop, outside it the kernel's
   std::uint64_t exception_poll_ns = 100'000;  // the kernel side is read at most this often
 };
 

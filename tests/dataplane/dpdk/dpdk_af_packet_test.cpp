@@ -361,5 +361,19 @@ TEST_CASE("exception path: UDP to a non-RTP port reaches a kernel socket behind 
   CHECK(relayed->from == local_b);
   CHECK(std::equal(payload.begin(), payload.end(), relayed->bytes.begin() + 12));
   CHECK(rig.io->dpdk_stats().read(DpdkCounter::ToKernel) == to_kernel);
+
+  // An open port outside the RTP range is still ours: a leg asked for port 40000 relays.
+  const auto c = rig.peer(v4(10, 77, 0, 2));
+  const auto d = rig.peer(v4(10, 77, 0, 3));
+  const auto [leg_c, local_c] = rig.driver->create_leg(v4(10, 77, 0, 1, 40000), c->address(),
+                                                        WorkerDriver::spec(CodecId::Pcmu, 0), now_ns());
+  const auto [leg_d, local_d] = rig.leg(*d, CodecId::Pcmu, 0);
+  REQUIRE(local_c.port == 40000);
+  REQUIRE(rig.call(leg_c, BridgeArgs{leg_d}).status == ReplyStatus::Ok);
+  REQUIRE(c->send_to(local_c, rtp_datagram(8, 1, 160, 0, payload)));
+  const auto outside = rig.relay_to(*d);
+  REQUIRE(outside);
+  CHECK(outside->from == local_d);
+  CHECK(rig.io->dpdk_stats().read(DpdkCounter::ToKernel) == to_kernel);
   CHECK(rig.io->dpdk_stats().read(DpdkCounter::ExceptionDropped) == 0);
 }
