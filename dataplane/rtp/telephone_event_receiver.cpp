@@ -14,8 +14,9 @@ constexpr std::uint32_t kMaxSegment = 0xFFFF;  // RFC 4733 2.5.1.3: a full 16-bi
 
 }  // namespace
 
-// Cost, `build/bin/telephone_event_test "[.bench]"` (Release, this shared 2-vCPU VM): an update
-// packet of the sounding key ~4-6 ns, parse included.
+// Cost, `build/bin/telephone_event_test "[.bench]"` (Release, this shared 2-vCPU VM, three
+// runs): 51-54 ns per packet, parse included, over 1,000 legs' receivers in turn (cold state);
+// only telephone-event packets come here, a few per key.
 std::size_t TelephoneEventReceiver::on_packet(std::uint32_t ts, std::span<const std::uint8_t> payload,
                                               std::uint64_t now_ns,
                                               std::span<TelephoneEventReport> out) noexcept {

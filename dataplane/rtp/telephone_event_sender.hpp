@@ -39,8 +39,8 @@ class TelephoneEventSender {
   static constexpr std::size_t kQueueCapacity = 32;
   static constexpr std::uint32_t kEndRepeats = 3;
 
-  explicit TelephoneEventSender(const TelephoneEventSenderConfig& config = {}) noexcept
-      : config_(config) {}
+  TelephoneEventSender() noexcept = default;
+  explicit TelephoneEventSender(const TelephoneEventSenderConfig& config) noexcept : config_(config) {}
 
   // Queues an event (a DTMF key's code) of `duration_ms`; false when the queue is full or the
   // code is not an event (> 255) or the duration is 0 or longer than one 16-bit segment.
@@ -51,6 +51,7 @@ class TelephoneEventSender {
   std::size_t poll(std::uint64_t now_ns, StreamRewriter& stream, std::uint8_t pt,
                    std::span<TelephoneEventPacket> out) noexcept;
 
+  std::size_t room() const noexcept { return kQueueCapacity - queued_; }
   bool busy() const noexcept { return phase_ != Phase::Idle || queued_ > 0; }
   void clear() noexcept;
   void set_clock_rate(std::uint32_t clock_hz) noexcept { config_.clock_hz = clock_hz; }
@@ -63,7 +64,7 @@ class TelephoneEventSender {
   };
   std::uint16_t units(std::uint64_t ns) const noexcept;
 
-  TelephoneEventSenderConfig config_;
+  TelephoneEventSenderConfig config_{};
   std::array<Key, kQueueCapacity> queue_{};
   std::uint8_t head_ = 0, queued_ = 0;
   Phase phase_ = Phase::Idle;

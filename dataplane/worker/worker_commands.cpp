@@ -65,6 +65,9 @@ ReplyStatus Worker::handle(const Command& cmd, Event& reply, std::uint64_t now_n
           reply.payload.store(s);
           break;
         }
+        case CommandType::SetDtmf: st = set_dtmf(*leg, cmd.args<SetDtmfArgs>()); break;
+        case CommandType::MaskDtmf: st = mask_dtmf(*leg, cmd.args<MaskDtmfArgs>()); break;
+        case CommandType::SendDtmf: st = send_dtmf(*leg, cmd.args<SendDtmfArgs>(), now_ns); break;
         case CommandType::PlayAudio:
         case CommandType::StopAudio: st = ReplyStatus::Unsupported; break;  // prompts: issue 4
         default: st = ReplyStatus::UnknownCommand; break;
@@ -91,6 +94,7 @@ ReplyStatus Worker::create_leg(const Command& cmd, Event& reply, std::uint64_t n
   leg->rtp_timeout_ms = args.rtp_timeout_ms;
   leg->last_rx_ns = now_ns;
   leg->out.emplace(random32(), static_cast<std::uint16_t>(random32()), random32(), 8000);
+  dtmf(*leg) = LegDtmf{};
   reply.leg = leg->id;
   reply.payload.store(CreateLegReplyArgs{opened.local});
   return ReplyStatus::Ok;
@@ -98,6 +102,7 @@ ReplyStatus Worker::create_leg(const Command& cmd, Event& reply, std::uint64_t n
 
 ReplyStatus Worker::destroy_leg(Leg& leg) noexcept {
   unbridge(leg);
+  release_dtmf(leg);
   io_.close_port(leg.port);
   legs_.destroy(leg);
   return ReplyStatus::Ok;
@@ -116,6 +121,11 @@ ReplyStatus Worker::set_codec(Leg& leg, const SetCodecArgs& args) noexcept {
   const std::uint32_t clock = leg.formats[leg.send_index].format.rtp_clock_hz;
   leg.rx_stats.set_clock_rate(clock);
   leg.out->set_clock_rate(clock);
+  for (std::uint8_t i = 0; i < leg.format_count; ++i) {
+    if (leg.formats[i].format.id != codecs::CodecId::TelephoneEvent) continue;
+    dtmf(leg).rx.reset(leg.formats[i].format.rtp_clock_hz);
+    dtmf(leg).tx.set_clock_rate(leg.formats[i].format.rtp_clock_hz);
+  }
   if (Leg* peer = leg.peer.valid() ? legs_.find(leg.peer) : nullptr) {
     const ReplyStatus a = setup_transcoding(leg, *peer);
     const ReplyStatus b = setup_transcoding(*peer, leg);

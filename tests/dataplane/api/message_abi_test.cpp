@@ -139,12 +139,12 @@ TEST_CASE("a reply echoes the command's seq, leg and type", "[abi]") {
 
 TEST_CASE("every command type and reply status has a distinct name", "[abi]") {
   std::set<std::string_view> names;
-  for (std::uint16_t t = 0; t <= static_cast<std::uint16_t>(CommandType::Ping); ++t) {
+  for (std::uint16_t t = 0; t <= static_cast<std::uint16_t>(kLastCommandType); ++t) {
     const std::string_view name = to_string(static_cast<CommandType>(t));
     CHECK(name != "unknown");
     names.insert(name);
   }
-  CHECK(names.size() == static_cast<std::size_t>(CommandType::Ping) + 1);
+  CHECK(names.size() == static_cast<std::size_t>(kLastCommandType) + 1);
   CHECK(to_string(static_cast<CommandType>(999)) == "unknown");
 
   names.clear();
