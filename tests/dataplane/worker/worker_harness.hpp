@@ -25,7 +25,10 @@ class WorkerHarness {
  public:
   explicit WorkerHarness(const WorkerConfig& config = {})
       : io_(SocketIoConfig{}), rings_(64, 256), channel_(rings_, 32, 1'000'000'000),
-        worker_(config, io_, rings_) {}
+        worker_(config, io_, rings_) {
+    replies_.reserve(256);  // so a turn allocates nothing (worker_dtmf_no_alloc_test)
+    events_.reserve(4096);
+  }
 
   // Submits and turns the worker until the reply arrives (bounded).
   Event call(const Command& cmd) {
