@@ -111,11 +111,16 @@ struct MuteArgs {
 };
 static_assert(kIsCommandArgs<MuteArgs, 1>);
 
+// Plays into the leg (what its far end hears), in its send codec and ptime, as part of its one
+// outgoing stream; the bridged audio towards the leg is not sent meanwhile. AudioStarted and
+// AudioEnded events mark it. Replies BadArgument for an unknown clip, Unsupported for mix or a
+// codec/rate this build cannot play into, WrongState before the leg's codec is set.
 struct PlayAudioArgs {
   static constexpr CommandType kType = CommandType::PlayAudio;
-  std::uint32_t clip_id = 0;  // a prompt loaded before the worker started (registry: issue 4)
-  std::uint16_t repeat = 1;   // 0: loop until StopAudio
-  bool mix = false;           // false: replace the bridged audio; true: mix over it
+  std::uint32_t clip_id = 0;  // a prompt loaded before the worker started (PromptLibrary), or a
+                              // generated tone from 0xFFFF0000 (dataplane/worker/prompt_player.hpp)
+  std::uint16_t repeat = 1;   // 0: loop until StopAudio (a tone: 1 keeps its own, ringback loops)
+  bool mix = false;           // false: replace the bridged audio; true: mix over it (not built)
 };
 static_assert(kIsCommandArgs<PlayAudioArgs, 8>);
 

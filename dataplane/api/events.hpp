@@ -24,6 +24,8 @@ enum class EventType : std::uint16_t {
   Stats = 4,        // periodic LegStats (seq 0)
   Dtmf = 5,         // one key the leg received, once it ended (DtmfEventArgs; seq 0)
   // 6 Amd: issue 4.
+  AudioStarted = 7,  // PlayAudio began on the leg (AudioEventArgs; seq 0)
+  AudioEnded = 8,    // it played out or was stopped (AudioEventArgs; seq 0)
 };
 
 // Busy and TimedOut are decided by control (CommandChannel); the rest come from the worker.
@@ -96,6 +98,16 @@ struct DtmfEventArgs {
   DtmfEnd end = DtmfEnd::Normal;
 };
 static_assert(kIsEventArgs<DtmfEventArgs, 24>);
+
+// A prompt or tone on a leg (announcement markers for recordings).
+struct AudioEventArgs {
+  std::uint64_t at_ns = 0;       // the worker's clock when it started / ended
+  std::uint32_t clip_id = 0;
+  std::uint32_t played_ms = 0;   // AudioEnded: audio sent
+  std::uint32_t loops = 0;       // AudioEnded: whole plays of the clip or tone cadence
+  bool stopped = false;          // AudioEnded: by StopAudio, a new PlayAudio or DestroyLeg
+};
+static_assert(kIsEventArgs<AudioEventArgs, 24>);
 
 // Two cache lines, for the same reason as Command.
 struct alignas(64) Event {

@@ -21,6 +21,8 @@ Worker::Worker(const WorkerConfig& config, BurstIo& io, WorkerRings& rings)
       generators_(config.dtmf_generators != 0 ? config.dtmf_generators
                                               : std::max(1u, config.max_legs / 8)) {
   senders_.reserve(config.max_legs);
+  plays_.resize(config.max_legs);
+  playing_.reserve(config.max_legs);
 }
 
 // xorshift64*: RFC 3550 5.1 wants unpredictable initial values; the seed comes from control.
@@ -46,6 +48,10 @@ bool Worker::poll(std::uint64_t now_ns) noexcept {
   flush();
   if (!senders_.empty()) {
     poll_dtmf_senders(now_ns);
+    flush();
+  }
+  if (!playing_.empty()) {
+    poll_players(now_ns);
     flush();
   }
 
@@ -166,7 +172,7 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
   } else if (dtmf(leg).dsp_tap() || (forward && dtmf(*peer).generator != kNoSlot)) {
     dsp_g711(leg, forward ? peer : nullptr, in->format.id, payload, now_ns);
   }
-  if (!forward) return drop(p);
+  if (!forward || playing(*peer)) return drop(p);  // a prompt replaces the bridged audio
   const int pt = peer->pt_for(in->format.id);
   if (pt < 0) return drop(p);  // the peer did not negotiate this codec (or telephone-event)
 
@@ -190,6 +196,7 @@ void Worker::forward_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_
   };
   const bool ok = leg.transcoder->push(payload, seq, tap, [&](std::span<const std::uint8_t> coded,
                                                               std::uint32_t ts_step) noexcept {
+    if (playing(peer)) return;  // a prompt replaces the bridged audio
     if (tx_count_ >= kBatch) flush();
     Packet* out = nullptr;
     if (io_.alloc(std::span<Packet*>(&out, 1)) != 1) return;  // pool empty: a counted io drop

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "dataplane/rtp/rtp_packet.hpp"
 #include "dataplane/worker/leg_dtmf.hpp"
 #include "dataplane/worker/leg_table.hpp"
+#include "dataplane/worker/prompt_player.hpp"
 
 namespace dialcore::dataplane {
 
@@ -39,6 +41,7 @@ struct WorkerConfig {
   std::uint32_t dtmf_detectors = 0;
   std::uint32_t dtmf_maskers = 0;
   std::uint32_t dtmf_generators = 0;
+  const PromptLibrary* prompts = nullptr;  // clips for PlayAudio; read-only once the worker runs
 };
 
 class Worker {
@@ -54,7 +57,7 @@ class Worker {
  private:
   ReplyStatus handle(const Command& cmd, Event& reply, std::uint64_t now_ns) noexcept;
   ReplyStatus create_leg(const Command& cmd, Event& reply, std::uint64_t now_ns) noexcept;
-  ReplyStatus destroy_leg(Leg& leg) noexcept;
+  ReplyStatus destroy_leg(Leg& leg, std::uint64_t now_ns) noexcept;
   ReplyStatus set_codec(Leg& leg, const SetCodecArgs& args) noexcept;
   ReplyStatus set_srtp(Leg& leg, const SetSrtpArgs& args) noexcept;
   ReplyStatus bridge(Leg& a, Leg& b) noexcept;
@@ -80,6 +83,12 @@ class Worker {
   void post_dtmf(Leg& leg, const DtmfEventArgs& args) noexcept;
   void report_telephone_event(Leg& leg, const rtp::TelephoneEventReport& report) noexcept;
   void poll_dtmf_senders(std::uint64_t now_ns) noexcept;
+  // Prompts and tones (worker_prompts.cpp)
+  ReplyStatus play_audio(Leg& leg, const PlayAudioArgs& args, std::uint64_t now_ns) noexcept;
+  ReplyStatus stop_audio(Leg& leg, std::uint64_t now_ns) noexcept;
+  void end_audio(Leg& leg, bool stopped, std::uint64_t now_ns) noexcept;
+  bool playing(const Leg& leg) const noexcept { return plays_[leg.id.index].active; }
+  void poll_players(std::uint64_t now_ns) noexcept;
 
   void relay(Packet* p, std::uint64_t now_ns) noexcept;
   void relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept;
@@ -104,6 +113,16 @@ class Worker {
   SlotPool<dsp::DtmfMasker> maskers_;
   SlotPool<dsp::DtmfGenerator> generators_;
   std::vector<LegId> senders_;            // legs with RFC 4733 keys queued (capacity max_legs)
+  struct Play {  // a leg's prompt: its player lives until the next command on the leg frees it
+    std::unique_ptr<PromptPlayer> player;
+    std::uint64_t next_ns = 0;
+    std::uint64_t started_ns = 0;
+    std::uint32_t ts = 0;   // the prompt as a source of its own, mapped by the leg's rewriter
+    std::uint16_t seq = 0;
+    bool active = false;
+  };
+  std::vector<Play> plays_;               // indexed like the leg table
+  std::vector<LegId> playing_;            // legs with an active prompt (capacity max_legs)
   std::array<std::int16_t, 8000 * 120 / 1000> dsp_pcm_{};  // one G.711 payload, decoded (<= 120 ms)
 
   // One burst in, at most one packet out per packet in plus transcoded extras: both arrays

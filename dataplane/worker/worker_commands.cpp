@@ -39,7 +39,7 @@ ReplyStatus Worker::handle(const Command& cmd, Event& reply, std::uint64_t now_n
       st = ReplyStatus::StaleLeg;
     } else {
       switch (cmd.type) {
-        case CommandType::DestroyLeg: st = destroy_leg(*leg); break;
+        case CommandType::DestroyLeg: st = destroy_leg(*leg, now_ns); break;
         case CommandType::SetRemote: {
           const auto a = cmd.args<SetRemoteArgs>();
           leg->remote = a.rtp;
@@ -68,8 +68,8 @@ ReplyStatus Worker::handle(const Command& cmd, Event& reply, std::uint64_t now_n
         case CommandType::SetDtmf: st = set_dtmf(*leg, cmd.args<SetDtmfArgs>()); break;
         case CommandType::MaskDtmf: st = mask_dtmf(*leg, cmd.args<MaskDtmfArgs>()); break;
         case CommandType::SendDtmf: st = send_dtmf(*leg, cmd.args<SendDtmfArgs>(), now_ns); break;
-        case CommandType::PlayAudio:
-        case CommandType::StopAudio: st = ReplyStatus::Unsupported; break;  // prompts: issue 4
+        case CommandType::PlayAudio: st = play_audio(*leg, cmd.args<PlayAudioArgs>(), now_ns); break;
+        case CommandType::StopAudio: st = stop_audio(*leg, now_ns); break;
         default: st = ReplyStatus::UnknownCommand; break;
       }
     }
@@ -100,9 +100,11 @@ ReplyStatus Worker::create_leg(const Command& cmd, Event& reply, std::uint64_t n
   return ReplyStatus::Ok;
 }
 
-ReplyStatus Worker::destroy_leg(Leg& leg) noexcept {
+ReplyStatus Worker::destroy_leg(Leg& leg, std::uint64_t now_ns) noexcept {
   unbridge(leg);
   release_dtmf(leg);
+  if (playing(leg)) end_audio(leg, true, now_ns);
+  plays_[leg.id.index] = Play{};
   io_.close_port(leg.port);
   legs_.destroy(leg);
   return ReplyStatus::Ok;
