@@ -169,7 +169,7 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
   } else if (leg.transcoder && forward) {
     forward_transcoded(leg, *peer, payload, rtp.sequence, now_ns);  // taps the decoded audio
     return drop(p);
-  } else if (dtmf(leg).dsp_tap() || (forward && dtmf(*peer).generator != kNoSlot)) {
+  } else if (leg.dsp_tap || (forward && peer->dsp_out)) {
     dsp_g711(leg, forward ? peer : nullptr, in->format.id, payload, now_ns);
   }
   if (!forward || playing(*peer)) return drop(p);  // a prompt replaces the bridged audio
@@ -187,7 +187,7 @@ void Worker::forward_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_
   const CodecSpec* out_format = peer.send_format();
   if (out_format == nullptr) return;
   auto tap = [&](std::span<std::int16_t> pcm) noexcept {
-    if (!dtmf(leg).dsp_tap() && dtmf(peer).generator == kNoSlot) return;
+    if (!leg.dsp_tap && !peer.dsp_out) return;
     if (leg.transcoder->pcm_rate_hz() != dsp::DtmfDetector::kSampleRateHz) {
       stats_.add(WorkerCounter::DspUndecodable);
       return;

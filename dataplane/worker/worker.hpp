@@ -70,6 +70,7 @@ class Worker {
   void release_dtmf(Leg& leg) noexcept;
   bool can_tap(const Leg& leg) const noexcept;
   LegDtmf& dtmf(const Leg& leg) noexcept { return dtmf_[leg.id.index]; }
+  void sync_dsp_flags(Leg& leg) noexcept;  // Leg::dsp_tap / dsp_out from its LegDtmf
   // An RFC 4733 packet the leg received; false when it must not be forwarded (masking armed).
   bool on_telephone_event(Leg& leg, const rtp::RtpPacket& rtp, std::span<const std::uint8_t> payload,
                           std::uint64_t now_ns) noexcept;
@@ -87,7 +88,7 @@ class Worker {
   ReplyStatus play_audio(Leg& leg, const PlayAudioArgs& args, std::uint64_t now_ns) noexcept;
   ReplyStatus stop_audio(Leg& leg, std::uint64_t now_ns) noexcept;
   void end_audio(Leg& leg, bool stopped, std::uint64_t now_ns) noexcept;
-  bool playing(const Leg& leg) const noexcept { return plays_[leg.id.index].active; }
+  static bool playing(const Leg& leg) noexcept { return leg.playing; }
   void poll_players(std::uint64_t now_ns) noexcept;
 
   void relay(Packet* p, std::uint64_t now_ns) noexcept;

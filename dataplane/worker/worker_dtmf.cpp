@@ -49,6 +49,12 @@ bool Worker::can_tap(const Leg& leg) const noexcept {
   return f == nullptr || is_g711(f->format.id);
 }
 
+void Worker::sync_dsp_flags(Leg& leg) noexcept {
+  const LegDtmf& d = dtmf(leg);
+  leg.dsp_tap = d.dsp_tap();
+  leg.dsp_out = d.generator != kNoSlot;
+}
+
 ReplyStatus Worker::set_dtmf(Leg& leg, const SetDtmfArgs& args) noexcept {
   LegDtmf& d = dtmf(leg);
   if (args.inband && d.detector == kNoSlot) {
@@ -61,6 +67,7 @@ ReplyStatus Worker::set_dtmf(Leg& leg, const SetDtmfArgs& args) noexcept {
   }
   d.inband = args.inband;
   d.rfc4733 = args.rfc4733;
+  sync_dsp_flags(leg);
   return ReplyStatus::Ok;
 }
 
@@ -79,6 +86,7 @@ ReplyStatus Worker::mask_dtmf(Leg& leg, const MaskDtmfArgs& args) noexcept {
   }
   maskers_[d.masker].arm();
   d.masked = true;
+  sync_dsp_flags(leg);
   return ReplyStatus::Ok;
 }
 
@@ -118,6 +126,7 @@ ReplyStatus Worker::send_dtmf(Leg& leg, const SendDtmfArgs& args, std::uint64_t 
     d.generator = generators_.acquire();
     if (d.generator == kNoSlot) return ReplyStatus::NoCapacity;
     generators_[d.generator].clear();
+    sync_dsp_flags(leg);
   }
   for (std::uint8_t i = 0; i < args.count; ++i) {
     dsp::DtmfTone tone;
@@ -135,6 +144,7 @@ void Worker::release_dtmf(Leg& leg) noexcept {
   maskers_.release(d.masker);
   generators_.release(d.generator);
   d = LegDtmf{};  // a stale entry in senders_ is dropped by the next poll (legs_.find fails)
+  sync_dsp_flags(leg);
 }
 
 void Worker::post_dtmf(Leg& leg, const DtmfEventArgs& args) noexcept {
@@ -199,6 +209,7 @@ bool Worker::dsp_frame(Leg& leg, Leg* to, std::span<std::int16_t> pcm, std::uint
     if (!d.masked && !m.armed() && m.delay_samples() == 0) {
       maskers_.release(d.masker);  // drained: the leg's own detector takes over again
       if (d.detector != kNoSlot) detectors_[d.detector].reset();
+      sync_dsp_flags(leg);
     }
   } else if (d.detector != kNoSlot) {
     n_events = detectors_[d.detector].process(pcm, d.samples, events).count;
@@ -225,7 +236,10 @@ bool Worker::dsp_frame(Leg& leg, Leg* to, std::span<std::int16_t> pcm, std::uint
       dsp::DtmfGenerator& g = generators_[t.generator];
       g.generate(pcm);
       changed = true;
-      if (!g.busy()) generators_.release(t.generator);
+      if (!g.busy()) {
+        generators_.release(t.generator);
+        sync_dsp_flags(*to);
+      }
     }
   }
   return changed;

@@ -34,6 +34,7 @@ ReplyStatus Worker::play_audio(Leg& leg, const PlayAudioArgs& args, std::uint64_
   if (play.active) end_audio(leg, true, now_ns);
   play.player = std::move(player);  // frees the previous one: a command, not the packet path
   play.active = true;
+  leg.playing = true;
   play.next_ns = now_ns;
   play.started_ns = now_ns;
   play.seq = static_cast<std::uint16_t>(random32());
@@ -60,6 +61,7 @@ ReplyStatus Worker::stop_audio(Leg& leg, std::uint64_t now_ns) noexcept {
 void Worker::end_audio(Leg& leg, bool stopped, std::uint64_t now_ns) noexcept {
   Play& play = plays_[leg.id.index];
   play.active = false;
+  leg.playing = false;
   leg.out->switch_source();  // the bridged audio comes back as a new source, marked
   AudioEventArgs a;
   a.at_ns = now_ns;
