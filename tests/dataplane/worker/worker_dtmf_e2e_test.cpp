@@ -4,6 +4,7 @@
 // API); control's CommandChannel collects the Dtmf events.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 
 #include "dataplane/dsp/dtmf_detector.hpp"
@@ -24,6 +25,11 @@ std::vector<std::int16_t> background(std::size_t n) {
     s = static_cast<std::int16_t>(static_cast<std::int32_t>(x >> 16) % 200 - 100);
   }
   return v;
+}
+
+// Where the agent's audio is written for multimon-ng (kept for a look after a failure).
+std::string temp_wav(const char* name) {
+  return (std::filesystem::temp_directory_path() / (std::string("dialcore_worker_dtmf_") + name + ".wav")).string();
 }
 
 // The keys our own detector hears in 8 kHz audio.
@@ -117,7 +123,7 @@ TEST_CASE("masking armed: the agent gets no tone and no event, control gets the 
   CHECK(c.agent.event_packets() == 0);
   CHECK(c.agent.rfc4733_keys().empty());
   CHECK(detect(c.agent.audio()).empty());
-  const std::string heard = multimon_dtmf(c.agent.audio(), "worker_dtmf_masked_agent.wav");
+  const std::string heard = multimon_dtmf(c.agent.audio(), temp_wav("masked_agent"));
   if (heard == "?") WARN("sox or multimon-ng missing: only our detector judged the agent's audio");
   CHECK((heard.empty() || heard == "?"));
   const auto& stats = c.h.worker().stats();
@@ -132,7 +138,7 @@ TEST_CASE("the multimon judge is live: the customer's unmasked tones are heard b
   c.run_until_keys_sent(200);
   c.run(10);
   CHECK(detect(c.agent.audio()) == "4111");
-  const std::string heard = multimon_dtmf(c.agent.audio(), "worker_dtmf_unmasked_agent.wav");
+  const std::string heard = multimon_dtmf(c.agent.audio(), temp_wav("unmasked_agent"));
   if (heard == "?") WARN("sox or multimon-ng missing");
   CHECK((heard == "4111" || heard == "?"));
 }
