@@ -33,7 +33,11 @@ enum class CommandType : std::uint16_t {
   StopAudio = 11,
   Stats = 12,  // the reply carries LegStats (events.hpp)
   Ping = 13,   // no leg; proves the worker loop turns (wedged-worker check when idle)
+  SetDtmf = 14,   // which DTMF the leg reports: in-band detection, RFC 4733 (issue 4)
+  MaskDtmf = 15,  // arm/disarm PCI masking of the digits the leg's far end keys (issue 4)
+  SendDtmf = 16,  // send keys to the leg's far end: RFC 4733 when negotiated, else in-band
 };
+inline constexpr CommandType kLastCommandType = CommandType::SendDtmf;
 
 inline constexpr std::size_t kCommandPayloadBytes = 168;
 
@@ -107,11 +111,16 @@ struct MuteArgs {
 };
 static_assert(kIsCommandArgs<MuteArgs, 1>);
 
+// Plays into the leg (what its far end hears), in its send codec and ptime, as part of its one
+// outgoing stream; the bridged audio towards the leg is not sent meanwhile. AudioStarted and
+// AudioEnded events mark it. Replies BadArgument for an unknown clip, Unsupported for mix or a
+// codec/rate this build cannot play into, WrongState before the leg's codec is set.
 struct PlayAudioArgs {
   static constexpr CommandType kType = CommandType::PlayAudio;
-  std::uint32_t clip_id = 0;  // a prompt loaded before the worker started (registry: issue 4)
-  std::uint16_t repeat = 1;   // 0: loop until StopAudio
-  bool mix = false;           // false: replace the bridged audio; true: mix over it
+  std::uint32_t clip_id = 0;  // a prompt loaded before the worker started (PromptLibrary), or a
+                              // generated tone from 0xFFFF0000 (dataplane/worker/prompt_player.hpp)
+  std::uint16_t repeat = 1;   // 0: loop until StopAudio (a tone: 1 keeps its own, ringback loops)
+  bool mix = false;           // false: replace the bridged audio; true: mix over it (not built)
 };
 static_assert(kIsCommandArgs<PlayAudioArgs, 8>);
 
@@ -129,6 +138,46 @@ struct PingArgs {
   static constexpr CommandType kType = CommandType::Ping;
 };
 static_assert(kIsCommandArgs<PingArgs, 1>);
+
+// DTMF the leg reports to control as EventType::Dtmf (events.hpp). RFC 4733 receive runs on any
+// leg that negotiated telephone-event; in-band detection costs ~0.7 us per 20 ms frame and needs
+// audio the worker can decode at 8 kHz (G.711, or any codec the leg is transcoded from).
+struct SetDtmfArgs {
+  static constexpr CommandType kType = CommandType::SetDtmf;
+  bool inband = false;   // run the in-band detector on what the leg receives
+  bool rfc4733 = true;   // report the RFC 4733 events the leg receives
+};
+static_assert(kIsCommandArgs<SetDtmfArgs, 2>);
+
+enum class DtmfMaskFillMode : std::uint8_t { Silence = 0, ComfortNoise = 1, NeutralTone = 2 };
+
+// PCI DSS masking of what the leg receives (the customer's side): while armed, its in-band tones
+// are replaced in the audio towards the peer (60 ms look-ahead, only while armed), its RFC 4733
+// events are not forwarded, and every digit goes to control only, as a Dtmf event marked masked.
+struct MaskDtmfArgs {
+  static constexpr CommandType kType = CommandType::MaskDtmf;
+  bool arm = true;  // false: disarm (the look-ahead is dropped once no tone is being hidden)
+  DtmfMaskFillMode fill = DtmfMaskFillMode::ComfortNoise;
+  bool uniform_cadence = false;     // one block of whole slots from the first key to after the last
+  std::uint16_t cadence_slot_ms = 250;
+  std::uint16_t cadence_hold_ms = 1500;
+};
+static_assert(kIsCommandArgs<MaskDtmfArgs, 8>);
+
+inline constexpr std::size_t kMaxSendDtmfKeys = 32;
+
+// Keys to the leg's far end, queued behind any still being sent: RFC 4733 events in the leg's
+// outgoing stream when it negotiated telephone-event (and !inband), else tones mixed into the
+// audio towards it (needs the leg bridged to audio the worker can decode and encode).
+struct SendDtmfArgs {
+  static constexpr CommandType kType = CommandType::SendDtmf;
+  std::array<char, kMaxSendDtmfKeys> keys{};  // '0'-'9', '*', '#', 'A'-'D'
+  std::uint8_t count = 0;
+  bool inband = false;              // force in-band even when RFC 4733 was negotiated
+  std::uint16_t duration_ms = 100;  // per key, 40-2000
+  std::uint16_t gap_ms = 80;        // between keys
+};
+static_assert(kIsCommandArgs<SendDtmfArgs, 38>);
 
 // Three cache lines: slots in the ring never share a line, so the producer filling one slot
 // does not disturb the consumer reading the one before it.
@@ -176,6 +225,9 @@ inline std::string_view to_string(CommandType type) {
     case CommandType::StopAudio: return "stop_audio";
     case CommandType::Stats: return "stats";
     case CommandType::Ping: return "ping";
+    case CommandType::SetDtmf: return "set_dtmf";
+    case CommandType::MaskDtmf: return "mask_dtmf";
+    case CommandType::SendDtmf: return "send_dtmf";
   }
   return "unknown";
 }

@@ -22,7 +22,10 @@ enum class EventType : std::uint16_t {
   FirstPacket = 2,  // the leg received its first RTP packet (seq 0)
   RtpTimeout = 3,   // no RTP for the leg's rtp_timeout_ms (seq 0)
   Stats = 4,        // periodic LegStats (seq 0)
-  // 5 Dtmf, 6 Amd: issue 4.
+  Dtmf = 5,         // one key the leg received, once it ended (DtmfEventArgs; seq 0)
+  // 6 Amd: issue 4.
+  AudioStarted = 7,  // PlayAudio began on the leg (AudioEventArgs; seq 0)
+  AudioEnded = 8,    // it played out or was stopped (AudioEventArgs; seq 0)
 };
 
 // Busy and TimedOut are decided by control (CommandChannel); the rest come from the worker.
@@ -76,6 +79,35 @@ struct RtpTimeoutArgs {
   std::uint32_t silent_ms = 0;  // time since the last packet (or since CreateLeg)
 };
 static_assert(kIsEventArgs<RtpTimeoutArgs, 4>);
+
+enum class DtmfSource : std::uint8_t { Inband = 0, Rfc4733 = 1 };
+
+// How the key's end was known: its tones stopped or its RFC 4733 end packet came (Normal); or
+// RFC 4733 end packets were all lost and a newer key (NextKey) or a timeout (Timeout) ended it.
+enum class DtmfEnd : std::uint8_t { Normal = 0, NextKey = 1, Timeout = 2 };
+
+// A key the leg received. `masked`: captured while PCI masking was armed; it went nowhere else
+// (not forwarded, not in the audio), and control must keep it out of logs and agent events.
+struct DtmfEventArgs {
+  std::uint64_t start_ns = 0;   // the worker's clock (poll's now_ns) at the key's start
+  std::uint32_t duration_ms = 0;
+  std::uint32_t rtp_start_ts = 0;  // RFC 4733: the event's timestamp; in-band: 0
+  char key = 0;                 // '0'-'9', '*', '#', 'A'-'D'
+  DtmfSource source = DtmfSource::Inband;
+  bool masked = false;
+  DtmfEnd end = DtmfEnd::Normal;
+};
+static_assert(kIsEventArgs<DtmfEventArgs, 24>);
+
+// A prompt or tone on a leg (announcement markers for recordings).
+struct AudioEventArgs {
+  std::uint64_t at_ns = 0;       // the worker's clock when it started / ended
+  std::uint32_t clip_id = 0;
+  std::uint32_t played_ms = 0;   // AudioEnded: audio sent
+  std::uint32_t loops = 0;       // AudioEnded: whole plays of the clip or tone cadence
+  bool stopped = false;          // AudioEnded: by StopAudio, a new PlayAudio or DestroyLeg
+};
+static_assert(kIsEventArgs<AudioEventArgs, 24>);
 
 // Two cache lines, for the same reason as Command.
 struct alignas(64) Event {

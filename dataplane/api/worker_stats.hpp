@@ -24,7 +24,14 @@
   X(CommandErrors, "command_errors", "commands answered with a status other than ok")   \
   X(EventsDropped, "events_dropped", "events dropped: event ring full (never replies)") \
   X(LoopTurns, "loop_turns", "turns of the worker loop")                                \
-  X(IdleTurns, "idle_turns", "turns of the worker loop that found no work")
+  X(IdleTurns, "idle_turns", "turns of the worker loop that found no work")             \
+  X(DtmfKeys, "dtmf_keys", "DTMF keys reported to control (masked ones included)")     \
+  X(DtmfMaskedKeys, "dtmf_masked_keys", "DTMF keys captured while masking was armed")   \
+  X(DtmfEventsSuppressed, "dtmf_events_suppressed",                                     \
+    "RFC 4733 packets not forwarded: masking armed")                                    \
+  X(DtmfMalformed, "dtmf_malformed", "RFC 4733 packets dropped: malformed payload")     \
+  X(DtmfSent, "dtmf_sent_packets", "RFC 4733 packets we originated")                    \
+  X(DspUndecodable, "dsp_undecodable", "audio frames the DSP tap could not decode (codec or rate)")
 
 namespace dialcore::dataplane {
 

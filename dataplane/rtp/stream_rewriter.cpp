@@ -56,6 +56,30 @@ RtpRewrite StreamRewriter::start_source(std::uint32_t in_ssrc, std::uint16_t in_
   return {ssrc_, out_ts, out_seq, true, RewriteVerdict::Switched};
 }
 
+RtpRewrite StreamRewriter::insert(std::uint64_t now_ns) noexcept {
+  if (!has_source_) {
+    // Nothing sent yet: the inserted packet opens the stream; the first real packet after it
+    // starts a source that continues from it.
+    has_source_ = true;
+    switch_pending_ = true;
+    in_max_seq_ = first_seq_;
+    in_max_ts_ = first_ts_;
+    seq_offset_ = 0;
+    ts_offset_ = 0;
+    last_out_ns_ = now_ns;
+    return {ssrc_, first_ts_, first_seq_, false, RewriteVerdict::Mapped};
+  }
+  ++seq_offset_;  // in_max_seq_ + seq_offset_ stays the newest output sequence number
+  return {ssrc_, timestamp_at(now_ns), static_cast<std::uint16_t>(in_max_seq_ + seq_offset_),
+          false, RewriteVerdict::Mapped};
+}
+
+std::uint32_t StreamRewriter::timestamp_at(std::uint64_t now_ns) const noexcept {
+  if (!has_source_) return first_ts_;
+  const std::uint64_t elapsed_ns = now_ns > last_out_ns_ ? now_ns - last_out_ns_ : 0;
+  return in_max_ts_ + ts_offset_ + ns_to_rtp_units(elapsed_ns, clock_hz_);
+}
+
 void StreamRewriter::set_clock_rate(std::uint32_t clock_hz) noexcept {
   if (clock_hz == clock_hz_) return;
   // The last packet's duration in the new units, so the rebase still avoids overlap.

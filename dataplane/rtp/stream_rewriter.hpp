@@ -109,6 +109,13 @@ class StreamRewriter {
   // The output clock changed with the send codec; rebases at the next packet.
   void set_clock_rate(std::uint32_t clock_hz) noexcept;
 
+  // A packet we originate inside the stream (an RFC 4733 event, a prompt's packet): takes the
+  // next output sequence number (the current source's later packets move up by one) and the
+  // output timestamp of now_ns (the newest packet's plus the time since it). Sendable always.
+  RtpRewrite insert(std::uint64_t now_ns) noexcept;
+  // The output timestamp insert(now_ns) would give, without taking a sequence number.
+  std::uint32_t timestamp_at(std::uint64_t now_ns) const noexcept;
+
   std::uint32_t ssrc() const noexcept { return ssrc_; }
   std::uint32_t switches() const noexcept { return switches_; }  // sources started, lifetime
 

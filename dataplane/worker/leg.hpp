@@ -40,6 +40,10 @@ struct Leg {
   std::uint64_t last_rx_ns = 0;      // last RTP packet, or creation
   bool first_packet_seen = false;
   bool timeout_reported = false;     // re-armed by the next packet
+  // Issue 4, mirrored here so the relay path reads only the two legs it already touches:
+  bool dsp_tap = false;  // what this leg receives goes through the DSP tap (detector or masker)
+  bool dsp_out = false;  // in-band keys are being written over the audio towards this leg
+  bool playing = false;  // a prompt plays to this leg: the bridged audio towards it is held back
 
   rtp::RtpReceiverStats rx_stats{8000};  // clock rate set by SetCodec
   std::optional<rtp::StreamRewriter> out;  // engaged from creation; optional only to delay init

@@ -28,7 +28,15 @@ class Transcoder {
   // Returns false when the payload did not decode (a counted drop; the stream goes on).
   template <typename Emit>
   bool push(std::span<const std::uint8_t> payload, std::uint16_t seq, Emit&& emit) noexcept {
+    return push(payload, seq, [](std::span<std::int16_t>) noexcept {}, emit);
+  }
+  // The same, with the per-leg frame hook before encode (issue 4's DSP tap): tap(pcm) sees, and
+  // may rewrite in place, the samples this payload decoded to (concealed ones included).
+  template <typename Tap, typename Emit>
+  bool push(std::span<const std::uint8_t> payload, std::uint16_t seq, Tap&& tap, Emit&& emit) noexcept {
+    const std::size_t before = queued_;
     if (!decode(payload, seq)) return false;
+    if (queued_ > before) tap(std::span<std::int16_t>(queue_.data() + before, queued_ - before));
     while (queued_ >= out_samples_) {
       const codecs::CodecResult r =
           encoder_->encode(std::span<const std::int16_t>(queue_.data(), out_samples_), wire_);

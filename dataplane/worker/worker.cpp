@@ -1,5 +1,6 @@
 #include "dataplane/worker/worker.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "dataplane/rtp/packet_kind.hpp"
@@ -13,7 +14,16 @@ Worker::Worker(const WorkerConfig& config, BurstIo& io, WorkerRings& rings)
       io_(io),
       endpoint_(rings),
       legs_(config.max_legs, config.max_ports),
-      rng_(config.seed != 0 ? config.seed : 0x9E3779B97F4A7C15ull) {}
+      rng_(config.seed != 0 ? config.seed : 0x9E3779B97F4A7C15ull),
+      dtmf_(config.max_legs),
+      detectors_(config.dtmf_detectors != 0 ? config.dtmf_detectors : config.max_legs),
+      maskers_(config.dtmf_maskers != 0 ? config.dtmf_maskers : std::max(1u, config.max_legs / 8)),
+      generators_(config.dtmf_generators != 0 ? config.dtmf_generators
+                                              : std::max(1u, config.max_legs / 8)) {
+  senders_.reserve(config.max_legs);
+  plays_.resize(config.max_legs);
+  playing_.reserve(config.max_legs);
+}
 
 // xorshift64*: RFC 3550 5.1 wants unpredictable initial values; the seed comes from control.
 std::uint32_t Worker::random32() noexcept {
@@ -36,6 +46,14 @@ bool Worker::poll(std::uint64_t now_ns) noexcept {
     if (tx_count_ + kMaxBurst / 2 > kBatch || dropped_count_ + 1 >= kBatch) flush();
   }
   flush();
+  if (!senders_.empty()) {
+    poll_dtmf_senders(now_ns);
+    flush();
+  }
+  if (!playing_.empty()) {
+    poll_players(now_ns);
+    flush();
+  }
 
   if (now_ns >= next_scan_ns_) {
     scan_timeouts(now_ns);
@@ -141,15 +159,20 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
     return drop(p);
   }
   Leg* peer = leg.peer.valid() ? legs_.find(leg.peer) : nullptr;
-  if (peer == nullptr || leg.mute || peer->hold || peer->remote.empty()) return drop(p);
-
+  const bool forward = peer != nullptr && !leg.mute && !peer->hold && !peer->remote.empty();
   const CodecSpec* in = leg.format_for_pt(rtp.payload_type);
   if (in == nullptr) return drop(p);  // a payload type we did not negotiate
-  if (in->format.id != codecs::CodecId::TelephoneEvent && leg.transcoder) {
-    forward_transcoded(leg, *peer, rtp.payload_in(std::span<const std::uint8_t>(p->data, p->len)),
-                       rtp.sequence, now_ns);
+  const std::span<std::uint8_t> payload = rtp.payload_in(std::span<std::uint8_t>(p->data, p->len));
+  // DTMF first, forwarded or not: a leg on its own (an IVR) still reports its keys.
+  if (in->format.id == codecs::CodecId::TelephoneEvent) {
+    if (!on_telephone_event(leg, rtp, payload, now_ns)) return drop(p);  // masked: never forwarded
+  } else if (leg.transcoder && forward) {
+    forward_transcoded(leg, *peer, payload, rtp.sequence, now_ns);  // taps the decoded audio
     return drop(p);
+  } else if (leg.dsp_tap || (forward && peer->dsp_out)) {
+    dsp_g711(leg, forward ? peer : nullptr, in->format.id, payload, now_ns);
   }
+  if (!forward || playing(*peer)) return drop(p);  // a prompt replaces the bridged audio
   const int pt = peer->pt_for(in->format.id);
   if (pt < 0) return drop(p);  // the peer did not negotiate this codec (or telephone-event)
 
@@ -163,8 +186,17 @@ void Worker::forward_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_
                                 std::uint16_t seq, std::uint64_t now_ns) noexcept {
   const CodecSpec* out_format = peer.send_format();
   if (out_format == nullptr) return;
-  const bool ok = leg.transcoder->push(payload, seq, [&](std::span<const std::uint8_t> coded,
-                                                         std::uint32_t ts_step) noexcept {
+  auto tap = [&](std::span<std::int16_t> pcm) noexcept {
+    if (!leg.dsp_tap && !peer.dsp_out) return;
+    if (leg.transcoder->pcm_rate_hz() != dsp::DtmfDetector::kSampleRateHz) {
+      stats_.add(WorkerCounter::DspUndecodable);
+      return;
+    }
+    (void)dsp_frame(leg, &peer, pcm, now_ns);  // in place, before encode
+  };
+  const bool ok = leg.transcoder->push(payload, seq, tap, [&](std::span<const std::uint8_t> coded,
+                                                              std::uint32_t ts_step) noexcept {
+    if (playing(peer)) return;  // a prompt replaces the bridged audio
     if (tx_count_ >= kBatch) flush();
     Packet* out = nullptr;
     if (io_.alloc(std::span<Packet*>(&out, 1)) != 1) return;  // pool empty: a counted io drop
@@ -204,6 +236,12 @@ void Worker::send_to(Leg& peer, Packet* p) noexcept {
 
 void Worker::scan_timeouts(std::uint64_t now_ns) noexcept {
   legs_.for_each([&](Leg& leg) {
+    LegDtmf& d = dtmf(leg);
+    if (d.rx.active()) {  // an RFC 4733 key whose end packets were all lost
+      std::array<rtp::TelephoneEventReport, 2> out{};
+      const std::size_t n = d.rx.on_timer(now_ns, out);
+      for (std::size_t i = 0; i < n; ++i) report_telephone_event(leg, out[i]);
+    }
     if (leg.rtp_timeout_ms == 0 || leg.timeout_reported) return;
     const std::uint64_t silent_ns = now_ns - leg.last_rx_ns;
     if (silent_ns < std::uint64_t{leg.rtp_timeout_ms} * 1'000'000) return;

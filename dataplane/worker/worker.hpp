@@ -13,6 +13,9 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
 
 #include "dataplane/api/commands.hpp"
 #include "dataplane/api/events.hpp"
@@ -20,7 +23,10 @@
 #include "dataplane/api/worker_rings.hpp"
 #include "dataplane/api/worker_stats.hpp"
 #include "dataplane/io/burst_io.hpp"
+#include "dataplane/rtp/rtp_packet.hpp"
+#include "dataplane/worker/leg_dtmf.hpp"
 #include "dataplane/worker/leg_table.hpp"
+#include "dataplane/worker/prompt_player.hpp"
 
 namespace dialcore::dataplane {
 
@@ -30,6 +36,12 @@ struct WorkerConfig {
   std::uint32_t commands_per_turn = 32;
   std::uint64_t timeout_scan_ns = 100'000'000;
   std::uint64_t seed = 1;                  // our SSRCs, first sequence numbers and timestamps
+  // DSP pools (leg_dtmf.hpp); 0 = sized from max_legs: detectors max_legs, maskers and
+  // in-band generators max_legs / 8 (at least 1).
+  std::uint32_t dtmf_detectors = 0;
+  std::uint32_t dtmf_maskers = 0;
+  std::uint32_t dtmf_generators = 0;
+  const PromptLibrary* prompts = nullptr;  // clips for PlayAudio; read-only once the worker runs
 };
 
 class Worker {
@@ -45,12 +57,39 @@ class Worker {
  private:
   ReplyStatus handle(const Command& cmd, Event& reply, std::uint64_t now_ns) noexcept;
   ReplyStatus create_leg(const Command& cmd, Event& reply, std::uint64_t now_ns) noexcept;
-  ReplyStatus destroy_leg(Leg& leg) noexcept;
+  ReplyStatus destroy_leg(Leg& leg, std::uint64_t now_ns) noexcept;
   ReplyStatus set_codec(Leg& leg, const SetCodecArgs& args) noexcept;
   ReplyStatus set_srtp(Leg& leg, const SetSrtpArgs& args) noexcept;
   ReplyStatus bridge(Leg& a, Leg& b) noexcept;
   void unbridge(Leg& leg) noexcept;
   ReplyStatus setup_transcoding(Leg& from, Leg& to) noexcept;
+  // DTMF (worker_dtmf.cpp)
+  ReplyStatus set_dtmf(Leg& leg, const SetDtmfArgs& args) noexcept;
+  ReplyStatus mask_dtmf(Leg& leg, const MaskDtmfArgs& args) noexcept;
+  ReplyStatus send_dtmf(Leg& leg, const SendDtmfArgs& args, std::uint64_t now_ns) noexcept;
+  void release_dtmf(Leg& leg) noexcept;
+  bool can_tap(const Leg& leg) const noexcept;
+  LegDtmf& dtmf(const Leg& leg) noexcept { return dtmf_[leg.id.index]; }
+  void sync_dsp_flags(Leg& leg) noexcept;  // Leg::dsp_tap / dsp_out from its LegDtmf
+  // An RFC 4733 packet the leg received; false when it must not be forwarded (masking armed).
+  bool on_telephone_event(Leg& leg, const rtp::RtpPacket& rtp, std::span<const std::uint8_t> payload,
+                          std::uint64_t now_ns) noexcept;
+  // The per-leg frame hook before encode: detection or masking of what `leg` received (in
+  // place), then in-band keys for `to` (the leg the audio goes to) written over it.
+  // True when pcm was rewritten.
+  bool dsp_frame(Leg& leg, Leg* to, std::span<std::int16_t> pcm, std::uint64_t now_ns) noexcept;
+  // The same on a G.711 payload relayed as it is: decoded, tapped, re-encoded when changed.
+  void dsp_g711(Leg& leg, Leg* to, codecs::CodecId codec, std::span<std::uint8_t> payload,
+                std::uint64_t now_ns) noexcept;
+  void post_dtmf(Leg& leg, const DtmfEventArgs& args) noexcept;
+  void report_telephone_event(Leg& leg, const rtp::TelephoneEventReport& report) noexcept;
+  void poll_dtmf_senders(std::uint64_t now_ns) noexcept;
+  // Prompts and tones (worker_prompts.cpp)
+  ReplyStatus play_audio(Leg& leg, const PlayAudioArgs& args, std::uint64_t now_ns) noexcept;
+  ReplyStatus stop_audio(Leg& leg, std::uint64_t now_ns) noexcept;
+  void end_audio(Leg& leg, bool stopped, std::uint64_t now_ns) noexcept;
+  static bool playing(const Leg& leg) noexcept { return leg.playing; }
+  void poll_players(std::uint64_t now_ns) noexcept;
 
   void relay(Packet* p, std::uint64_t now_ns) noexcept;
   void relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept;
@@ -69,6 +108,23 @@ class Worker {
   WorkerStats stats_;
   std::uint64_t rng_;
   std::uint64_t next_scan_ns_ = 0;
+
+  std::vector<LegDtmf> dtmf_;             // indexed like the leg table
+  SlotPool<dsp::DtmfDetector> detectors_;
+  SlotPool<dsp::DtmfMasker> maskers_;
+  SlotPool<dsp::DtmfGenerator> generators_;
+  std::vector<LegId> senders_;            // legs with RFC 4733 keys queued (capacity max_legs)
+  struct Play {  // a leg's prompt: its player lives until the next command on the leg frees it
+    std::unique_ptr<PromptPlayer> player;
+    std::uint64_t next_ns = 0;
+    std::uint64_t started_ns = 0;
+    std::uint32_t ts = 0;   // the prompt as a source of its own, mapped by the leg's rewriter
+    std::uint16_t seq = 0;
+    bool active = false;
+  };
+  std::vector<Play> plays_;               // indexed like the leg table
+  std::vector<LegId> playing_;            // legs with an active prompt (capacity max_legs)
+  std::array<std::int16_t, 8000 * 120 / 1000> dsp_pcm_{};  // one G.711 payload, decoded (<= 120 ms)
 
   // One burst in, at most one packet out per packet in plus transcoded extras: both arrays
   // are flushed whenever they could overflow.

@@ -39,7 +39,7 @@ ReplyStatus Worker::handle(const Command& cmd, Event& reply, std::uint64_t now_n
       st = ReplyStatus::StaleLeg;
     } else {
       switch (cmd.type) {
-        case CommandType::DestroyLeg: st = destroy_leg(*leg); break;
+        case CommandType::DestroyLeg: st = destroy_leg(*leg, now_ns); break;
         case CommandType::SetRemote: {
           const auto a = cmd.args<SetRemoteArgs>();
           leg->remote = a.rtp;
@@ -65,8 +65,11 @@ ReplyStatus Worker::handle(const Command& cmd, Event& reply, std::uint64_t now_n
           reply.payload.store(s);
           break;
         }
-        case CommandType::PlayAudio:
-        case CommandType::StopAudio: st = ReplyStatus::Unsupported; break;  // prompts: issue 4
+        case CommandType::SetDtmf: st = set_dtmf(*leg, cmd.args<SetDtmfArgs>()); break;
+        case CommandType::MaskDtmf: st = mask_dtmf(*leg, cmd.args<MaskDtmfArgs>()); break;
+        case CommandType::SendDtmf: st = send_dtmf(*leg, cmd.args<SendDtmfArgs>(), now_ns); break;
+        case CommandType::PlayAudio: st = play_audio(*leg, cmd.args<PlayAudioArgs>(), now_ns); break;
+        case CommandType::StopAudio: st = stop_audio(*leg, now_ns); break;
         default: st = ReplyStatus::UnknownCommand; break;
       }
     }
@@ -91,13 +94,17 @@ ReplyStatus Worker::create_leg(const Command& cmd, Event& reply, std::uint64_t n
   leg->rtp_timeout_ms = args.rtp_timeout_ms;
   leg->last_rx_ns = now_ns;
   leg->out.emplace(random32(), static_cast<std::uint16_t>(random32()), random32(), 8000);
+  dtmf(*leg) = LegDtmf{};
   reply.leg = leg->id;
   reply.payload.store(CreateLegReplyArgs{opened.local});
   return ReplyStatus::Ok;
 }
 
-ReplyStatus Worker::destroy_leg(Leg& leg) noexcept {
+ReplyStatus Worker::destroy_leg(Leg& leg, std::uint64_t now_ns) noexcept {
   unbridge(leg);
+  release_dtmf(leg);
+  if (playing(leg)) end_audio(leg, true, now_ns);
+  plays_[leg.id.index] = Play{};
   io_.close_port(leg.port);
   legs_.destroy(leg);
   return ReplyStatus::Ok;
@@ -116,6 +123,11 @@ ReplyStatus Worker::set_codec(Leg& leg, const SetCodecArgs& args) noexcept {
   const std::uint32_t clock = leg.formats[leg.send_index].format.rtp_clock_hz;
   leg.rx_stats.set_clock_rate(clock);
   leg.out->set_clock_rate(clock);
+  for (std::uint8_t i = 0; i < leg.format_count; ++i) {
+    if (leg.formats[i].format.id != codecs::CodecId::TelephoneEvent) continue;
+    dtmf(leg).rx.reset(leg.formats[i].format.rtp_clock_hz);
+    dtmf(leg).tx.set_clock_rate(leg.formats[i].format.rtp_clock_hz);
+  }
   if (Leg* peer = leg.peer.valid() ? legs_.find(leg.peer) : nullptr) {
     const ReplyStatus a = setup_transcoding(leg, *peer);
     const ReplyStatus b = setup_transcoding(*peer, leg);

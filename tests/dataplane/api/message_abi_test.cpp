@@ -139,12 +139,12 @@ TEST_CASE("a reply echoes the command's seq, leg and type", "[abi]") {
 
 TEST_CASE("every command type and reply status has a distinct name", "[abi]") {
   std::set<std::string_view> names;
-  for (std::uint16_t t = 0; t <= static_cast<std::uint16_t>(CommandType::Ping); ++t) {
+  for (std::uint16_t t = 0; t <= static_cast<std::uint16_t>(kLastCommandType); ++t) {
     const std::string_view name = to_string(static_cast<CommandType>(t));
     CHECK(name != "unknown");
     names.insert(name);
   }
-  CHECK(names.size() == static_cast<std::size_t>(CommandType::Ping) + 1);
+  CHECK(names.size() == static_cast<std::size_t>(kLastCommandType) + 1);
   CHECK(to_string(static_cast<CommandType>(999)) == "unknown");
 
   names.clear();
@@ -155,4 +155,38 @@ TEST_CASE("every command type and reply status has a distinct name", "[abi]") {
   }
   CHECK(names.size() == static_cast<std::size_t>(ReplyStatus::UnknownCommand) + 1);
   CHECK(to_string(ReplyStatus::Busy) == "dataplane_busy");  // ARCHITECTURE.md's error name
+}
+
+TEST_CASE("DTMF and prompt messages travel whole (issue 4)", "[abi]") {
+  SendDtmfArgs send;
+  send.keys[0] = '#';
+  send.keys[kMaxSendDtmfKeys - 1] = '9';  // the last key travels too
+  send.count = kMaxSendDtmfKeys;
+  send.gap_ms = 77;
+  const SendDtmfArgs send_back = make_command(LegId{1, 1}, send).args<SendDtmfArgs>();
+  CHECK(send_back.keys == send.keys);
+  CHECK(send_back.count == kMaxSendDtmfKeys);
+  CHECK(send_back.gap_ms == 77);
+  MaskDtmfArgs mask;
+  mask.fill = DtmfMaskFillMode::NeutralTone;
+  mask.cadence_hold_ms = 999;
+  const Command m = make_command(LegId{1, 1}, mask);
+  CHECK(m.type == CommandType::MaskDtmf);
+  CHECK(m.args<MaskDtmfArgs>().fill == DtmfMaskFillMode::NeutralTone);
+  CHECK(m.args<MaskDtmfArgs>().cadence_hold_ms == 999);
+  DtmfEventArgs dtmf;
+  dtmf.start_ns = 0x0123456789ABCDEFull;
+  dtmf.key = '*';
+  dtmf.masked = true;
+  dtmf.end = DtmfEnd::Timeout;
+  const auto dtmf_back = make_event(EventType::Dtmf, LegId{2, 3}, dtmf).args<DtmfEventArgs>();
+  CHECK(dtmf_back.start_ns == dtmf.start_ns);
+  CHECK(dtmf_back.key == '*');
+  CHECK(dtmf_back.masked);
+  CHECK(dtmf_back.end == DtmfEnd::Timeout);
+  AudioEventArgs audio;
+  audio.stopped = true;
+  audio.clip_id = 0xFFFF0003u;
+  CHECK(make_event(EventType::AudioEnded, LegId{2, 3}, audio).args<AudioEventArgs>().clip_id == 0xFFFF0003u);
+  CHECK(make_event(EventType::AudioEnded, LegId{2, 3}, audio).args<AudioEventArgs>().stopped);
 }

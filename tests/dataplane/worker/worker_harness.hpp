@@ -23,9 +23,12 @@ using namespace dialcore::dataplane;
 
 class WorkerHarness {
  public:
-  WorkerHarness()
+  explicit WorkerHarness(const WorkerConfig& config = {})
       : io_(SocketIoConfig{}), rings_(64, 256), channel_(rings_, 32, 1'000'000'000),
-        worker_(WorkerConfig{}, io_, rings_) {}
+        worker_(config, io_, rings_) {
+    replies_.reserve(256);  // so a turn allocates nothing (worker_dtmf_no_alloc_test)
+    events_.reserve(4096);
+  }
 
   // Submits and turns the worker until the reply arrives (bounded).
   Event call(const Command& cmd) {
@@ -47,8 +50,10 @@ class WorkerHarness {
   template <typename Args>
   Event call(LegId leg, const Args& args) { return call(make_command(leg, args)); }
 
-  // A leg on an ephemeral loopback port, its remote set to `peer` (no latching).
-  LegId leg_towards(const UdpPeer& peer, const CodecSpec& codec, bool latch = false) {
+  // A leg on an ephemeral loopback port, its remote set to `peer` (no latching). Any peer with
+  // address(): UdpPeer, OrtpPeer.
+  template <typename Peer>
+  LegId leg_towards(const Peer& peer, const CodecSpec& codec, bool latch = false) {
     const Event created = call(LegId::invalid(), CreateLegArgs{loopback_v4(0), 0});
     REQUIRE(created.status == ReplyStatus::Ok);
     const LegId id = created.leg;
@@ -86,6 +91,7 @@ class WorkerHarness {
     return std::nullopt;
   }
   void advance_ms(std::uint64_t ms) { now_ns_ += ms * 1'000'000; }
+  std::uint64_t now_ns() const { return now_ns_; }
 
   static CodecSpec spec(codecs::CodecId id, std::uint8_t pt, std::uint16_t ptime = 20) {
     CodecSpec s;
