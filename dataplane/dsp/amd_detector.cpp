@@ -46,6 +46,9 @@ constexpr float kFloorFall = 0.3f;
 constexpr float kFloorRiseDb = 0.02f;
 // The loudest-speech reference decays 2 dB per second.
 constexpr float kPeakDecayDb = 0.04f;
+constexpr float kSpreadAlpha = 0.03f;
+constexpr float kRestartDb = 10.0f;
+constexpr float kSpreadGain = 2.0f, kSpreadBaseDb = 3.0f, kMaxMarginDb = 12.0f;
 
 bool near(float f, float target, float tol) noexcept { return std::fabs(f - target) <= tol; }
 
@@ -155,7 +158,11 @@ AmdDetector::Frame AmdDetector::analyse(std::span<const std::int16_t> x) noexcep
   return f;
 }
 
-void AmdDetector::track_floor(const Frame& f) noexcept {
+void AmdDetector::track_floor(const Frame& f, bool speech) noexcept {
+  if (!speech && floor_set_) {
+    const float excess = std::clamp(f.energy_db - floor_db_, 0.0f, 20.0f);
+    spread_db_ += kSpreadAlpha * (excess - spread_db_);
+  }
   if (!floor_set_) {
     floor_db_ = f.energy_db;
     floor_set_ = true;
@@ -166,12 +173,16 @@ void AmdDetector::track_floor(const Frame& f) noexcept {
   }
 }
 
+float AmdDetector::speech_margin_db() const noexcept {
+  return std::clamp(kSpreadGain * spread_db_ + kSpreadBaseDb, config_.min_speech_margin_db, kMaxMarginDb);
+}
+
 bool AmdDetector::is_speech(const Frame& f) const noexcept {
-  return f.energy_db > floor_db_ + config_.speech_over_floor_db &&
+  return f.energy_db > floor_db_ + speech_margin_db() &&
          f.energy_db > config_.min_speech_dbfs && f.energy_db > peak_db_ - config_.speech_below_peak_db;
 }
 
-void AmdDetector::track_speech(bool speech) noexcept {
+void AmdDetector::track_speech(float energy_db, bool speech) noexcept {
   const std::uint32_t now = frames_;
   if (!speech) {
     run_ = 0;
@@ -180,17 +191,21 @@ void AmdDetector::track_speech(bool speech) noexcept {
   ++run_;
   const std::uint32_t word = std::max<std::uint32_t>(1, frames_of(config_.min_word_ms));
   if (run_ < word) return;
-  if (!heard_) {
+  if (!heard_ || energy_db > loudest_db_ + kRestartDb) {
+    // The first word, or one so much louder than all before that those were background
+    // (babble, a far-off voice): the greeting starts here.
     heard_ = true;
     onset_ = now + 1 - run_;
+    speech_frames_ = 0;
   }
+  loudest_db_ = std::max(loudest_db_, energy_db);
   speech_frames_ += run_ == word ? word : 1;
   last_speech_ = now;
 }
 
 // Extends or ends `run` with this frame; returns true when a run at a SIT frequency ended.
 bool AmdDetector::track_tone(const Frame& f, float min_tonality, ToneRun& run) noexcept {
-  const bool tonal = f.tonality >= min_tonality && f.energy_db > floor_db_ + config_.speech_over_floor_db &&
+  const bool tonal = f.tonality >= min_tonality && f.energy_db > floor_db_ + config_.min_speech_margin_db &&
                      f.energy_db > config_.min_speech_dbfs - 10.0f;
   if (tonal && run.frames > 0 && near(f.freq_hz, run.freq(), kSameToneHz)) {
     ++run.frames;
@@ -223,7 +238,7 @@ AmdCause AmdDetector::tone_decision(const Frame& f) noexcept {
   if (track_tone(f, kToneShare, tone_)) sit_segment_ended(before);
   if (speech_frames_ >= kToneAnswerSpeechFrames) return AmdCause::None;
 
-  v21_frames_ = (f.v21_share >= kV21Share && f.energy_db > floor_db_ + config_.speech_over_floor_db)
+  v21_frames_ = (f.v21_share >= kV21Share && f.energy_db > floor_db_ + config_.min_speech_margin_db)
                     ? v21_frames_ + 1 : 0;
   if (v21_frames_ >= kV21Frames) return AmdCause::FaxV21;
   if (tone_.frames >= kFaxToneFrames) {
@@ -312,14 +327,14 @@ std::size_t AmdDetector::process(std::span<const std::int16_t> frame,
     // Tonal frames are neither speech nor pause: a tone does not start a greeting, a held
     // vowel inside a word does not end it.
     const bool tonal = f.tonality >= kToneShare;
-    if (!tonal) track_speech(is_speech(f));
+    if (!tonal) track_speech(f.energy_db, is_speech(f));
     else if (heard_ && run_ > 0) last_speech_ = frames_;
     if (!tonal && is_speech(f) && run_ >= frames_of(config_.min_word_ms)) {
       peak_db_ = std::max(peak_db_ - kPeakDecayDb, f.energy_db);
     } else {
       peak_db_ -= kPeakDecayDb;
     }
-    track_floor(f);
+    track_floor(f, is_speech(f));
     if (tone == AmdCause::FaxCng || tone == AmdCause::FaxCed || tone == AmdCause::FaxV21) {
       n = decide(AmdResult::Fax, tone, events, tone_.start * kFrameMs,
                  tone == AmdCause::FaxV21 ? 1750.0f : tone_.freq());
@@ -350,7 +365,7 @@ std::size_t AmdDetector::process(std::span<const std::int16_t> frame,
       }
     }
   } else if (result_ == AmdResult::Machine) {
-    track_floor(f);
+    track_floor(f, false);
     n = beep(f, events);
   }
   ++frames_;

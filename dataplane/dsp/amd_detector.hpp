@@ -20,6 +20,7 @@
 //
 // Cost: see AmdDetector::process (measured by `dialbench dsp`).
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -58,7 +59,7 @@ struct AmdConfig {
   std::uint32_t total_analysis_ms = 10000;        // undecided this long: NOTSURE
   std::uint32_t beep_min_ms = 200;                // a steady tone this long after MACHINE: beep
   std::uint32_t beep_wait_ms = 30000;             // listen for the beep this long after MACHINE
-  float speech_over_floor_db = 9.0f;              // speech: energy this far above the noise floor
+  float min_speech_margin_db = 5.0f;              // speech: at least this far above the noise floor
   float speech_below_peak_db = 25.0f;             // ... and no further below the loudest speech
   float min_speech_dbfs = -55.0f;                 // ... and at least this loud (RMS re full scale)
 };
@@ -124,9 +125,10 @@ class AmdDetector {
   };
 
   Frame analyse(std::span<const std::int16_t> frame) noexcept;
-  void track_floor(const Frame& f) noexcept;
+  void track_floor(const Frame& f, bool speech) noexcept;
+  float speech_margin_db() const noexcept;
   bool is_speech(const Frame& f) const noexcept;
-  void track_speech(bool speech) noexcept;
+  void track_speech(float energy_db, bool speech) noexcept;
   bool track_tone(const Frame& f, float min_tonality, ToneRun& run) noexcept;
   AmdCause tone_decision(const Frame& f) noexcept;
   AmdCause sit_segment_ended(const ToneRun& run) noexcept;
@@ -147,6 +149,8 @@ class AmdDetector {
   // Noise floor and speech level, dB re full scale.
   float floor_db_ = 0.0f;
   float peak_db_ = -200.0f;
+  float loudest_db_ = -200.0f;  // loudest speech frame so far
+  float spread_db_ = 2.0f;  // how far noise frames rise above the floor on average
   bool floor_set_ = false;
   // Speech timing, in frames.
   std::uint32_t run_ = 0;              // current run of speech frames
