@@ -359,7 +359,6 @@ std::size_t AmdDetector::process(std::span<const std::int16_t> frame,
         n = decide(AmdResult::Human, t, events, onset_ * kFrameMs, 0.0f);
       } else if (t == AmdCause::LongGreeting) {
         n = decide(AmdResult::Machine, t, events, onset_ * kFrameMs, 0.0f);
-        beep_ = ToneRun{};
       } else if (t == AmdCause::AnalysisTimeout) {
         n = decide(AmdResult::NotSure, t, events, heard_ ? onset_ * kFrameMs : 0, 0.0f);
       }
