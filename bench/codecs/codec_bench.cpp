@@ -147,10 +147,7 @@ constexpr const char* kHelp =
 
 int run_codec_bench(int argc, char** argv) {
   Args args(argc, argv, 1);
-  if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (args.help(kHelp)) return 0;
   Options opt;
   const bool json = args.flag("--json");
   if (args.flag("--quick")) opt.reps = 3, opt.min_run_ms = 1.0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/dsp/app_amd_baseline.hpp"
 #include "bench/support/args.hpp"
 #include "bench/support/file_command.hpp"
 #include "bench/support/wav_file.hpp"
@@ -21,7 +22,7 @@ using dataplane::dsp::AmdResult;
 
 constexpr const char* kTool = "dialbench amd";
 constexpr const char* kHelp =
-    "usage: dialbench amd [--events] [--initial-silence-ms N] [--after-greeting-ms N]\n"
+    "usage: dialbench amd [--events] [--app-amd] [--initial-silence-ms N] [--after-greeting-ms N]\n"
     "                     [--max-greeting-ms N] [--total-ms N] FILE...\n"
     "\n"
     "Answering-machine detection on each WAV file (mono 16-bit, 8 kHz, or 16 kHz decimated to\n"
@@ -33,7 +34,9 @@ constexpr const char* kHelp =
     "FILE<TAB>NOTSURE<TAB>0. Exit status 0.\n"
     "--events prints every event on stderr: FILE decision RESULT cause [sit-code] at_ms onset_ms,\n"
     "FILE beep-start|beep-end at_ms onset_ms freq_hz.\n"
-    "The timing options set the campaign parameters (AmdConfig; defaults 4000, 800, 4000, 10000).\n";
+    "--app-amd runs the baseline instead: Asterisk app_amd's decision loop with amd.conf.sample's\n"
+    "defaults (bench/dsp/app_amd_baseline.hpp), same output format.\n"
+    "The timing options set the campaign parameters (AmdConfig; defaults 4000, 900, 4000, 10000).\n";
 
 void print_event(const std::string& file, const AmdEvent& e) {
   using dataplane::dsp::amd_cause_name;
@@ -50,8 +53,8 @@ void print_event(const std::string& file, const AmdEvent& e) {
   }
 }
 
-// Runs one leg; returns the detector after the whole file (or after it was done).
-void run_file(const std::string& path, const AmdConfig& config, bool events_out) {
+// Runs one leg over the file and prints its line.
+void run_file(const std::string& path, const AmdConfig& config, bool events_out, bool app_amd) {
   WavResult wav = read_wav(path);
   if (wav.ok() && wav.audio.sample_rate_hz != 8000 && wav.audio.sample_rate_hz != 16000) {
     wav.error = path + ": " + std::to_string(wav.audio.sample_rate_hz) + " Hz, need 8000 or 16000 Hz";
@@ -67,6 +70,12 @@ void run_file(const std::string& path, const AmdConfig& config, bool events_out)
     std::vector<std::int16_t> narrow(pcm.size() / 2);
     narrow.resize(decimator.process(pcm, narrow));
     pcm = std::move(narrow);
+  }
+  if (app_amd) {
+    const AppAmdDecision d = run_app_amd(pcm);
+    if (events_out) std::fprintf(stderr, "%s app_amd %s %s %u\n", path.c_str(), d.result, d.cause, d.at_ms);
+    std::printf("%s\t%s\t%u\n", path.c_str(), d.result, d.at_ms);
+    return;
   }
   AmdDetector detector(config);
   std::array<AmdEvent, 4> events;
@@ -86,11 +95,9 @@ void run_file(const std::string& path, const AmdConfig& config, bool events_out)
 
 int run_amd_command(int argc, char** argv) {
   Args args(argc, argv, 1);
-  if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (args.help(kHelp)) return 0;
   const bool events = args.flag("--events");
+  const bool app_amd = args.flag("--app-amd");
   AmdConfig config;
   const auto initial = uint_option(args, "--initial-silence-ms", config.initial_silence_ms, kTool);
   const auto after = uint_option(args, "--after-greeting-ms", config.after_greeting_silence_ms, kTool);
@@ -107,7 +114,7 @@ int run_amd_command(int argc, char** argv) {
     return 2;
   }
   if (!no_unknown_options(files, 0, kTool)) return 2;
-  for (const auto& f : files) run_file(f, config, events);
+  for (const auto& f : files) run_file(f, config, events, app_amd);
   std::fflush(stdout);
   return 0;
 }

@@ -34,10 +34,7 @@ constexpr const char* kHelp =
 
 int run_dtmf_mask(int argc, char** argv) {
   Args args(argc, argv, 1);
-  if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (args.help(kHelp)) return 0;
   DtmfMaskConfig config;
   config.uniform_cadence = args.flag("--cadence");
   if (auto v = args.value("--fill")) {

@@ -53,7 +53,7 @@ const char* amd_cause_name(AmdCause c) noexcept;
 // Per-campaign parameters (config: campaign YAML). Times are in ms from answer.
 struct AmdConfig {
   std::uint32_t initial_silence_ms = 4000;        // no speech or tone this long: SILENCE
-  std::uint32_t after_greeting_silence_ms = 800;  // quiet after a greeting this long: HUMAN
+  std::uint32_t after_greeting_silence_ms = 900;  // quiet after a greeting this long: HUMAN
   std::uint32_t max_greeting_ms = 4000;           // greeting (onset to now) this long: MACHINE
   std::uint32_t min_word_ms = 60;                 // shorter bursts (clicks) are not speech
   std::uint32_t total_analysis_ms = 10000;        // undecided this long: NOTSURE
