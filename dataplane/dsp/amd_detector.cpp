@@ -46,9 +46,15 @@ constexpr float kFloorFall = 0.3f;
 constexpr float kFloorRiseDb = 0.02f;
 // The loudest-speech reference decays 2 dB per second.
 constexpr float kPeakDecayDb = 0.04f;
+// Speech margin over the floor: 3 dB + 2 x the noise's spread above its floor (averaged over
+// ~30 noise frames), 5..12 dB: steady white/pink line noise (spread ~1 dB) gets ~5 dB so weak
+// syllables at 10 dB SNR still count; babble (spread 3-4 dB) gets up to 12 dB so background
+// voices do not.
 constexpr float kSpreadAlpha = 0.03f;
-constexpr float kRestartDb = 10.0f;
 constexpr float kSpreadGain = 2.0f, kSpreadBaseDb = 3.0f, kMaxMarginDb = 12.0f;
+// A word 10 dB louder than every speech frame before it restarts the greeting: what came
+// before was background (babble before the answer), not the far end's voice.
+constexpr float kRestartDb = 10.0f;
 
 bool near(float f, float target, float tol) noexcept { return std::fabs(f - target) <= tol; }
 
@@ -221,7 +227,7 @@ bool AmdDetector::track_tone(const Frame& f, float min_tonality, ToneRun& run) n
   return ended;
 }
 
-AmdCause AmdDetector::sit_segment_ended(const ToneRun& run) noexcept {
+void AmdDetector::sit_segment_ended(const ToneRun& run) noexcept {
   const float hz = run.freq();
   const bool first = near(hz, kSitLow1, kSitTolHz) || near(hz, kSitHigh1, kSitTolHz);
   const bool second = near(hz, kSitLow2, kSitTolHz) || near(hz, kSitHigh2, kSitTolHz);
@@ -229,7 +235,6 @@ AmdCause AmdDetector::sit_segment_ended(const ToneRun& run) noexcept {
     sit_seen_[1] = sit_seen_[0];
     sit_seen_[0] = SitSegment{run.start + run.frames, run.frames, hz};
   }
-  return AmdCause::None;
 }
 
 AmdCause AmdDetector::tone_decision(const Frame& f) noexcept {

@@ -57,7 +57,7 @@ struct AmdConfig {
   std::uint32_t max_greeting_ms = 4000;           // greeting (onset to now) this long: MACHINE
   std::uint32_t min_word_ms = 60;                 // shorter bursts (clicks) are not speech
   std::uint32_t total_analysis_ms = 10000;        // undecided this long: NOTSURE
-  std::uint32_t beep_min_ms = 200;                // a steady tone this long after MACHINE: beep
+  std::uint32_t beep_min_ms = 240;                // a steady tone this long after MACHINE: beep
   std::uint32_t beep_wait_ms = 30000;             // listen for the beep this long after MACHINE
   float min_speech_margin_db = 5.0f;              // speech: at least this far above the noise floor
   float speech_below_peak_db = 25.0f;             // ... and no further below the loudest speech
@@ -131,7 +131,7 @@ class AmdDetector {
   void track_speech(float energy_db, bool speech) noexcept;
   bool track_tone(const Frame& f, float min_tonality, ToneRun& run) noexcept;
   AmdCause tone_decision(const Frame& f) noexcept;
-  AmdCause sit_segment_ended(const ToneRun& run) noexcept;
+  void sit_segment_ended(const ToneRun& run) noexcept;
   AmdCause timing_decision() const noexcept;
   std::size_t beep(const Frame& f, std::span<AmdEvent> events) noexcept;
   std::size_t decide(AmdResult r, AmdCause c, std::span<AmdEvent> events,

@@ -221,7 +221,7 @@ TEST_CASE("AMD is causal and deterministic: a prefix up to the decision decides 
   CHECK(decision(early).cause == AmdCause::EndOfInput);
 }
 
-TEST_CASE("frames of the wrong size are counted and ignored; reset starts a new leg", "[amd]") {
+TEST_CASE("frames of the wrong size are counted and ignored, and reset starts a new leg", "[amd]") {
   AmdDetector det;
   std::array<AmdEvent, 4> ev;
   const Pcm short_frame(80, 1000);
