@@ -6,6 +6,7 @@
 // size, no allocation: 47 samples of history in the object. ~2 us per 20 ms (47 multiply-adds
 // per output sample; not separately benched).
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
