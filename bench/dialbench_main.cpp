@@ -5,6 +5,7 @@
 
 #include "bench/codecs/codec_bench.hpp"
 #include "bench/dataplane/dataplane_bench.hpp"
+#include "bench/dsp/amd_command.hpp"
 #include "bench/dsp/dsp_bench.hpp"
 #include "bench/dsp/dtmf_bench.hpp"
 #include "bench/rtp/rtp_bench.hpp"
@@ -15,16 +16,18 @@ constexpr const char* kHelp =
     "usage: dialbench COMMAND [options]   (dialbench COMMAND --help for each)\n"
     "\n"
     "commands:\n"
+    "  amd       amd FILE...: answering-machine detection on WAV files, FILE<TAB>RESULT<TAB>ms\n"
+    "            per file (HUMAN MACHINE NOTSURE FAX SIT SILENCE, decision time from answer)\n"
     "  codecs    encode/decode cost per codec frame, against the codec library called directly\n"
     "  dtmf      dtmf detect FILE...: in-band DTMF keys in WAV files, FILE<TAB>DIGITS per file;\n"
     "            dtmf mask IN OUT: PCI masking of the keys in IN, captured digits on stdout\n"
     "  dsp       cost per 20 ms frame of each DSP component (DTMF detector against spandsp,\n"
-    "            generator, masker)\n"
+    "            AMD, generator, masker)\n"
     "  rtp       relay packets/s, loss, latency and CPU per packet: dialcore against rtpengine\n"
     "  dataplane the DPDK worker on net_ring: Mpps, cycles and latency per packet for relaying\n"
     "            and transcoding 10,000 legs, against the codecs alone (--backend dpdk)\n"
     "\n"
-    "Coming with their issues: amd (issue 4),\n"
+    "Coming with their issues: "
     "recording (issue 5), pacing (issue 9).\n";
 
 }  // namespace
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
     std::fputs(kHelp, stdout);
     return 0;
   }
+  if (std::strcmp(cmd, "amd") == 0) return dialcore::bench::run_amd_command(argc - 1, argv + 1);
   if (std::strcmp(cmd, "codecs") == 0) return dialcore::bench::run_codec_bench(argc - 1, argv + 1);
   if (std::strcmp(cmd, "dtmf") == 0) return dialcore::bench::run_dtmf_command(argc - 1, argv + 1);
   if (std::strcmp(cmd, "dsp") == 0) return dialcore::bench::run_dsp_bench(argc - 1, argv + 1);

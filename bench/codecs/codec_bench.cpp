@@ -21,7 +21,6 @@ namespace {
 
 using codecs::CodecFormat;
 using codecs::CodecId;
-using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kPacketMs = 20;  // what a worker hands the codec per RTP packet
 
@@ -43,12 +42,6 @@ struct Options {
   double min_run_ms = 5.0;  // each timed run repeats the input until it lasts this long
   std::string fixtures = DIALCORE_FIXTURE_DIR;
 };
-
-double time_us(const std::function<void()>& fn) {
-  const auto t0 = Clock::now();
-  fn();
-  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-}
 
 template <typename Direct, typename... DirectArgs>
 Figures measure(const Case& c, const std::vector<std::int16_t>& audio, const Options& opt,
@@ -154,10 +147,7 @@ constexpr const char* kHelp =
 
 int run_codec_bench(int argc, char** argv) {
   Args args(argc, argv, 1);
-  if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (args.help(kHelp)) return 0;
   Options opt;
   const bool json = args.flag("--json");
   if (args.flag("--quick")) opt.reps = 3, opt.min_run_ms = 1.0;
@@ -211,15 +201,13 @@ int run_codec_bench(int argc, char** argv) {
         {"decode_overhead_pct", f.dec_overhead_pct()}, {"streams_per_core", streams},
         {"kbps", f.kbps}});
   }
-  std::printf("dialbench codecs: %d repetitions, medians; us per codec frame; opus complexity %d, "
-              "fec %s\n\n%s",
-              opt.reps, opt.opus_complexity, opt.opus_fec ? "on" : "off", table.render().c_str());
-  if (json) {
-    print_json_line({{"bench", "codecs"}, {"reps", opt.reps},
-                     {"opus_complexity", opt.opus_complexity}, {"opus_fec", opt.opus_fec},
-                     {"codecs", rows},
-                     {"max_overhead_pct", max_overhead}});
-  }
+  char heading[160];
+  std::snprintf(heading, sizeof heading,
+                "dialbench codecs: %d repetitions, medians; us per codec frame; opus complexity %d, fec %s",
+                opt.reps, opt.opus_complexity, opt.opus_fec ? "on" : "off");
+  print_report(heading, table, json,
+               {{"bench", "codecs"}, {"reps", opt.reps}, {"opus_complexity", opt.opus_complexity},
+                {"opus_fec", opt.opus_fec}, {"codecs", rows}, {"max_overhead_pct", max_overhead}});
   return 0;
 }
 

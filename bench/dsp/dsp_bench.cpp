@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -17,7 +16,8 @@
 #include "bench/support/args.hpp"
 #include "bench/support/report.hpp"
 #include "bench/support/stats.hpp"
-#include "bench/support/wav_file.hpp"
+#include "bench/support/file_command.hpp"
+#include "dataplane/dsp/amd_detector.hpp"
 #include "dataplane/dsp/dtmf_detector.hpp"
 #include "dataplane/dsp/dtmf_generator.hpp"
 #include "dataplane/dsp/dtmf_masker.hpp"
@@ -25,7 +25,6 @@
 namespace dialcore::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using Pcm = std::vector<std::int16_t>;
 constexpr std::size_t kFrame = 160;  // 20 ms at 8 kHz, what a worker hands the DSP per packet
 
@@ -64,6 +63,17 @@ Step masker_step(bool armed) {
   };
 }
 
+// AMD analyses a leg until it has decided (and heard the beep); a leg that is done is
+// replaced by a new one, so every timed frame is an analysed frame.
+Step amd_step() {
+  auto d = std::make_shared<dataplane::dsp::AmdDetector>();
+  return [d](std::span<const std::int16_t> f) {
+    std::array<dataplane::dsp::AmdEvent, 4> events;
+    if (d->done()) d->reset();
+    d->process(f, events);
+  };
+}
+
 std::vector<Row> rows() {
   using namespace dataplane::dsp;
   return {
@@ -72,6 +82,7 @@ std::vector<Row> rows() {
          auto d = std::make_shared<SpandspDtmf>();
          return [d](std::span<const std::int16_t> f) { d->process(f); };
        }},
+      {"amd", "detectors", amd_step, nullptr, {}},
       {"dtmf",
        "generators",
        [] {
@@ -104,7 +115,7 @@ struct Options {
 
 std::vector<std::string> default_audio() {
   std::vector<std::string> files;
-  for (const char* dir : {"/dtmf", "/speech"}) {
+  for (const char* dir : {"/dtmf", "/speech", "/amd"}) {
     std::error_code ec;
     for (const auto& e :
          std::filesystem::directory_iterator(std::string(DIALCORE_FIXTURES_ROOT) + dir, ec)) {
@@ -118,12 +129,6 @@ std::vector<std::string> default_audio() {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-double time_us(const std::function<void()>& fn) {
-  const auto t0 = Clock::now();
-  fn();
-  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
 }
 
 // One path under test: a per-leg instance fed the whole input, repeated `inner` times per
@@ -183,11 +188,14 @@ constexpr const char* kHelp =
     "Per DSP component: microseconds per 20 ms frame at 8 kHz (median of N repetitions, each\n"
     "running the whole input frame by frame through one per-leg instance) and legs per core\n"
     "(20 ms divided by that). Input: 8 kHz WAV files, by default every fixture in\n"
-    "tests/fixtures/dtmf and tests/fixtures/speech (speech, talk-off speech and keys).\n"
+    "tests/fixtures/dtmf, tests/fixtures/speech and tests/fixtures/amd (speech, talk-off speech,\n"
+    "keys, answered calls).\n"
     "A component with a peer is timed alternately with it on the same audio; the table gives\n"
     "the peer's time and ours divided by it. The DTMF detector's peer is spandsp's dtmf_rx; the\n"
     "maskers' (armed: keys replaced behind a 60 ms look-ahead; idle: not armed) is our detector\n"
-    "alone, which they run inside: the ratio is what masking adds to detection.\n"
+    "alone, which they run inside: the ratio is what masking adds to detection. The AMD row\n"
+    "(detectors, \"amd\") times answering-machine detection on legs still analysing: a leg that\n"
+    "has decided is replaced by a fresh one.\n"
     "--json ends the output with one JSON line: {\"bench\":\"dsp\",\"reps\",\"audio_seconds\",\n"
     "\"detectors\":[{\"name\",\"us_per_frame\",\"legs_per_core\"[,\"peer\",\"peer_us_per_frame\",\n"
     "\"ratio_to_peer\"]}...],\"generators\":[...],\"maskers\":[...],\n"
@@ -197,10 +205,7 @@ constexpr const char* kHelp =
 
 int run_dsp_bench(int argc, char** argv) {
   Args args(argc, argv, 1);
-  if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (args.help(kHelp)) return 0;
   Options opt;
   const bool json = args.flag("--json");
   if (args.flag("--quick")) opt.reps = 3, opt.min_run_ms = 2.0;
@@ -222,13 +227,9 @@ int run_dsp_bench(int argc, char** argv) {
 
   Pcm audio;
   for (const auto& path : opt.audio) {
-    const WavResult wav = read_wav(path);
-    if (!wav.ok() || wav.audio.sample_rate_hz != 8000) {
-      std::fprintf(stderr, "dialbench dsp: %s\n",
-                   wav.ok() ? (path + ": not 8 kHz").c_str() : wav.error.c_str());
-      return 1;
-    }
-    audio.insert(audio.end(), wav.audio.samples.begin(), wav.audio.samples.end());
+    const auto pcm = read_leg_wav(path, 8000, "dialbench dsp");
+    if (!pcm) return 1;
+    audio.insert(audio.end(), pcm->begin(), pcm->end());
   }
   if (audio.size() < kFrame) {
     std::fputs("dialbench dsp: no audio\n", stderr);
@@ -262,11 +263,11 @@ int run_dsp_bench(int argc, char** argv) {
     group.as_array().push_back(std::move(fig));
   }
   out["peers"] = std::move(peers);
-  std::printf(
-      "dialbench dsp: %d repetitions, medians; us per 20 ms frame at 8 kHz over %.1f s "
-      "of audio\n\n%s",
-      opt.reps, static_cast<double>(audio.size()) / 8000.0, table.render().c_str());
-  if (json) print_json_line(out);
+  char heading[160];
+  std::snprintf(heading, sizeof heading,
+                "dialbench dsp: %d repetitions, medians; us per 20 ms frame at 8 kHz over %.1f s of audio",
+                opt.reps, static_cast<double>(audio.size()) / 8000.0);
+  print_report(heading, table, json, out);
   return 0;
 }
 

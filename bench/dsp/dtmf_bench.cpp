@@ -8,7 +8,7 @@
 #include "bench/dsp/dtmf_mask_command.hpp"
 #include "bench/dsp/spandsp_dtmf.hpp"
 #include "bench/support/args.hpp"
-#include "bench/support/wav_file.hpp"
+#include "bench/support/file_command.hpp"
 #include "dataplane/dsp/dtmf_detector.hpp"
 
 namespace dialcore::bench {
@@ -38,17 +38,9 @@ struct DetectOptions {
 std::string detect_file(const std::string& path, const DetectOptions& opt) {
   const std::size_t frame_samples = opt.frame_samples;
   const bool trace = opt.trace;
-  const WavResult wav = read_wav(path);
-  if (!wav.ok()) {
-    std::fprintf(stderr, "dialbench dtmf: %s\n", wav.error.c_str());
-    return {};
-  }
-  if (wav.audio.sample_rate_hz != DtmfDetector::kSampleRateHz) {
-    std::fprintf(stderr, "dialbench dtmf: %s: %u Hz, need 8000 Hz\n", path.c_str(),
-                 wav.audio.sample_rate_hz);
-    return {};
-  }
-  const auto& pcm = wav.audio.samples;
+  const auto audio = read_leg_wav(path, DtmfDetector::kSampleRateHz, "dialbench dtmf");
+  if (!audio) return {};
+  const auto& pcm = *audio;
   if (opt.spandsp) {
     SpandspDtmf peer;
     for (std::size_t at = 0; at < pcm.size(); at += frame_samples) {
@@ -88,30 +80,15 @@ int run_dtmf_command(int argc, char** argv) {
   DetectOptions opt;
   opt.trace = args.flag("--events");
   opt.spandsp = args.flag("--spandsp");
-  std::size_t frame_ms = 20;
-  if (auto v = args.value("--frame-ms")) {
-    try {
-      frame_ms = static_cast<std::size_t>(std::stoul(*v));
-    } catch (const std::exception&) {
-      frame_ms = 0;
-    }
-    if (frame_ms == 0 || frame_ms > 1000) {
-      std::fputs("dialbench dtmf: --frame-ms must be 1..1000\n", stderr);
-      return 2;
-    }
-  }
-  opt.frame_samples = frame_ms * 8;
+  const auto frame_samples = frame_samples_option(args, "dialbench dtmf");
+  if (!frame_samples) return 2;
+  opt.frame_samples = *frame_samples;
   const auto& rest = args.rest();
   if (rest.front() != "detect" || rest.size() < 2) {
     std::fprintf(stderr, "dialbench dtmf: expected 'detect FILE...'\n%s", kHelp);
     return 2;
   }
-  for (std::size_t i = 1; i < rest.size(); ++i) {
-    if (rest[i].rfind("--", 0) == 0) {
-      std::fprintf(stderr, "dialbench dtmf: unknown option '%s'\n", rest[i].c_str());
-      return 2;
-    }
-  }
+  if (!no_unknown_options(rest, 1, "dialbench dtmf")) return 2;
   for (std::size_t i = 1; i < rest.size(); ++i) {
     const std::string digits = detect_file(rest[i], opt);
     std::printf("%s\t%s\n", rest[i].c_str(), digits.c_str());

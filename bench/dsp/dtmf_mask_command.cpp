@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bench/support/args.hpp"
+#include "bench/support/file_command.hpp"
 #include "bench/support/wav_file.hpp"
 #include "dataplane/dsp/dtmf_masker.hpp"
 
@@ -33,10 +34,7 @@ constexpr const char* kHelp =
 
 int run_dtmf_mask(int argc, char** argv) {
   Args args(argc, argv, 1);
-  if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (args.help(kHelp)) return 0;
   DtmfMaskConfig config;
   config.uniform_cadence = args.flag("--cadence");
   if (auto v = args.value("--fill")) {
@@ -51,51 +49,27 @@ int run_dtmf_mask(int argc, char** argv) {
       return 2;
     }
   }
-  if (auto v = args.value("--lookahead-ms")) {
-    try {
-      config.lookahead_ms = static_cast<std::uint32_t>(std::stoul(*v));
-    } catch (const std::exception&) {
-      std::fputs("dialbench dtmf mask: bad --lookahead-ms\n", stderr);
-      return 2;
-    }
-  }
-  std::size_t frame_ms = 20;
-  if (auto v = args.value("--frame-ms")) {
-    try {
-      frame_ms = static_cast<std::size_t>(std::stoul(*v));
-    } catch (const std::exception&) {
-      frame_ms = 0;
-    }
-    if (frame_ms == 0 || frame_ms > 1000) {
-      std::fputs("dialbench dtmf mask: --frame-ms must be 1..1000\n", stderr);
-      return 2;
-    }
-  }
+  const auto lookahead = uint_option(args, "--lookahead-ms", config.lookahead_ms, "dialbench dtmf mask");
+  const auto frame_samples = frame_samples_option(args, "dialbench dtmf mask");
+  if (!lookahead || !frame_samples) return 2;
+  config.lookahead_ms = *lookahead;
   const auto& rest = args.rest();
   if (rest.size() != 2 || rest[0].rfind("--", 0) == 0 || rest[1].rfind("--", 0) == 0) {
     std::fprintf(stderr, "dialbench dtmf mask: expected IN OUT\n%s", kHelp);
     return 2;
   }
-  const WavResult wav = read_wav(rest[0]);
-  if (!wav.ok()) {
-    std::fprintf(stderr, "dialbench dtmf mask: %s\n", wav.error.c_str());
-    return 1;
-  }
-  if (wav.audio.sample_rate_hz != DtmfMasker::kSampleRateHz) {
-    std::fprintf(stderr, "dialbench dtmf mask: %s: %u Hz, need 8000 Hz\n", rest[0].c_str(),
-                 wav.audio.sample_rate_hz);
-    return 1;
-  }
+  const auto audio = read_leg_wav(rest[0], DtmfMasker::kSampleRateHz, "dialbench dtmf mask");
+  if (!audio) return 1;
 
   DtmfMasker masker(config);
   masker.arm();
   // The input, then the look-ahead's worth of silence to flush the delay line.
-  std::vector<std::int16_t> in = wav.audio.samples;
+  std::vector<std::int16_t> in = *audio;
   in.resize(in.size() + masker.lookahead_samples(), 0);
   WavAudio out_wav{DtmfMasker::kSampleRateHz, std::vector<std::int16_t>(in.size())};
   std::array<DtmfEvent, 16> events, captured;
   std::string digits;
-  const std::size_t frame = frame_ms * DtmfMasker::kSampleRateHz / 1000;
+  const std::size_t frame = *frame_samples;
   for (std::size_t at = 0; at < in.size(); at += frame) {
     const std::size_t n = std::min(frame, in.size() - at);
     const auto r =

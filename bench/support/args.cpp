@@ -1,6 +1,7 @@
 #include "bench/support/args.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace dialcore::bench {
 
@@ -13,6 +14,12 @@ bool Args::flag(const std::string& name) {
   if (it == items_.end()) return false;
   items_.erase(it);
   return true;
+}
+
+bool Args::help(const char* text) {
+  const bool asked = flag("--help") | flag("-h");  // both consumed
+  if (asked) std::fputs(text, stdout);
+  return asked;
 }
 
 std::optional<std::string> Args::value(const std::string& name) {

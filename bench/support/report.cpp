@@ -48,4 +48,11 @@ void print_json_line(const boost::json::object& o) {
   std::fflush(stdout);
 }
 
+void print_report(const std::string& heading, const Table& table, bool json,
+                  const boost::json::object& figures) {
+  std::printf("%s\n\n%s", heading.c_str(), table.render().c_str());
+  if (json) print_json_line(figures);
+  std::fflush(stdout);
+}
+
 }  // namespace dialcore::bench

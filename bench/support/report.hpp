@@ -23,5 +23,9 @@ class Table {
 std::string fixed(double v, int decimals);
 // Prints the JSON object as one line on stdout.
 void print_json_line(const boost::json::object& o);
+// The end of every bench: its heading line, a blank line, the table, and with --json the
+// figures as one JSON line.
+void print_report(const std::string& heading, const Table& table, bool json,
+                  const boost::json::object& figures);
 
 }  // namespace dialcore::bench
