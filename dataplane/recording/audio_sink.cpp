@@ -143,7 +143,9 @@ class OggOpusSink final : public AudioSink {
     const auto delay = static_cast<int>(std::min<std::uint64_t>(
         std::uint64_t{o.buffer_frames} * 48000 / rate_, 48000));
     ope_encoder_ctl(enc_, OPE_SET_MUXING_DELAY(delay));
-    ope_encoder_ctl(enc_, OPUS_SET_BITRATE(rate_ >= 16000 ? 40000 : 32000));
+    // 48 kbit/s for 8 kHz stereo (a fifth of the WAV), 64 for 16 kHz: at 32 the aligned SNR of
+    // clean speech drops from 15 to 9 dB (recording_ogg_test).
+    ope_encoder_ctl(enc_, OPUS_SET_BITRATE(rate_ >= 16000 ? 64000 : 48000));
     ope_encoder_ctl(enc_, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
     if (ope_encoder_flush_header(enc_) != OPE_OK) return EIO;
     return flush(false);
