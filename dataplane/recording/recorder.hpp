@@ -59,6 +59,7 @@ class Recorder {
   void fail(Active& rec, int error);
   void finish(Active& rec, RecordingState state, OffReason reason, int error);
   bool write_sidecar(Active& rec);
+  void count_bytes(Active& rec);
   void post(const RecordingEvent& event);
   Active* find(std::size_t input, const RecItem& item);
 

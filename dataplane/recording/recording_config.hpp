@@ -21,7 +21,7 @@ struct RecordingConfig {
   std::uint32_t flush_interval_ms = 1000;  // kill -9 loses at most this much; 10..1000
   bool fsync = false;              // fdatasync after each flush: survives power loss, costs I/O
   std::uint32_t event_ring_items = 4096;   // each recorder→control ring
-  std::uint32_t idle_sleep_us = 1000;      // a recorder with nothing to do sleeps this long
+  std::uint32_t idle_sleep_us = 1000;  // a recorder with nothing to do sleeps this long; 0: yields
 };
 
 }  // namespace dialcore::dataplane::recording

@@ -101,7 +101,11 @@ RepairReport repair_recordings(const std::string& root) {
   for (const fs::path& a : audio) {  // an audio file nobody described: describe it
     fs::path side = a;
     side.replace_extension(".json");
-    if (fs::exists(side, ec)) continue;
+    if (fs::exists(side, ec)) {
+      if (read_sidecar(side.string())) continue;
+      // Torn by a power loss mid-update: kept aside, and the audio described afresh.
+      fs::rename(side, fs::path(side.string() + ".corrupt"), ec);
+    }
     Sidecar s;
     s.call_id = a.stem().string();
     s.format = format_of_extension(a);

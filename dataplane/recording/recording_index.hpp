@@ -6,7 +6,8 @@
 // still "recording" was left by a crash: its audio file is cut to the last whole frame (WAV,
 // header sizes rewritten from the file's length) or the last whole Ogg page, its SHA-256 and
 // length recomputed, and the sidecar rewritten with status "repaired". An audio file without a
-// sidecar (a crash between the two creations) gets one. Leftover "*.json.tmp" files go.
+// sidecar (a crash between the two creations), or with one that does not parse (a page torn by
+// power loss; kept as ".json.corrupt"), gets a new one. Leftover "*.json.tmp" files go.
 //
 // rebuild_index(root) lists every recording under root from its sidecar, sorted by start time.
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
 
 namespace dialcore::dataplane::recording {
 namespace {
@@ -54,6 +55,7 @@ bool RecordingService::start() {
   for (std::size_t r = 0; r < recorders_.size(); ++r) {
     threads_.emplace_back([this, r] { run(r); });
     handles_[r] = threads_.back().native_handle();
+    pthread_setname_np(handles_[r], ("dc-recorder-" + std::to_string(r)).substr(0, 15).c_str());
     if (!config_.cores.empty()) {
       cpu_set_t set;
       CPU_ZERO(&set);
@@ -83,7 +85,12 @@ void RecordingService::run(std::size_t r) {
   const timespec idle{0, static_cast<long>(config_.idle_sleep_us) * 1000};
   // Relaxed: a stop flag; what the recorder writes is joined by stop() (join synchronises).
   while (running_.load(std::memory_order_relaxed)) {
-    if (!rec.poll(steady_ns())) nanosleep(&idle, nullptr);
+    if (rec.poll(steady_ns())) continue;
+    if (config_.idle_sleep_us == 0) {
+      sched_yield();  // a dedicated core: stay on it, let others in only if they wait
+    } else {
+      nanosleep(&idle, nullptr);
+    }
   }
 }
 

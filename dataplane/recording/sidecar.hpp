@@ -1,8 +1,8 @@
 #pragma once
 // The metadata sidecar: one JSON file beside each audio file (same path, ".json"). Until the
 // store lands (issue 6) it is the source of the recordings index. Written when a recording
-// starts (status "recording"), again at a flush when markers were added, and when it ends;
-// always through a temporary file and rename, so a reader never sees half of one.
+// starts (status "recording"), again at a flush when markers were added, and when it ends, in
+// place and padded to a page (Recorder::write_sidecar says why).
 //
 // Fields (a contract once documented; README.md): version, call_id, customer_leg, agent_leg
 // (packed LegIds), campaign, agent, start_unix_ms, codec, format, sample_rate_hz, channels,
