@@ -51,6 +51,12 @@ RecordingService::~RecordingService() { stop(); }
 
 bool RecordingService::start() {
   if (running_.exchange(true)) return true;
+  for (const int core : config_.cores) {
+    if (core < 0 || core >= CPU_SETSIZE) {
+      running_ = false;
+      return false;
+    }
+  }
   handles_.assign(recorders_.size(), pthread_t{});
   for (std::size_t r = 0; r < recorders_.size(); ++r) {
     threads_.emplace_back([this, r] { run(r); });

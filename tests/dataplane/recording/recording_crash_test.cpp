@@ -110,7 +110,7 @@ TEST_CASE("kill -9 mid-recording leaves a file the repair makes playable and ind
   CHECK(r::repair_recordings(dir.path).repaired.empty());
 }
 
-TEST_CASE("the repair cuts a torn frame and rewrites sizes; it refuses files that are not ours", "[crash]") {
+TEST_CASE("the repair cuts a torn frame and rewrites sizes, and refuses files that are not ours", "[crash]") {
   TempDir dir;
   {
     r::RecordingConfig c;

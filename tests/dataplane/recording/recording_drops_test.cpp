@@ -139,3 +139,30 @@ TEST_CASE("through a recorder thread: no drops at a sane rate, shutdown marks op
   CHECK(side->status == "interrupted");
   CHECK(side->frames > 0);
 }
+
+TEST_CASE("recorder threads pin to recording.cores, and a core that does not exist is refused", "[thread]") {
+  TempDir dir;
+  r::RecordingConfig c = small(dir.path, 64, 64);
+  c.cores = {0};
+  {
+    r::RecordingService service(c, 2);
+    CHECK(service.recorders() == 1);
+    REQUIRE(service.start());
+    r::RecordingId id;
+    REQUIRE(service.producer(1).start(make_start("pinned", 8000), 0, id) == r::ProducerStatus::Ok);
+    REQUIRE(service.producer(1).stop(id, 0) == r::ProducerStatus::Ok);
+    bool off = false;
+    for (int tries = 0; tries < 500 && !off; ++tries) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      std::vector<r::RecordingEvent> events(8);
+      events.resize(service.poll_events(events));
+      for (const auto& e : events) off = off || (e.id == id && e.state == r::RecordingState::Off);
+    }
+    CHECK(off);
+    CHECK(id.worker == 1);
+  }
+  c.cores = {0, 100000};
+  r::RecordingService bad(c, 1);
+  CHECK(bad.recorders() == 2);
+  CHECK_FALSE(bad.start());
+}

@@ -30,7 +30,7 @@ constexpr std::uint32_t kRate = 8000;
 
 }  // namespace
 
-TEST_CASE("ENOSPC ends that recording alone, cleanly; new ones work once space returns", "[enospc]") {
+TEST_CASE("ENOSPC ends that recording alone, cleanly, and new ones work once space returns", "[enospc]") {
   SmallTmpfs full;
   REQUIRE(full.mounted);  // needs root (CAP_SYS_ADMIN): the tests run as root
   TempDir other;

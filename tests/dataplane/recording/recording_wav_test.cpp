@@ -245,7 +245,7 @@ TEST_CASE("the sidecar describes the recording and its SHA-256 matches sha256sum
   CHECK(index[1].meta.sha256 == sha256sum_from(index[1].audio_path, 44));
 }
 
-TEST_CASE("path template: date, campaign and call id, sanitised; explicit paths honoured", "[wav][path]") {
+TEST_CASE("path template: date, campaign and call id, sanitised, and explicit paths honoured", "[wav][path]") {
   TempDir dir;
   auto config = config_in(dir.path);
   config.path_template = "{yyyy}/{mm}/{dd}/{campaign}/{agent}-{call_id}";
