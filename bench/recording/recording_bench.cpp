@@ -30,13 +30,13 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kHelp =
     "usage: dialbench recording [--streams N] [--seconds S] [--unpaced] [--reps R]\n"
     "                           [--rate 8000|16000] [--format wav|mono|opus] [--dir DIR]\n"
-    "                           [--core C] [--idle-us U] [--json]\n"
+    "                           [--core C] [--idle-us U] [--ramp R] [--json]\n"
     "\n"
     "N concurrent call recordings (customer and agent, 20 ms packets of G.711-rate PCM by\n"
     "default) fed by one producer thread (the worker) through RecordingProducer to ONE recorder\n"
     "thread (pinned to core C when given) that writes the files under a temporary folder in DIR\n"
-    "(default /tmp). Starts are spread over the first second. Paced (default): packets at real\n"
-    "time. --unpaced: as fast as the recorder takes them (the feeder waits while the chunk pool\n"
+    "(default /tmp). Paced (default): starts spread over the first R seconds (default 5), then\n"
+    "packets at real time; each stream records S seconds. --unpaced: as fast as the recorder takes them (the feeder waits while the chunk pool\n"
     "is low, yielding). --idle-us: the recorder's sleep when it finds no work (default 1000\n"
     "paced; 0 unpaced: it yields, as on a dedicated core). Each repetition is followed, or preceded (alternating), by a plain sequential\n"
     "writer of the same number of bytes to one file in 64 KiB writes: the file system's bound.\n"
@@ -64,6 +64,7 @@ struct Options {
   std::string dir = "/tmp";
   int core = -1;
   int idle_us = -1;  // -1: the mode's default (1000 paced, 0 unpaced)
+  double ramp_s = 5.0;
 };
 
 struct Run {
@@ -87,7 +88,9 @@ Run run_once(const Options& opt, const std::string& root) {
   c.root = root;
   if (opt.core >= 0) c.cores = {opt.core};
   c.threads = 1;
-  c.chunks_per_worker = static_cast<std::uint32_t>(std::max<std::size_t>(16384, opt.streams * 16));
+  // ~2.5 s of audio in flight at 8 kHz: the recorder may stall that long opening files on a busy
+  // file system (see unpaced_opens_per_s) without the worker dropping.
+  c.chunks_per_worker = static_cast<std::uint32_t>(std::max<std::size_t>(16384, opt.streams * 64));
   c.ring_items = c.chunks_per_worker;
   c.max_recordings_per_worker = static_cast<std::uint32_t>(opt.streams);
   c.idle_sleep_us = opt.idle_us;
@@ -103,10 +106,12 @@ Run run_once(const Options& opt, const std::string& root) {
   const auto ticks = static_cast<std::size_t>(opt.seconds * 50);
   const std::size_t n = opt.streams;
   std::vector<rec::RecordingId> ids(n);
-  // Paced: starts spread over the first second, as calls arrive. Unpaced: all files are opened
+  // Paced: starts spread over the ramp (--ramp, default 5 s: 200 calls/s at 1,000 streams), as
+  // calls arrive. Unpaced: all files are opened
   // first and timed apart (open_s), so the throughput figure is the audio's, not the file
   // system's inode allocation (~1 ms per file on a busy ext4 here; see README.md).
-  auto start_tick = [&](std::size_t i) { return opt.unpaced ? 0 : i * 50 / n; };
+  const auto ramp_ticks = static_cast<std::size_t>(opt.ramp_s * 50);
+  auto start_tick = [&](std::size_t i) { return opt.unpaced ? 0 : i * ramp_ticks / n; };
   rec::RecordingStart start;
   rec::copy_text(start.campaign, "bench");
   rec::copy_text(start.agent, "bench-agent");
@@ -134,7 +139,7 @@ Run run_once(const Options& opt, const std::string& root) {
   const std::uint64_t cpu0 = service.recorder_cpu_ns();
   const auto t0 = Clock::now();
   const std::size_t low_water = 2 * n + 256;
-  for (std::size_t k = 0; k < ticks + 51; ++k) {
+  for (std::size_t k = 0; k < ticks + ramp_ticks + 1; ++k) {
     if (!opt.unpaced) std::this_thread::sleep_until(t0 + std::chrono::milliseconds(20 * k));
     const std::uint64_t now = std::uint64_t{k} * 20'000'000 + 20'000'000;  // end of this packet
     for (std::size_t i = 0; i < n; ++i) {
@@ -195,6 +200,7 @@ std::optional<Options> parse(Args& args) {
     if (auto v = args.value("--dir")) opt.dir = *v;
     if (auto v = args.value("--core")) opt.core = std::stoi(*v);
     if (auto v = args.value("--idle-us")) opt.idle_us = std::stoi(*v);
+    if (auto v = args.value("--ramp")) opt.ramp_s = std::stod(*v);
     if (auto v = args.value("--format")) {
       if (*v == "wav") opt.format = rec::RecordingFormat::StereoWav;
       else if (*v == "mono") opt.format = rec::RecordingFormat::MonoWav;
@@ -208,7 +214,8 @@ std::optional<Options> parse(Args& args) {
   if (opt.reps == 0) opt.reps = opt.unpaced ? 3 : 1;
   if (opt.idle_us < 0) opt.idle_us = opt.unpaced ? 0 : 1000;
   if (opt.streams == 0 || opt.streams > 20000 || opt.seconds < 0.1 || opt.seconds > 600 ||
-      opt.reps < 1 || opt.reps > 50 || (opt.rate != 8000 && opt.rate != 16000)) {
+      opt.reps < 1 || opt.reps > 50 || opt.ramp_s < 0.02 || opt.ramp_s > 600 ||
+      (opt.rate != 8000 && opt.rate != 16000)) {
     return std::nullopt;
   }
   return opt;
