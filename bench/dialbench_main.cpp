@@ -6,6 +6,7 @@
 #include "bench/codecs/codec_bench.hpp"
 #include "bench/dsp/dsp_bench.hpp"
 #include "bench/dsp/dtmf_bench.hpp"
+#include "bench/pacing/pacing_bench.hpp"
 #include "bench/rtp/rtp_bench.hpp"
 
 namespace {
@@ -20,9 +21,11 @@ constexpr const char* kHelp =
     "  dsp       cost per 20 ms frame of each DSP component (DTMF detector against spandsp,\n"
     "            generator, masker)\n"
     "  rtp       relay packets/s, loss, latency and CPU per packet: dialcore against rtpengine\n"
+    "  pacing    dialler strategies in a discrete-event simulation of a workload file: talk\n"
+    "            minutes per agent-hour, abandon rates per ledger window (issue 9)\n"
     "\n"
     "Coming with their issues: dataplane (issue 3), amd (issue 4),\n"
-    "recording (issue 5), pacing (issue 9).\n";
+    "recording (issue 5).\n";
 
 }  // namespace
 
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(cmd, "codecs") == 0) return dialcore::bench::run_codec_bench(argc - 1, argv + 1);
   if (std::strcmp(cmd, "dtmf") == 0) return dialcore::bench::run_dtmf_command(argc - 1, argv + 1);
   if (std::strcmp(cmd, "dsp") == 0) return dialcore::bench::run_dsp_bench(argc - 1, argv + 1);
+  if (std::strcmp(cmd, "pacing") == 0) return dialcore::bench::run_pacing_bench(argc - 1, argv + 1);
   if (std::strcmp(cmd, "rtp") == 0) return dialcore::bench::run_rtp_bench(argc - 1, argv + 1);
   std::fprintf(stderr, "dialbench: unknown command '%s'\n\n%s", cmd, kHelp);
   return 2;
