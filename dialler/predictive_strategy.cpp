@@ -126,7 +126,8 @@ int PredictiveStrategy::calls_to_launch(double now_s) {
   int n = 0;
   while (n < cap && marginal_risk(now_s, n + 1) <= theta) ++n;
   mean_gap_.clear();
-  return n;
+  // Never fewer than progressive: one line per free agent cannot be abandoned.
+  return std::max(n, std::min(cap, free_agents() - floor_.calls_in_flight()));
 }
 
 }  // namespace dialcore::dialler

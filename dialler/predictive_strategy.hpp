@@ -16,11 +16,11 @@
 namespace dialcore::dialler {
 
 struct PredictiveKnobs {
-  double target_abandon = 0.022;  // long-run abandon rate aimed at (cap is the campaign's)
-  double theta_init = 0.15;       // starting risk accepted for the last call launched
+  double target_abandon = 0.026;  // long-run abandon rate aimed at (cap is the campaign's)
+  double theta_init = 0.05;       // starting risk accepted for the last call launched
   double theta_min = 0.005;
   double theta_max = 0.6;
-  double gain = 0.02;             // controller step per live answer (log theta)
+  double gain = 0.05;             // controller step per live answer (log theta)
   double guard_abandons = 4;      // headroom (abandons) below which theta is scaled down
   double memory_dials = 400;      // effective history of the outcome model
   double max_lines_per_agent = 5;
