@@ -122,7 +122,7 @@ int PredictiveStrategy::calls_to_launch(double now_s) {
                   floor_.calls_in_flight();
   if (cap <= 0) return 0;
   forecast(now_s);
-  const double theta = effective_theta(now_s);
+  const double theta = std::min(knobs_.theta_max, effective_theta(now_s) * (1 + knobs_.idle_boost * free_agents()));
   int n = 0;
   while (n < cap && marginal_risk(now_s, n + 1) <= theta) ++n;
   mean_gap_.clear();

@@ -16,14 +16,15 @@
 namespace dialcore::dialler {
 
 struct PredictiveKnobs {
-  double target_abandon = 0.026;  // long-run abandon rate aimed at (cap is the campaign's)
+  double target_abandon = 0.027;  // long-run abandon rate aimed at (cap is the campaign's)
   double theta_init = 0.05;       // starting risk accepted for the last call launched
   double theta_min = 0.005;
   double theta_max = 0.6;
-  double gain = 0.05;             // controller step per live answer (log theta)
+  double gain = 0.1;              // controller step per live answer (log theta)
   double guard_abandons = 4;      // headroom (abandons) below which theta is scaled down
   double memory_dials = 400;      // effective history of the outcome model
   double max_lines_per_agent = 5;
+  double idle_boost = 0.0;        // theta x (1 + idle_boost x free agents): idle time costs more
   bool uk_mode = false;           // ledgers count estimated AMD false positives
   double amd_fp_share = 0.05;     // est. share of AMD machine verdicts that were people
 };
