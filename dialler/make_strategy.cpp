@@ -36,8 +36,10 @@ bool parse_predictive_knobs(const std::string& text, PredictiveKnobs* k, std::st
     else if (key == "lines") k->max_lines_per_agent = v;
     else if (key == "uk") k->uk_mode = v != 0;
     else if (key == "idle_boost") k->idle_boost = v;
+    else if (key == "warm") k->warm_live = v;
+    else if (key == "future") k->future_weight = v;
     else if (key == "fp_share") k->amd_fp_share = v;
-    else return bad("unknown knob '" + key + "' (target, theta, gain, guard, memory, lines, idle_boost, uk, fp_share)");
+    else return bad("unknown knob '" + key + "' (target, theta, gain, guard, memory, lines, idle_boost, warm, future, uk, fp_share)");
     pos = end + 1;
   }
   return true;

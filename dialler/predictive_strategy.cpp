@@ -21,6 +21,10 @@ void PredictiveStrategy::observe(const Event& e) {
   const auto& agents = floor_.agents();
   const AgentView* agent = e.agent_id < agents.size() ? &agents[e.agent_id] : nullptr;
   switch (e.kind) {
+    case EventKind::CallPlaced:
+      launch_rate_ = launch_rate_ * std::exp(-(e.time_s - launch_rate_at_s_) / 60.0) + 1.0 / 60.0;
+      launch_rate_at_s_ = e.time_s;
+      break;
     case EventKind::CallAnswered:
       if (known && !campaign_.amd_enabled) outcomes_.observe(rung_s, true);
       break;
@@ -60,7 +64,11 @@ void PredictiveStrategy::observe(const Event& e) {
 }
 
 double PredictiveStrategy::effective_theta(double now_s) const {
-  const double h = ledger_.min_headroom(now_s, campaign_.max_abandon_rate, knobs_.uk_mode);
+  // Warm start: each window is read as if it also held warm_live answers at the target rate,
+  // so the first abandons of a fresh day do not stop pacing while its denominator is tiny.
+  const double cap = campaign_.max_abandon_rate;
+  const double h = ledger_.min_headroom(now_s, cap, knobs_.uk_mode) +
+                   knobs_.warm_live * (cap - knobs_.target_abandon) / (1 - cap);
   if (h >= knobs_.guard_abandons) return theta_;
   if (h <= 0) return knobs_.theta_min;
   return std::max(knobs_.theta_min, theta_ * h / knobs_.guard_abandons);
@@ -93,9 +101,17 @@ void PredictiveStrategy::forecast(double now_s) {
       var_gap_[s] += q * (1 - q);
     }
   }
+  // Calls that later decisions will place (at about the recent rate) and that connect before
+  // tau stand in the queue ahead of a call launched now.
+  const double rate = knobs_.future_weight * launch_rate_ *
+                      std::exp(-(now_s - launch_rate_at_s_) / 60.0);
+  double ahead = 0;
   for (std::size_t s = 0; s < steps; ++s) {
     new_cdf_[s] = outcomes_.connect_within(0, static_cast<double>(s));
     new_pdf_[s] = s == 0 ? new_cdf_[0] : new_cdf_[s] - new_cdf_[s - 1];
+    ahead += rate * new_cdf_[s];
+    mean_gap_[s] -= ahead;
+    var_gap_[s] += ahead;
   }
 }
 

@@ -22,6 +22,8 @@ struct PredictiveKnobs {
   double theta_max = 0.6;
   double gain = 0.1;              // controller step per live answer (log theta)
   double guard_abandons = 4;      // headroom (abandons) below which theta is scaled down
+  double future_weight = 0.0;     // weight of calls launched later that connect sooner
+  double warm_live = 0;           // live answers at the target rate assumed in each window
   double memory_dials = 400;      // effective history of the outcome model
   double max_lines_per_agent = 5;
   double idle_boost = 0.0;        // theta x (1 + idle_boost x free agents): idle time costs more
@@ -52,6 +54,8 @@ class PredictiveStrategy final : public PacingStrategy {
   AbandonLedger ledger_;
   double theta_;
   double horizon_s_;
+  double launch_rate_ = 0;  // calls placed per second, exponentially weighted over ~60 s
+  double launch_rate_at_s_ = 0;
   // Per-step forecast, rebuilt at each decision.
   std::vector<double> mean_gap_, var_gap_, new_cdf_, new_pdf_, curve_;
 };
