@@ -17,12 +17,19 @@ void VicidialAdaptAverage::observe(const Event& e) {
 }
 
 void VicidialAdaptAverage::update(double now_s) {
-  const double agents = std::max(1, floor_.logged_in_agents());
-  const double diff = diff_samples_ > 0 ? diff_sum_ / diff_samples_ : 0.0;
-  diff_sum_ = 0;
-  diff_samples_ = 0;
-  // More agents waiting than calls: raise the level in proportion to the share of agents
-  // waiting; more calls waiting than agents: lower it. Intensity scales the step.
+  periods_.push_back({diff_sum_, agents_sum_, period_s_});
+  if (periods_.size() > 4) periods_.pop_front();
+  diff_sum_ = agents_sum_ = period_s_ = 0;
+  double d = 0, a = 0, t = 0;
+  for (const auto& p : periods_) {
+    d += p[0];
+    a += p[1];
+    t += p[2];
+  }
+  const double diff = t > 0 ? d / t : 0.0;
+  const double agents = std::max(1.0, t > 0 ? a / t : 0.0);
+  // AST_VDadapt.pl: suggested level = level x (differential / average agents + 1). Intensity
+  // scales the step.
   const double step = (diff / agents) * (1.0 + knobs_.intensity / 20.0);
   level_ += level_ * step;
   // Drop cap on the since-midnight rate: ADAPT_AVERAGE pulls the level down in proportion to
@@ -38,8 +45,11 @@ void VicidialAdaptAverage::update(double now_s) {
 }
 
 int VicidialAdaptAverage::calls_to_launch(double now_s) {
-  diff_sum_ += free_agents() - floor_.waiting_calls();
-  ++diff_samples_;
+  const double dt = now_s - last_sample_s_;
+  last_sample_s_ = now_s;
+  diff_sum_ += dt * (free_agents() - floor_.waiting_calls());
+  agents_sum_ += dt * floor_.logged_in_agents();
+  period_s_ += dt;
   if (now_s >= next_update_s_) {
     update(now_s);
     next_update_s_ = now_s + knobs_.update_period_s;

@@ -1,8 +1,12 @@
 #pragma once
 // Baseline: VICIdial's ADAPT_AVERAGE dial method as its public description gives it (README.md,
 // "vicidial"): a dial level recomputed every 15 s from agents waiting and calls waiting
-// (available-only tally), pulled down when the drop rate since midnight passes the cap; calls
+// (available-only tally) as level x (1 + one-minute average differential / average agents),
+// pulled down when the drop rate since midnight passes the cap; calls
 // in flight = dial level x waiting agents.
+
+#include <array>
+#include <deque>
 
 #include "dialler/pacing_strategy.hpp"
 
@@ -32,9 +36,10 @@ class VicidialAdaptAverage final : public PacingStrategy {
   double day_start_s_ = 0;
   double answers_today_ = 0;
   double drops_today_ = 0;
-  // Samples of (waiting agents - waiting calls) between updates: ADAPT_AVERAGE averages them.
-  double diff_sum_ = 0;
-  int diff_samples_ = 0;
+  // Time-weighted (waiting agents - waiting calls) and logged-in agents per 15 s period; the
+  // update uses the last four periods (VICIdial's one-minute averages).
+  double diff_sum_ = 0, agents_sum_ = 0, period_s_ = 0, last_sample_s_ = 0;
+  std::deque<std::array<double, 3>> periods_;
 };
 
 }  // namespace dialcore::dialler
