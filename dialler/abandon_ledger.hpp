@@ -19,7 +19,7 @@ namespace dialcore::dialler {
 enum class LedgerWindow : std::uint8_t { Rolling24h, CalendarDay, Rolling30d, CalendarMonth };
 
 struct LedgerCounts {
-  double live = 0;          // live answers (bridged or abandoned)
+  double live = 0;  // live answers (bridged or abandoned)
   double abandoned = 0;
   double amd_false_positive_est = 0;
   double us_rate() const { return live > 0 ? abandoned / live : 0.0; }

@@ -33,7 +33,8 @@ Verdict check_number(const DialRules& rules, const DncList& dnc, const PhoneNumb
     if (a.outcome == Disposition::Abandoned) last_abandon = a.at_s;
     if (a.outcome == Disposition::Machine) last_machine = a.at_s;
   }
-  if (last_abandon && now_s - *last_abandon < rules.abandon_lockout_s) return Verdict::AbandonLockout;
+  if (last_abandon && now_s - *last_abandon < rules.abandon_lockout_s)
+    return Verdict::AbandonLockout;
   if (!n.attempts.empty()) {
     const Attempt& last = n.attempts.back();
     const auto delay = rules.retry_delay_s.find(last.outcome);
@@ -50,7 +51,8 @@ Verdict check_number(const DialRules& rules, const DncList& dnc, const PhoneNumb
 }
 
 std::string choose_cli(const std::optional<std::string>& agent,
-                       const std::optional<std::string>& campaign, const std::string& organisation) {
+                       const std::optional<std::string>& campaign,
+                       const std::string& organisation) {
   if (agent && !agent->empty()) return *agent;
   if (campaign && !campaign->empty()) return *campaign;
   return organisation;

@@ -40,9 +40,11 @@ struct DialRules {
   CallingWindow default_window;                    // US default 08:00-21:00
   std::map<std::string, CallingWindow> by_region;  // e.g. stricter state rules
   int max_attempts = 6;
-  std::map<Disposition, std::int64_t> retry_delay_s = {
-      {Disposition::NoAnswer, 3600}, {Disposition::Busy, 600}, {Disposition::Machine, 4 * 3600},
-      {Disposition::Abandoned, 72 * 3600}, {Disposition::Answered, 24 * 3600}};
+  std::map<Disposition, std::int64_t> retry_delay_s = {{Disposition::NoAnswer, 3600},
+                                                       {Disposition::Busy, 600},
+                                                       {Disposition::Machine, 4 * 3600},
+                                                       {Disposition::Abandoned, 72 * 3600},
+                                                       {Disposition::Answered, 24 * 3600}};
   // Invalid numbers are never retried (absent from retry_delay_s).
   std::int64_t abandon_lockout_s = 72 * 3600;
   std::int64_t amd_recall_window_s = 24 * 3600;
@@ -58,7 +60,14 @@ class DncList {
 };
 
 enum class Verdict : std::uint8_t {
-  Ok, Dnc, Complete, MaxAttempts, NeverRetry, RetryDelay, AbandonLockout, AmdNeedsAgent,
+  Ok,
+  Dnc,
+  Complete,
+  MaxAttempts,
+  NeverRetry,
+  RetryDelay,
+  AbandonLockout,
+  AmdNeedsAgent,
   OutsideWindow
 };
 const char* to_string(Verdict v);

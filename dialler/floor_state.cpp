@@ -30,10 +30,18 @@ bool FloorState::apply(const Event& e) {
     return true;
   };
   switch (e.kind) {
-    case EventKind::AgentIdle: set_agent(e.agent_id, AgentPhase::Idle, e.time_s, e.answer); return true;
-    case EventKind::AgentBusy: set_agent(e.agent_id, AgentPhase::Busy, e.time_s, e.answer); return true;
-    case EventKind::AgentWrap: set_agent(e.agent_id, AgentPhase::Wrap, e.time_s, e.answer); return true;
-    case EventKind::AgentLoggedOut: set_agent(e.agent_id, AgentPhase::Out, e.time_s, e.answer); return true;
+    case EventKind::AgentIdle:
+      set_agent(e.agent_id, AgentPhase::Idle, e.time_s, e.answer);
+      return true;
+    case EventKind::AgentBusy:
+      set_agent(e.agent_id, AgentPhase::Busy, e.time_s, e.answer);
+      return true;
+    case EventKind::AgentWrap:
+      set_agent(e.agent_id, AgentPhase::Wrap, e.time_s, e.answer);
+      return true;
+    case EventKind::AgentLoggedOut:
+      set_agent(e.agent_id, AgentPhase::Out, e.time_s, e.answer);
+      return true;
     case EventKind::CallPlaced:
       if (call != calls_.end()) break;
       calls_.emplace(e.call_id, CallView{e.time_s, false, 0});

@@ -28,18 +28,32 @@ bool parse_predictive_knobs(const std::string& text, PredictiveKnobs* k, std::st
     char* stop = nullptr;
     const double v = std::strtod(val.c_str(), &stop);
     if (val.empty() || *stop != '\0' || !(v >= 0)) return bad("'" + val + "' is not a number >= 0");
-    if (key == "target") k->target_abandon = v;
-    else if (key == "theta") k->theta_init = v;
-    else if (key == "gain") k->gain = v;
-    else if (key == "guard") k->guard_abandons = v;
-    else if (key == "memory") k->memory_dials = std::max(10.0, v);
-    else if (key == "lines") k->max_lines_per_agent = v;
-    else if (key == "uk") k->uk_mode = v != 0;
-    else if (key == "idle_boost") k->idle_boost = v;
-    else if (key == "warm") k->warm_live = v;
-    else if (key == "future") k->future_weight = v;
-    else if (key == "fp_share") k->amd_fp_share = v;
-    else return bad("unknown knob '" + key + "' (target, theta, gain, guard, memory, lines, idle_boost, warm, future, uk, fp_share)");
+    if (key == "target")
+      k->target_abandon = v;
+    else if (key == "theta")
+      k->theta_init = v;
+    else if (key == "gain")
+      k->gain = v;
+    else if (key == "guard")
+      k->guard_abandons = v;
+    else if (key == "memory")
+      k->memory_dials = std::max(10.0, v);
+    else if (key == "lines")
+      k->max_lines_per_agent = v;
+    else if (key == "uk")
+      k->uk_mode = v != 0;
+    else if (key == "idle_boost")
+      k->idle_boost = v;
+    else if (key == "warm")
+      k->warm_live = v;
+    else if (key == "future")
+      k->future_weight = v;
+    else if (key == "fp_share")
+      k->amd_fp_share = v;
+    else
+      return bad(
+          "unknown knob '" + key +
+          "' (target, theta, gain, guard, memory, lines, idle_boost, warm, future, uk, fp_share)");
     pos = end + 1;
   }
   return true;
@@ -53,7 +67,8 @@ std::unique_ptr<PacingStrategy> make_strategy(const std::string& spec, const Cam
   if (spec == "vicidial") return std::make_unique<VicidialAdaptAverage>(c);
   if (spec.rfind("predictive", 0) == 0) {
     PredictiveKnobs k;
-    if (parse_predictive_knobs(spec.substr(10), &k, error)) return std::make_unique<PredictiveStrategy>(c, k);
+    if (parse_predictive_knobs(spec.substr(10), &k, error))
+      return std::make_unique<PredictiveStrategy>(c, k);
     return nullptr;
   }
   if (spec.rfind("ratio:", 0) == 0) {
@@ -65,7 +80,8 @@ std::unique_ptr<PacingStrategy> make_strategy(const std::string& spec, const Cam
     if (error) *error = "ratio:K needs K between 1 and 20, got '" + num + "'";
     return nullptr;
   }
-  if (error) *error = "unknown strategy '" + spec + "' (progressive, ratio:K, vicidial, predictive)";
+  if (error)
+    *error = "unknown strategy '" + spec + "' (progressive, ratio:K, vicidial, predictive)";
   return nullptr;
 }
 

@@ -7,9 +7,9 @@
 namespace dialcore::dialler {
 
 enum class EventKind : std::uint8_t {
-  AgentIdle,      // agent became ready for a call (logged in, after wrap)
-  AgentBusy,      // agent took a call (outbound bridge or inbound)
-  AgentWrap,      // agent's call ended, wrap-up started
+  AgentIdle,  // agent became ready for a call (logged in, after wrap)
+  AgentBusy,  // agent took a call (outbound bridge or inbound)
+  AgentWrap,  // agent's call ended, wrap-up started
   AgentLoggedOut,
   CallPlaced,     // outbound dial started ringing
   CallAnswered,   // far end answered (carrier answer); with AMD off the call now needs an agent
@@ -28,8 +28,8 @@ enum class AnswerKind : std::uint8_t { Unknown, Live, Machine };
 struct Event {
   EventKind kind{};
   double time_s = 0;
-  std::uint64_t call_id = 0;   // outbound calls
-  std::uint32_t agent_id = 0;  // agent events
+  std::uint64_t call_id = 0;                // outbound calls
+  std::uint32_t agent_id = 0;               // agent events
   AnswerKind answer = AnswerKind::Unknown;  // CallAnswered / CallBridged / AgentWrap (disposition)
 };
 

@@ -14,9 +14,9 @@ namespace dialcore::dialler {
 // What the campaign knows about itself (configuration, not measurements of the list).
 struct CampaignPacing {
   bool amd_enabled = false;
-  double ring_timeout_s = 30;     // the dial timeout the campaign sets
-  double abandon_after_s = 2.0;   // compliance: bridge within this after the greeting ends
-  double max_abandon_rate = 0.03; // cap on every ledger (Ofcom/FCC 3 %)
+  double ring_timeout_s = 30;      // the dial timeout the campaign sets
+  double abandon_after_s = 2.0;    // compliance: bridge within this after the greeting ends
+  double max_abandon_rate = 0.03;  // cap on every ledger (Ofcom/FCC 3 %)
 };
 
 class PacingStrategy {

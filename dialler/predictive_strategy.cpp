@@ -85,9 +85,12 @@ void PredictiveStrategy::forecast(double now_s) {
   for (std::size_t s = 0; s < steps; ++s) mean_gap_[s] = base;
   curve_.resize(steps);
   for (const AgentView& a : floor_.agents()) {
-    if (a.phase == AgentPhase::Busy) residual_.busy_curve(now_s - a.since_s, grace, curve_);
-    else if (a.phase == AgentPhase::Wrap) residual_.wrap_curve(a.call, now_s - a.since_s, grace, curve_);
-    else continue;
+    if (a.phase == AgentPhase::Busy)
+      residual_.busy_curve(now_s - a.since_s, grace, curve_);
+    else if (a.phase == AgentPhase::Wrap)
+      residual_.wrap_curve(a.call, now_s - a.since_s, grace, curve_);
+    else
+      continue;
     for (std::size_t s = 0; s < steps; ++s) {
       mean_gap_[s] += curve_[s];
       var_gap_[s] += curve_[s] * (1 - curve_[s]);
@@ -103,8 +106,8 @@ void PredictiveStrategy::forecast(double now_s) {
   }
   // Calls that later decisions will place (at about the recent rate) and that connect before
   // tau stand in the queue ahead of a call launched now.
-  const double rate = knobs_.future_weight * launch_rate_ *
-                      std::exp(-(now_s - launch_rate_at_s_) / 60.0);
+  const double rate =
+      knobs_.future_weight * launch_rate_ * std::exp(-(now_s - launch_rate_at_s_) / 60.0);
   double ahead = 0;
   for (std::size_t s = 0; s < steps; ++s) {
     new_cdf_[s] = outcomes_.connect_within(0, static_cast<double>(s));
@@ -138,7 +141,8 @@ int PredictiveStrategy::calls_to_launch(double now_s) {
                   floor_.calls_in_flight();
   if (cap <= 0) return 0;
   forecast(now_s);
-  const double theta = std::min(knobs_.theta_max, effective_theta(now_s) * (1 + knobs_.idle_boost * free_agents()));
+  const double theta =
+      std::min(knobs_.theta_max, effective_theta(now_s) * (1 + knobs_.idle_boost * free_agents()));
   int n = 0;
   while (n < cap && marginal_risk(now_s, n + 1) <= theta) ++n;
   mean_gap_.clear();
@@ -151,8 +155,8 @@ int PredictiveStrategy::calls_to_launch(double now_s) {
 namespace dialcore::dialler {
 std::string PredictiveStrategy::describe() const {
   char buf[160];
-  std::snprintf(buf, sizeof buf, "theta %.4f connect %.3f in_flight %d waiting %d idle %d",
-                theta_, outcomes_.connect_rate(), floor_.calls_in_flight(), floor_.waiting_calls(),
+  std::snprintf(buf, sizeof buf, "theta %.4f connect %.3f in_flight %d waiting %d idle %d", theta_,
+                outcomes_.connect_rate(), floor_.calls_in_flight(), floor_.waiting_calls(),
                 floor_.idle_agents());
   return buf;
 }

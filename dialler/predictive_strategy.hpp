@@ -20,15 +20,15 @@ struct PredictiveKnobs {
   double theta_init = 0.05;       // starting risk accepted for the last call launched
   double theta_min = 0.005;
   double theta_max = 0.6;
-  double gain = 0.1;              // controller step per live answer (log theta)
-  double guard_abandons = 4;      // headroom (abandons) below which theta is scaled down
-  double future_weight = 0.0;     // weight of calls launched later that connect sooner
-  double warm_live = 0;           // live answers at the target rate assumed in each window
-  double memory_dials = 400;      // effective history of the outcome model
+  double gain = 0.1;           // controller step per live answer (log theta)
+  double guard_abandons = 4;   // headroom (abandons) below which theta is scaled down
+  double future_weight = 0.0;  // weight of calls launched later that connect sooner
+  double warm_live = 0;        // live answers at the target rate assumed in each window
+  double memory_dials = 400;   // effective history of the outcome model
   double max_lines_per_agent = 5;
-  double idle_boost = 0.0;        // theta x (1 + idle_boost x free agents): idle time costs more
-  bool uk_mode = false;           // ledgers count estimated AMD false positives
-  double amd_fp_share = 0.05;     // est. share of AMD machine verdicts that were people
+  double idle_boost = 0.0;     // theta x (1 + idle_boost x free agents): idle time costs more
+  bool uk_mode = false;        // ledgers count estimated AMD false positives
+  double amd_fp_share = 0.05;  // est. share of AMD machine verdicts that were people
 };
 
 class PredictiveStrategy final : public PacingStrategy {

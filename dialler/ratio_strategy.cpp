@@ -1,6 +1,6 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 
 #include "dialler/pacing_strategy.hpp"
 

@@ -75,18 +75,22 @@ void ResidualModel::busy_curve(double a, double offset, std::vector<double>& out
       out[i] = 1;
       continue;
     }
-    const double pl = sl > 1e-9 ? std::clamp((talk_l_.cdf(a + dt - shift_l) - fl) / sl, 0.0, 1.0) : 1.0;
-    const double pm = sm > 1e-9 ? std::clamp((talk_m_.cdf(a + dt - shift_m) - fm) / sm, 0.0, 1.0) : 1.0;
+    const double pl =
+        sl > 1e-9 ? std::clamp((talk_l_.cdf(a + dt - shift_l) - fl) / sl, 0.0, 1.0) : 1.0;
+    const double pm =
+        sm > 1e-9 ? std::clamp((talk_m_.cdf(a + dt - shift_m) - fm) / sm, 0.0, 1.0) : 1.0;
     out[i] = (wl * pl + wm * pm) / (wl + wm);
   }
 }
 
-void ResidualModel::wrap_curve(AnswerKind k, double a, double offset, std::vector<double>& out) const {
+void ResidualModel::wrap_curve(AnswerKind k, double a, double offset,
+                               std::vector<double>& out) const {
   const LognormalFit& w = wrap(k);
   const double f = w.cdf(a), surv = 1 - f;
   for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = surv <= 1e-9 ? 1.0
-                          : std::clamp((w.cdf(a + offset + static_cast<double>(i)) - f) / surv, 0.0, 1.0);
+    out[i] = surv <= 1e-9
+                 ? 1.0
+                 : std::clamp((w.cdf(a + offset + static_cast<double>(i)) - f) / surv, 0.0, 1.0);
 }
 
 }  // namespace dialcore::dialler

@@ -36,11 +36,16 @@ class ResidualModel {
   // The same for dt = offset_s + i, i = 0..out.size()-1, written into out (one pass: the
   // conditioning terms are computed once per agent, not once per step).
   void busy_curve(double elapsed_s, double offset_s, std::vector<double>& out) const;
-  void wrap_curve(AnswerKind kind, double elapsed_s, double offset_s, std::vector<double>& out) const;
+  void wrap_curve(AnswerKind kind, double elapsed_s, double offset_s,
+                  std::vector<double>& out) const;
 
  private:
-  const LognormalFit& talk(AnswerKind k) const { return k == AnswerKind::Machine ? talk_m_ : talk_l_; }
-  const LognormalFit& wrap(AnswerKind k) const { return k == AnswerKind::Machine ? wrap_m_ : wrap_l_; }
+  const LognormalFit& talk(AnswerKind k) const {
+    return k == AnswerKind::Machine ? talk_m_ : talk_l_;
+  }
+  const LognormalFit& wrap(AnswerKind k) const {
+    return k == AnswerKind::Machine ? wrap_m_ : wrap_l_;
+  }
   LognormalFit talk_l_, talk_m_, wrap_l_, wrap_m_;
   double machine_share_ = 0.2;
 };

@@ -14,9 +14,9 @@ namespace dialcore::dialler {
 
 struct VicidialKnobs {
   double update_period_s = 15;
-  double max_dial_level = 3.0;   // VICIdial's default "Auto Dial Level" ceiling
-  double intensity = 0.0;        // adaptive_intensity, -40..40, 0 = neutral
-  double day_length_s = 86400;   // "since midnight" resets every day_length_s
+  double max_dial_level = 3.0;  // VICIdial's default "Auto Dial Level" ceiling
+  double intensity = 0.0;       // adaptive_intensity, -40..40, 0 = neutral
+  double day_length_s = 86400;  // "since midnight" resets every day_length_s
 };
 
 class VicidialAdaptAverage final : public PacingStrategy {

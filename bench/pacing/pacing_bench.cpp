@@ -59,8 +59,8 @@ boost::json::object summarise(const std::vector<SimResult>& runs) {
     for (const auto& r : runs) v.push_back(r.*f.ptr);
     if (v.front() < 0) continue;  // not applicable (AMD off, no inbound)
     o[std::string(f.key)] = median(v);
-    o[std::string(f.key) + "_worst"] =
-        f.worst_is_max ? *std::max_element(v.begin(), v.end()) : *std::min_element(v.begin(), v.end());
+    o[std::string(f.key) + "_worst"] = f.worst_is_max ? *std::max_element(v.begin(), v.end())
+                                                      : *std::min_element(v.begin(), v.end());
   }
   std::vector<double> dials, live, ab;
   for (const auto& r : runs) {
@@ -91,9 +91,10 @@ int run_pacing_bench(int argc, char** argv) {
   const auto seeds_s = args.value("--seeds");
   const auto agents_s = args.value("--agents");
   if (!file || !args.rest().empty()) {
-    std::fprintf(stderr, "dialbench pacing: %s\n%s",
-                 file ? ("unexpected '" + args.rest().front() + "'").c_str() : "--workload is required",
-                 kUsage);
+    std::fprintf(
+        stderr, "dialbench pacing: %s\n%s",
+        file ? ("unexpected '" + args.rest().front() + "'").c_str() : "--workload is required",
+        kUsage);
     return 2;
   }
   try {
@@ -107,14 +108,16 @@ int run_pacing_bench(int argc, char** argv) {
                  : std::vector<std::string>{"progressive", "ratio:2.5", "vicidial", "predictive"};
 
     Table table({"strategy", "talk min/agent-h", "occupancy", "dials", "live", "abandoned",
-                 "abandon", "worst day", "worst 60 min", "UK rate", "dials/connect",
-                 "bridge p99 s", "idle/call s", "inbound SL"});
-    boost::json::object out{{"command", "pacing"}, {"workload", w.name}, {"agents", w.agents},
-                            {"shift_hours", w.shift_hours}, {"seed", seed}, {"seeds", seeds}};
+                 "abandon", "worst day", "worst 60 min", "UK rate", "dials/connect", "bridge p99 s",
+                 "idle/call s", "inbound SL"});
+    boost::json::object out{{"command", "pacing"}, {"workload", w.name},
+                            {"agents", w.agents},  {"shift_hours", w.shift_hours},
+                            {"seed", seed},        {"seeds", seeds}};
     boost::json::object per;
     for (const auto& s : strategies) {
       std::vector<SimResult> runs;
-      for (int i = 0; i < seeds; ++i) runs.push_back(pacing::simulate(w, s, seed + static_cast<std::uint64_t>(i)));
+      for (int i = 0; i < seeds; ++i)
+        runs.push_back(pacing::simulate(w, s, seed + static_cast<std::uint64_t>(i)));
       const boost::json::object m = summarise(runs);
       auto get = [&](const char* k) { return m.contains(k) ? m.at(k).as_double() : -1.0; };
       table.add({s, fixed(get("talk_min_per_agent_hour"), 1), pct(get("occupancy")),
@@ -126,11 +129,12 @@ int run_pacing_bench(int argc, char** argv) {
       per[s] = m;
     }
     out["strategies"] = per;
-    std::printf("workload %s, %d agents, %.1f h, seeds %llu..%llu (medians; worst day and worst "
-                "60 min are the worst seed)\n%s",
-                w.name.c_str(), w.agents, w.shift_hours, static_cast<unsigned long long>(seed),
-                static_cast<unsigned long long>(seed + static_cast<std::uint64_t>(seeds) - 1),
-                table.render().c_str());
+    std::printf(
+        "workload %s, %d agents, %.1f h, seeds %llu..%llu (medians; worst day and worst "
+        "60 min are the worst seed)\n%s",
+        w.name.c_str(), w.agents, w.shift_hours, static_cast<unsigned long long>(seed),
+        static_cast<unsigned long long>(seed + static_cast<std::uint64_t>(seeds) - 1),
+        table.render().c_str());
     if (json) print_json_line(out);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dialbench pacing: %s\n", e.what());

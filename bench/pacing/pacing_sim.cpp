@@ -112,7 +112,8 @@ class Sim {
   void demand(double t, std::uint64_t id);
   void dispatch(double t);
   void bridge(double t, std::uint64_t id, std::uint32_t agent);
-  void start_busy(double t, std::uint32_t agent, double talk_s, double wrap_s, AnswerKind k, bool in);
+  void start_busy(double t, std::uint32_t agent, double talk_s, double wrap_s, AnswerKind k,
+                  bool in);
   void count_live(double t, bool abandoned);
   int take_idle_agent();
 
@@ -153,7 +154,8 @@ void Sim::place(double t) {
   Call c{};
   c.lead = draw_lead(w_, seed_, id);
   const Outcomes& o = (w_.regime_shift && t >= w_.regime_shift->first * 3600)
-                          ? w_.regime_shift->second : w_.outcomes;
+                          ? w_.regime_shift->second
+                          : w_.outcomes;
   c.outcome = pick(o, c.lead.u_outcome);
   calls_.push_back(c);
   emit(EventKind::CallPlaced, t, id, 0, AnswerKind::Unknown);
@@ -162,8 +164,12 @@ void Sim::place(double t) {
     case Outcome::Live:
     case Outcome::Machine: {
       const double a = c.outcome == Outcome::Live ? c.lead.t_live : c.lead.t_machine;
-      if (a < timeout) push(t + a, Ev::Answer, id);
-      else { calls_[id].outcome = Outcome::NoAnswer; push(t + timeout, Ev::Ended, id); }
+      if (a < timeout)
+        push(t + a, Ev::Answer, id);
+      else {
+        calls_[id].outcome = Outcome::NoAnswer;
+        push(t + timeout, Ev::Ended, id);
+      }
       break;
     }
     case Outcome::Busy:
@@ -183,7 +189,8 @@ int Sim::take_idle_agent() {
   return static_cast<int>(a);
 }
 
-void Sim::start_busy(double t, std::uint32_t a, double talk_s, double wrap_s, AnswerKind k, bool in) {
+void Sim::start_busy(double t, std::uint32_t a, double talk_s, double wrap_s, AnswerKind k,
+                     bool in) {
   Agent& ag = agents_[a];
   idle_s_ += t - ag.idle_since;
   ++calls_handled_;
@@ -245,14 +252,16 @@ void Sim::handle(const QEvent& e) {
   switch (e.ev) {
     case Ev::Answer:
       emit(EventKind::CallAnswered, t, e.id, 0, AnswerKind::Unknown);
-      if (w_.amd_enabled) push(t + w_.amd_analysis_s, Ev::AmdDone, e.id);
-      else demand(t, e.id);
+      if (w_.amd_enabled)
+        push(t + w_.amd_analysis_s, Ev::AmdDone, e.id);
+      else
+        demand(t, e.id);
       break;
     case Ev::AmdDone: {
       Call& c = calls_[e.id];
       const bool live = c.outcome == Outcome::Live;
-      const bool says_machine = live ? c.lead.u_amd < w_.amd_false_positive
-                                     : c.lead.u_amd >= w_.amd_false_negative;
+      const bool says_machine =
+          live ? c.lead.u_amd < w_.amd_false_positive : c.lead.u_amd >= w_.amd_false_negative;
       if (says_machine) {
         ++amd_machine_verdicts_;
         emit(EventKind::AmdMachine, t, e.id, 0, AnswerKind::Unknown);
@@ -379,7 +388,8 @@ SimResult Sim::run() {
     // that were people, from the list's configured mix and the AMD's measured error rates.
     const double lp = w_.outcomes.live * w_.amd_false_positive;
     const double mp = w_.outcomes.machine * (1 - w_.amd_false_negative);
-    const double fp = static_cast<double>(amd_machine_verdicts_) * (lp + mp > 0 ? lp / (lp + mp) : 0);
+    const double fp =
+        static_cast<double>(amd_machine_verdicts_) * (lp + mp > 0 ? lp / (lp + mp) : 0);
     live_detected_ = live_ - (abandoned_ - abandoned_detected_);
     const double den = static_cast<double>(live_detected_) + fp;
     r.uk_rate = den > 0 ? (static_cast<double>(abandoned_detected_) + fp) / den : 0;
@@ -394,7 +404,8 @@ SimResult Sim::run() {
   r.idle_between_calls_s = calls_handled_ ? idle_s_ / static_cast<double>(calls_handled_) : 0;
   if (in_offered_ > 0)
     r.inbound_service_level = static_cast<double>(in_in_sla_) / static_cast<double>(in_offered_);
-  r.sim_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall0).count();
+  r.sim_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall0).count();
   return r;
 }
 

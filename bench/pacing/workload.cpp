@@ -72,11 +72,16 @@ Outcomes outcomes(const YAML::Node& n, const std::string& where) {
     const std::string key = kv.first.as<std::string>();
     const double p = num(kv.second, where + "." + key);
     if (p < 0 || p > 1) fail(where + "." + key, "probability outside [0, 1]");
-    if (key == "live") o.live = p;
-    else if (key == "machine") o.machine = p;
-    else if (key == "busy") o.busy = p;
-    else if (key == "invalid") o.invalid = p;
-    else if (key != "no_answer") fail(where + "." + key, "unknown outcome");
+    if (key == "live")
+      o.live = p;
+    else if (key == "machine")
+      o.machine = p;
+    else if (key == "busy")
+      o.busy = p;
+    else if (key == "invalid")
+      o.invalid = p;
+    else if (key != "no_answer")
+      fail(where + "." + key, "unknown outcome");
   }
   if (o.live + o.machine + o.busy + o.invalid > 1 + 1e-9) fail(where, "probabilities sum above 1");
   return o;

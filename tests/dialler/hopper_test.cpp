@@ -28,7 +28,8 @@ std::vector<std::uint64_t> ids(const std::vector<Selection>& s) {
 
 }  // namespace
 
-TEST_CASE("hopper order: due callbacks, then priority, fewer attempts, oldest attempt, load order") {
+TEST_CASE(
+    "hopper order: due callbacks, then priority, fewer attempts, oldest attempt, load order") {
   DialRules r;
   DncList dnc;
   std::vector<LeadCandidate> leads;

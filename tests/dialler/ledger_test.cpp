@@ -67,7 +67,8 @@ TEST_CASE("ledger headroom is the abandons left before the cap, tightest window 
   for (int i = 0; i < 100; ++i) l.record_live_answer(kMid + i);
   l.record_abandon(kMid + 50);  // 1 % so far (the abandon is one of the 100 live answers)
   // (1 + x) / (100 + x) <= 0.03  ->  x <= 2 / 0.97
-  CHECK(l.headroom(LedgerWindow::CalendarDay, kMid + 3600, 0.03, false) == Approx(2.0 / 0.97).margin(1e-9));
+  CHECK(l.headroom(LedgerWindow::CalendarDay, kMid + 3600, 0.03, false) ==
+        Approx(2.0 / 0.97).margin(1e-9));
   // Yesterday's abandons make the rolling 24 h tighter than the fresh calendar day.
   AbandonLedger m;
   for (int i = 0; i < 3; ++i) {

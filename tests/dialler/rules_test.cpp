@@ -12,7 +12,8 @@ namespace {
 
 // The real tz database (Debian's libhowardhinnant-date over /usr/share/zoneinfo).
 std::int64_t tz_offset(const std::string& zone, std::int64_t utc_s) {
-  const auto info = date::locate_zone(zone)->get_info(date::sys_seconds{std::chrono::seconds{utc_s}});
+  const auto info =
+      date::locate_zone(zone)->get_info(date::sys_seconds{std::chrono::seconds{utc_s}});
   return info.offset.count();
 }
 
@@ -73,13 +74,14 @@ TEST_CASE("retry delays per outcome and invalid numbers never retried") {
   const auto t = utc(2026, 6, 1, 16, 0);
   CHECK(check_number(r, kNoDnc, ny({{t - 599, Disposition::Busy}}), t, tz_offset, false) ==
         Verdict::RetryDelay);
-  CHECK(check_number(r, kNoDnc, ny({{t - 600, Disposition::Busy}}), t, tz_offset, false) == Verdict::Ok);
+  CHECK(check_number(r, kNoDnc, ny({{t - 600, Disposition::Busy}}), t, tz_offset, false) ==
+        Verdict::Ok);
   CHECK(check_number(r, kNoDnc, ny({{t - 1800, Disposition::NoAnswer}}), t, tz_offset, false) ==
         Verdict::RetryDelay);
   CHECK(check_number(r, kNoDnc, ny({{t - 3600, Disposition::NoAnswer}}), t, tz_offset, false) ==
         Verdict::Ok);
-  CHECK(check_number(r, kNoDnc, ny({{t - 99 * 86400, Disposition::Invalid}}), t, tz_offset, false) ==
-        Verdict::NeverRetry);
+  CHECK(check_number(r, kNoDnc, ny({{t - 99 * 86400, Disposition::Invalid}}), t, tz_offset,
+                     false) == Verdict::NeverRetry);
 }
 
 TEST_CASE("no redial within 72 h of an abandoned call, even after a later attempt") {
@@ -92,8 +94,9 @@ TEST_CASE("no redial within 72 h of an abandoned call, even after a later attemp
         Verdict::Ok);
   // A manual attempt after the abandon does not reset the lockout.
   r.retry_delay_s[Disposition::NoAnswer] = 0;
-  CHECK(check_number(r, kNoDnc, ny({{ab, Disposition::Abandoned}, {t - 3600, Disposition::NoAnswer}}),
-                     t, tz_offset, true) == Verdict::AbandonLockout);
+  CHECK(check_number(r, kNoDnc,
+                     ny({{ab, Disposition::Abandoned}, {t - 3600, Disposition::NoAnswer}}), t,
+                     tz_offset, true) == Verdict::AbandonLockout);
 }
 
 TEST_CASE("AMD-flagged numbers are re-called within 24 h only with an agent reserved") {

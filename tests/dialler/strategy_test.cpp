@@ -40,7 +40,8 @@ TEST_CASE("progressive keeps one call in flight per free agent") {
   RatioStrategy s(CampaignPacing{}, 1.0);
   agents_idle(s, 3, 0);
   CHECK(s.calls_to_launch(0) == 3);
-  for (std::uint64_t id = 1; id <= 3; ++id) s.on_event({EventKind::CallPlaced, 0, id, 0, AnswerKind::Unknown});
+  for (std::uint64_t id = 1; id <= 3; ++id)
+    s.on_event({EventKind::CallPlaced, 0, id, 0, AnswerKind::Unknown});
   CHECK(s.calls_to_launch(1) == 0);
   s.on_event({EventKind::CallEnded, 5, 1, 0, AnswerKind::Unknown});
   CHECK(s.calls_to_launch(5) == 1);
@@ -76,7 +77,8 @@ TEST_CASE("vicidial ADAPT_AVERAGE raises the level with agents waiting and cuts 
   for (std::uint64_t id = 1; id <= 10; ++id) {
     s.on_event({EventKind::CallPlaced, 21, id, 0, AnswerKind::Unknown});
     s.on_event({EventKind::CallAnswered, 22, id, 0, AnswerKind::Unknown});
-    s.on_event({id == 1 ? EventKind::CallAbandoned : EventKind::CallBridged, 23, id, 0, AnswerKind::Live});
+    s.on_event(
+        {id == 1 ? EventKind::CallAbandoned : EventKind::CallBridged, 23, id, 0, AnswerKind::Live});
   }
   for (std::uint32_t a = 5; a < 10; ++a) busy(s, a, 24);  // nobody waiting: no upward push
   s.calls_to_launch(31);
@@ -108,8 +110,10 @@ TEST_CASE("predictive dials ahead of agents about to finish, and less for ones w
     for (int i = 0; i < 600; ++i) {
       ++id;
       s.on_event({EventKind::CallPlaced, 0, id, 0, AnswerKind::Unknown});
-      if (i % 10 < 3) s.on_event({EventKind::CallAnswered, 8, id, 0, AnswerKind::Unknown});
-      else s.on_event({EventKind::CallEnded, 20, id, 0, AnswerKind::Unknown});
+      if (i % 10 < 3)
+        s.on_event({EventKind::CallAnswered, 8, id, 0, AnswerKind::Unknown});
+      else
+        s.on_event({EventKind::CallEnded, 20, id, 0, AnswerKind::Unknown});
       s.on_event({EventKind::CallBridged, 8, id, 0, AnswerKind::Live});
     }
     for (int i = 0; i < 200; ++i) {
@@ -123,7 +127,7 @@ TEST_CASE("predictive dials ahead of agents about to finish, and less for ones w
                   AnswerKind::Live});
     return s.calls_to_launch(now);
   };
-  const int ending = run(true, 8);  // wrap ends in about 2 s: before a new call connects (8 s)
+  const int ending = run(true, 8);     // wrap ends in about 2 s: before a new call connects (8 s)
   const int starting = run(false, 1);  // 100 s of talk ahead
   CHECK(ending > starting);
   CHECK(ending >= 3);
@@ -136,7 +140,8 @@ TEST_CASE("predictive stops dialling ahead when the ledger has no headroom") {
   for (std::uint64_t id = 1; id <= 40; ++id) {
     s.on_event({EventKind::CallPlaced, 100, id, 0, AnswerKind::Unknown});
     s.on_event({EventKind::CallAnswered, 108, id, 0, AnswerKind::Unknown});
-    s.on_event({id <= 10 ? EventKind::CallAbandoned : EventKind::CallBridged, 110, id, 0, AnswerKind::Live});
+    s.on_event({id <= 10 ? EventKind::CallAbandoned : EventKind::CallBridged, 110, id, 0,
+                AnswerKind::Live});
   }
   CHECK(s.ledger().min_headroom(120, 0.03, false) < 0);
   // All agents busy and the ledger over the cap: nothing is launched ahead of them.
