@@ -1,0 +1,33 @@
+#pragma once
+// The HTTP/1.1 listener (Boost.Beast) on the control thread's io_context: keep-alive, a body
+// size limit (413), a header limit, an idle timeout, malformed requests answered 400 and the
+// connection closed. TLS is not wired yet (control/api/README.md). Every request goes to the
+// Router, which answers from memory and the store: nothing here waits on the dataplane.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <memory>
+#include <string>
+
+#include "control/api/router.hpp"
+
+namespace dialcore::control::api {
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, Router& router);
+  ~Server();
+  // Binds and starts accepting; port 0 lets the kernel choose (see local_endpoint()).
+  bool listen(const std::string& address, std::uint16_t port, std::string& error);
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+  void stop();  // stops accepting; open connections end at their next read
+
+ private:
+  void accept();
+  boost::asio::io_context& io_;
+  Router& router_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+};
+
+}  // namespace dialcore::control::api
