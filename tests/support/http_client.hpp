@@ -12,6 +12,10 @@ struct HttpReply {
   int status = 0;  // 0: could not connect or no answer
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
+  std::string header(const std::string& lower_name) const {
+    const auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
 };
 
 class HttpClient {

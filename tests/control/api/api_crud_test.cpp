@@ -96,7 +96,7 @@ TEST_CASE("every resource: create, get, list, quick search, filter, patch, expor
     CHECK(c.patch(base + "/" + std::to_string(id), R"({"version":1})").status == 409);
     const auto csv = c.get(base + "/export.csv");
     CHECK(csv.status == 200);
-    CHECK(csv.headers["content-type"] == "text/csv");
+    CHECK(csv.header("content-type") == "text/csv");
     CHECK(csv.body.find(s.search.substr(1)) != std::string::npos);
     CHECK(c.del(base + "/" + std::to_string(id)).status == 204);
     CHECK(c.get(base + "/" + std::to_string(id)).status == 404);
@@ -107,7 +107,8 @@ TEST_CASE("every resource: create, get, list, quick search, filter, patch, expor
   CHECK(json_total(c.get("/api/v1/agents?last_name=Nobody")) == 0);
   // Config record filters on declared fields.
   CHECK(json_total(c.get("/api/v1/pause-reasons?code=auto")) == 1);
-  CHECK(json_total(c.get("/api/v1/pause-reasons?paid=true&code=break")) == 1);
+  CHECK(json_total(c.get("/api/v1/pause-reasons?paid=false&code=break")) == 1);  // billable: false
+  CHECK(json_total(c.get("/api/v1/pause-reasons?paid=true&code=break")) == 0);
 }
 
 TEST_CASE("CSV import answers a report per row and imports the good rows", "[api]") {
