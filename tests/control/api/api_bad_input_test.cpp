@@ -106,7 +106,7 @@ TEST_CASE("SQL-looking search strings match literally and break nothing", "[api]
   CHECK(json_total(c.get("/api/v1/teams")) == 2);  // nothing dropped
 }
 
-TEST_CASE("oversized bodies are 413 and malformed HTTP is 400; the daemon keeps serving", "[api]") {
+TEST_CASE("oversized bodies are 413 and malformed HTTP is 400 and the daemon keeps serving", "[api]") {
   ApiFixture f(api_test_yaml("", "  max_body_bytes: 4096\n"));
   REQUIRE(f.started);
   auto c = f.admin();
