@@ -14,6 +14,7 @@
 #include "control/agents/agent_service.hpp"
 #include "control/api/router.hpp"
 #include "control/api/server.hpp"
+#include "control/api/slow_lane.hpp"
 #include "control/store/sqlite_store.hpp"
 #include "daemon/seed.hpp"
 
@@ -82,6 +83,11 @@ int run(const config::Config& initial, const std::string& config_file) {
   boost::asio::io_context io(1);
   control::api::Router router(store, agents, wall_ms);
   router.apply(live_settings(current));
+  // Password hashing off the control thread: its own thread and store connection.
+  control::api::SlowLane lane(io, opts, security_policy(current));
+  router.set_offload([&lane](control::api::SlowWork work, std::function<void()> then) {
+    lane.run(std::move(work), std::move(then));
+  });
   control::api::Server server(io, router);
   std::string error;
   if (!server.listen(current.api.listen.address, current.api.listen.port, error)) {

@@ -68,27 +68,48 @@ void Router::apply(const LiveSettings& s) {
 
 store::Actor Router::actor(const Principal& who) const { return store::Actor{who.actor, now_ms_()}; }
 
-ApiResponse Router::handle(const ApiRequest& request) {
+void Router::handle(const ApiRequest& request, Done done) {
   const auto start = std::chrono::steady_clock::now();
-  std::string route = "unmatched";
-  ApiResponse response;
+  auto route = std::make_shared<std::string>("unmatched");
+  Done finish = [this, start, route, method = request.method, done = std::move(done)](ApiResponse r) {
+    if (r.status == 500 || r.status == 503 || r.status == 507) metrics_.store_error();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    metrics_.record_request(method, *route, r.status, seconds);
+    done(std::move(r));
+  };
+  Answer now;
   try {
-    response = dispatch(request, route);
+    now = dispatch(request, *route, finish);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "api: internal error on %s %s: %s\n", request.method.c_str(),
                  request.path.c_str(), e.what());
-    response = error_response(500, "internal", "internal error");
+    now = error_response(500, "internal", "internal error");
   }
-  if (response.status == 500 || response.status == 503 || response.status == 507) {
-    metrics_.store_error();
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_.record_request(request.method, route, response.status, seconds);
-  return response;
+  if (now) finish(std::move(*now));
 }
 
-ApiResponse Router::dispatch(const ApiRequest& request, std::string& route) {
+Router::Answer Router::slow(SlowFn work, Done then) {
+  if (!offload_) {
+    then(work(agents_, store_));
+    return std::nullopt;
+  }
+  auto result = std::make_shared<ApiResponse>();
+  offload_(
+      [work = std::move(work), result](agents::AgentService* s, store::Store* st) {
+        try {
+          *result = (s && st) ? work(*s, *st)
+                              : error_response(503, "busy", "the password lane has no store");
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "api: internal error in password work: %s\n", e.what());
+          *result = error_response(500, "internal", "internal error");
+        }
+      },
+      [result, then = std::move(then)] { then(std::move(*result)); });
+  return std::nullopt;
+}
+
+Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, const Done& finish) {
   const auto parts = split_path(request.path);
   const std::string& m = request.method;
   if (request.path == "/metrics") {
@@ -109,7 +130,7 @@ ApiResponse Router::dispatch(const ApiRequest& request, std::string& route) {
   }
   if (parts.size() == 4 && parts[2] == "auth") {
     route = "/api/v1/auth/" + parts[3];
-    return auth_routes(request, parts[3]);
+    return auth_routes(request, parts[3], finish);
   }
   const auto who = auth_.authenticate(request.authorization, now_ms_());
   if (!who) {
@@ -133,7 +154,7 @@ ApiResponse Router::dispatch(const ApiRequest& request, std::string& route) {
   if (parts[2] == "agents" && parts.size() >= 5 && parse_id(parts[3], id)) {
     std::string action = parts[4];
     for (std::size_t i = 5; i < parts.size(); ++i) action += "/" + parts[i];
-    return agent_action(request, *who, id, action, route);
+    return agent_action(request, *who, id, action, route, finish);
   }
   if (who->role == Role::Agent) {
     // An agent session reads its own profile only.
@@ -150,19 +171,20 @@ ApiResponse Router::dispatch(const ApiRequest& request, std::string& route) {
     route = "/api/v1/" + parts[2];
     return forbidden();
   }
-  return collection(request, parts, route);
+  return collection(request, *who, parts, route, finish);
 }
 
-ApiResponse Router::collection(const ApiRequest& request, const std::vector<std::string>& parts,
-                               std::string& route) {
+Router::Answer Router::collection(const ApiRequest& request, const Principal& who,
+                                  const std::vector<std::string>& parts, std::string& route,
+                                  const Done& finish) {
   Resource* res = nullptr;
   for (auto& r : resources_) {
     if (r.name == parts[2]) res = r.resource.get();
   }
   if (res == nullptr || parts.size() > 4) return error_response(404, "no_route", "no such route");
   const std::string base = "/api/v1/" + parts[2];
-  const auto who = auth_.authenticate(request.authorization, now_ms_());
-  const store::Actor act = actor(*who);
+  const store::Actor act = actor(who);
+  const bool agents = parts[2] == "agents";  // may hash passwords: the slow lane
   const std::string& m = request.method;
   if (parts.size() == 3) {
     route = base;
@@ -170,6 +192,11 @@ ApiResponse Router::collection(const ApiRequest& request, const std::vector<std:
     if (m != "POST") return method_not_allowed();
     json::object body;
     if (auto bad = body_object(request, body); bad.status) return bad;
+    if (agents && body.contains("password")) {
+      return slow([body, act](agents::AgentService& s, store::Store& st) {
+        return make_agent_resource(st, s)->create(body, act);
+      }, finish);
+    }
     return res->create(body, act);
   }
   if (parts[3] == "export.csv") {
@@ -185,6 +212,11 @@ ApiResponse Router::collection(const ApiRequest& request, const std::vector<std:
                                                  !detail::text_bool(it->second, dry_run)) {
       return error_response(400, "bad_query", "dry_run must be true or false");
     }
+    if (agents) {
+      return slow([text = request.body, act, dry_run](agents::AgentService& s, store::Store& st) {
+        return make_agent_resource(st, s)->import_csv(text, act, dry_run);
+      }, finish);
+    }
     return res->import_csv(request.body, act, dry_run);
   }
   route = base + "/{id}";
@@ -198,8 +230,9 @@ ApiResponse Router::collection(const ApiRequest& request, const std::vector<std:
   return res->patch(id, body, act);
 }
 
-ApiResponse Router::agent_action(const ApiRequest& request, const Principal& who, std::int64_t id,
-                                 const std::string& action, std::string& route) {
+Router::Answer Router::agent_action(const ApiRequest& request, const Principal& who, std::int64_t id,
+                                    const std::string& action, std::string& route,
+                                    const Done& finish) {
   route = "/api/v1/agents/{id}/" + action;
   const bool self = who.role == Role::Agent && who.agent_id == id;
   const bool admin = who.role == Role::Admin;
@@ -213,9 +246,11 @@ ApiResponse Router::agent_action(const ApiRequest& request, const Principal& who
   }
   if (action == "password") {
     if (request.method != "POST") return method_not_allowed();
-    if (self) return agent_change_password(agents_, id, body, now_ms_());
-    if (!admin) return forbidden();
-    return agent_set_password(agents_, id, body, act);
+    if (!self && !admin) return forbidden();
+    const std::int64_t now = now_ms_();
+    return slow([self, id, body, act, now](agents::AgentService& s, store::Store&) {
+      return self ? agent_change_password(s, id, body, now) : agent_set_password(s, id, body, act);
+    }, finish);
   }
   if (action == "mfa/enrol" || action == "mfa/verify") {
     if (request.method != "POST") return method_not_allowed();
@@ -235,7 +270,8 @@ ApiResponse Router::agent_action(const ApiRequest& request, const Principal& who
   return error_response(404, "no_route", "no such agent action");
 }
 
-ApiResponse Router::auth_routes(const ApiRequest& request, const std::string& action) {
+Router::Answer Router::auth_routes(const ApiRequest& request, const std::string& action,
+                                   const Done& finish) {
   if (request.method != "POST") return method_not_allowed();
   if (action == "logout") {
     if (!auth_.close_session(request.authorization)) return unauthorized();
@@ -259,21 +295,38 @@ ApiResponse Router::auth_routes(const ApiRequest& request, const std::string& ac
         bad.status) {
       return bad;
     }
-    const std::int64_t id = agent_id_by_username(store_, *v[0]);
-    if (id == 0) return error_response(401, "bad_credentials", "unknown username or wrong password");
-    json::object inner{{"current", *v[1]}, {"new", *v[2]}};
-    return agent_change_password(agents_, id, inner, now_ms_());
+    const std::int64_t now = now_ms_();
+    return slow([v, now](agents::AgentService& s, store::Store& st) {
+      const std::int64_t id = agent_id_by_username(st, *v[0]);
+      if (id == 0) return error_response(401, "bad_credentials", "unknown username or wrong password");
+      const json::object inner{{"current", *v[1]}, {"new", *v[2]}};
+      return agent_change_password(s, id, inner, now);
+    }, finish);
   }
   if (auto bad = string_fields(body, {"username", "password", "totp"}, {"username", "password"}, v);
       bad.status) {
     return bad;
   }
-  auto r = agents_.login(*v[0], *v[1], v[2], now_ms_());
+  // The argon2 verification runs on the slow lane; the session opens on the control thread.
+  auto outcome = std::make_shared<std::optional<agents::AgentResult<agents::LoginOutcome>>>();
+  const std::int64_t now = now_ms_();
+  return slow(
+      [v, now, outcome](agents::AgentService& s, store::Store&) {
+        outcome->emplace(s.login(*v[0], *v[1], v[2], now));
+        return ApiResponse{};
+      },
+      [this, outcome, username = *v[0], finish](ApiResponse fallback) {
+        finish(*outcome ? login_answer(**outcome, username) : std::move(fallback));
+      });
+}
+
+ApiResponse Router::login_answer(const agents::AgentResult<agents::LoginOutcome>& r,
+                                 const std::string& username) {
   if (!r) return from_error(r.error());
   using agents::LoginStatus;
   switch (r->status) {
     case LoginStatus::Ok: {
-      const std::string token = auth_.open_session(r->agent_id, *v[0], now_ms_());
+      const std::string token = auth_.open_session(r->agent_id, username, now_ms_());
       return json_response(200, json::serialize(json::object{
                                     {"token", token}, {"agent_id", r->agent_id}, {"role", "agent"}}));
     }

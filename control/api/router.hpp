@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "control/api/http_types.hpp"
 #include "control/api/metrics.hpp"
 #include "control/api/resource.hpp"
+#include "control/api/slow_lane.hpp"
 #include "control/store/store.hpp"
 
 namespace dialcore::control::api {
@@ -37,16 +39,28 @@ class Router {
   std::uint32_t max_body_bytes() const { return max_body_bytes_; }
   Metrics& metrics() { return metrics_; }
 
-  // Never throws; every answer is JSON (or CSV / Prometheus text on those routes).
-  ApiResponse handle(const ApiRequest& request);
+  using Done = std::function<void(ApiResponse)>;
+  // Where password work runs (SlowLane::run); without one it runs inline (blocking).
+  using Offload = std::function<void(SlowWork, std::function<void()>)>;
+  void set_offload(Offload offload) { offload_ = std::move(offload); }
+
+  // Never throws; every answer is JSON (or CSV / Prometheus text on those routes). `done` is
+  // called on the control thread, at once or after password work finished on the slow lane.
+  void handle(const ApiRequest& request, Done done);
 
  private:
-  ApiResponse dispatch(const ApiRequest& request, std::string& route);
-  ApiResponse auth_routes(const ApiRequest& request, const std::string& action);
-  ApiResponse collection(const ApiRequest& request, const std::vector<std::string>& parts,
-                         std::string& route);
-  ApiResponse agent_action(const ApiRequest& request, const Principal& who, std::int64_t id,
-                           const std::string& action, std::string& route);
+  using Answer = std::optional<ApiResponse>;  // nullopt: `finish` will be called later
+  using SlowFn = std::function<ApiResponse(agents::AgentService&, store::Store&)>;
+  Answer dispatch(const ApiRequest& request, std::string& route, const Done& finish);
+  Answer auth_routes(const ApiRequest& request, const std::string& action, const Done& finish);
+  Answer collection(const ApiRequest& request, const Principal& who,
+                    const std::vector<std::string>& parts, std::string& route, const Done& finish);
+  Answer agent_action(const ApiRequest& request, const Principal& who, std::int64_t id,
+                      const std::string& action, std::string& route, const Done& finish);
+  // Runs `work` on the slow lane, then `then` (default: finish) on the control thread.
+  Answer slow(SlowFn work, Done then);
+  ApiResponse login_answer(const agents::AgentResult<agents::LoginOutcome>& r,
+                           const std::string& username);
   ApiResponse audit(const ApiRequest& request);
   ApiResponse status();
   store::Actor actor(const Principal& who) const;
@@ -59,6 +73,7 @@ class Router {
   Metrics metrics_;
   std::vector<NamedResource> resources_;
   std::uint32_t max_body_bytes_ = 1 << 20;
+  Offload offload_;
 };
 
 }  // namespace dialcore::control::api

@@ -63,7 +63,10 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ep_ec;
     const auto remote = stream_.socket().remote_endpoint(ep_ec);
     request.client = ep_ec ? "unknown" : remote.address().to_string();
-    write(router_.handle(request), req.version(), req.keep_alive());
+    router_.handle(request, [self = shared_from_this(), version = req.version(),
+                             keep_alive = req.keep_alive()](ApiResponse r) {
+      self->write(r, version, keep_alive);
+    });
   }
 
   void write(const ApiResponse& r, unsigned version, bool keep_alive) {
