@@ -75,10 +75,6 @@ int run(const config::Config& initial, const std::string& config_file) {
     std::fputs("dialcored: warning: no admin token (api.admin_token or DIALCORE_ADMIN_TOKEN); "
                "admin routes answer 401\n", stderr);
   }
-  if (current.api.tls) {
-    std::fputs("dialcored: api.tls is configured but TLS is not implemented in this build\n", stderr);
-    return 1;
-  }
 
   boost::asio::io_context io(1);
   control::api::Router router(store, agents, wall_ms);
@@ -90,13 +86,18 @@ int run(const config::Config& initial, const std::string& config_file) {
   });
   control::api::Server server(io, router);
   std::string error;
+  if (current.api.tls && !server.enable_tls(current.api.tls->cert_file, current.api.tls->key_file, error)) {
+    log("dialcored: %s\n", error);
+    return 1;
+  }
   if (!server.listen(current.api.listen.address, current.api.listen.port, error)) {
     log("dialcored: %s\n", error);
     return 1;
   }
   const auto ep = server.local_endpoint();
   const std::string where = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
-  std::printf("api listening on %s:%u\n", where.c_str(), static_cast<unsigned>(ep.port()));
+  std::printf("api listening on %s:%u%s\n", where.c_str(), static_cast<unsigned>(ep.port()),
+              current.api.tls ? " (tls)" : "");
   std::fflush(stdout);
 
   boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);

@@ -3,9 +3,11 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <chrono>
 #include <optional>
+#include <type_traits>
 
 #include "control/api/api_error.hpp"
 
@@ -21,26 +23,50 @@ namespace {
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, Router& router) : stream_(std::move(socket)), router_(router) {}
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-  void start() { read(); }
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  Session(tcp::socket socket, Router& router) requires(!kTls)
+      : stream_(std::move(socket)), router_(router) {}
+  Session(tcp::socket socket, asio::ssl::context& tls, Router& router) requires(kTls)
+      : stream_(std::move(socket), tls), router_(router) {}
+
+  void start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close();
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
 
  private:
+  tcp::socket& socket() { return beast::get_lowest_layer(stream_).socket(); }
+
   void read() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(router_.max_body_bytes());
-    stream_.expires_after(kIdleTimeout);
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
-        ec == asio::error::eof) {
+        ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
       return close();
     }
     if (ec == http::error::body_limit) {
@@ -61,9 +87,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request.content_type = std::string(req[http::field::content_type]);
     request.body = req.body();
     beast::error_code ep_ec;
-    const auto remote = stream_.socket().remote_endpoint(ep_ec);
+    const auto remote = socket().remote_endpoint(ep_ec);
     request.client = ep_ec ? "unknown" : remote.address().to_string();
-    router_.handle(request, [self = shared_from_this(), version = req.version(),
+    router_.handle(request, [self = this->shared_from_this(), version = req.version(),
                              keep_alive = req.keep_alive()](ApiResponse r) {
       self->write(r, version, keep_alive);
     });
@@ -77,9 +103,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = r.body;
     res->keep_alive(keep_alive);
     res->prepare_payload();
-    stream_.expires_after(kIdleTimeout);
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
     http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
                         if (ec || !keep_alive) return self->close();
                         self->read();
                       });
@@ -89,11 +115,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket().close(ec);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   Router& router_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -125,6 +151,28 @@ bool Server::listen(const std::string& address, std::uint16_t port, std::string&
   return true;
 }
 
+bool Server::enable_tls(const std::string& cert_file, const std::string& key_file,
+                        std::string& error) {
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  beast::error_code ec;
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                   ec);
+  if (!ec) ctx->use_certificate_chain_file(cert_file, ec);
+  if (ec) {
+    error = "api.tls.cert_file " + cert_file + ": " + ec.message();
+    return false;
+  }
+  ctx->use_private_key_file(key_file, asio::ssl::context::pem, ec);
+  if (ec) {
+    error = "api.tls.key_file " + key_file + ": " + ec.message();
+    return false;
+  }
+  tls_ = std::move(ctx);
+  return true;
+}
+
 tcp::endpoint Server::local_endpoint() const {
   beast::error_code ec;
   return acceptor_.local_endpoint(ec);
@@ -138,7 +186,11 @@ void Server::stop() {
 void Server::accept() {
   acceptor_.async_accept(io_, [this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), router_)->start();
+    if (!ec && tls_) {
+      std::make_shared<Session<TlsStream>>(std::move(socket), *tls_, router_)->start();
+    } else if (!ec) {
+      std::make_shared<Session<PlainStream>>(std::move(socket), router_)->start();
+    }
     accept();
   });
 }
