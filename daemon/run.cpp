@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -31,7 +32,8 @@ std::int64_t wall_ms() {
 control::api::LiveSettings live_settings(const config::Config& c) {
   control::api::LiveSettings s;
   s.admin_token = c.api.admin_token;
-  if (const char* sup = std::getenv("DIALCORE_SUPERVISOR_TOKEN"); sup && *sup) s.supervisor_token = sup;
+  if (const char* sup = std::getenv("DIALCORE_SUPERVISOR_TOKEN"); sup && *sup)
+    s.supervisor_token = sup;
   s.max_body_bytes = c.api.max_body_bytes;
   s.login_max_attempts = c.api.login_max_attempts;
   s.login_window_s = c.api.login_window_s;
@@ -51,6 +53,17 @@ int run(const config::Config& initial, const std::string& config_file) {
     std::fputs("dialcored: only the sqlite store is implemented\n", stderr);
     return 1;
   }
+  // What can fail without touching the data directory fails first.
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (current.api.tls) {
+    std::string why;
+    tls =
+        control::api::Server::load_tls(current.api.tls->cert_file, current.api.tls->key_file, why);
+    if (!tls) {
+      log("dialcored: %s\n", why);
+      return 1;
+    }
+  }
   std::error_code ec;
   std::filesystem::create_directories(current.data_dir, ec);
   if (ec) {
@@ -68,12 +81,15 @@ int run(const config::Config& initial, const std::string& config_file) {
   control::agents::AgentService agents(store, security_policy(current));
 
   const SeedReport seed = seed_if_empty(current, store, agents, wall_ms());
-  if (seed.seeded) log("dialcored: seeded the empty store: %s rows\n", std::to_string(seed.created));
+  if (seed.seeded)
+    log("dialcored: seeded the empty store: %s rows\n", std::to_string(seed.created));
   for (const auto& e : seed.errors) log("dialcored: seed: %s\n", e);
 
   if (current.api.admin_token.empty()) {
-    std::fputs("dialcored: warning: no admin token (api.admin_token or DIALCORE_ADMIN_TOKEN); "
-               "admin routes answer 401\n", stderr);
+    std::fputs(
+        "dialcored: warning: no admin token (api.admin_token or DIALCORE_ADMIN_TOKEN); "
+        "admin routes answer 401\n",
+        stderr);
   }
 
   boost::asio::io_context io(1);
@@ -86,16 +102,14 @@ int run(const config::Config& initial, const std::string& config_file) {
   });
   control::api::Server server(io, router);
   std::string error;
-  if (current.api.tls && !server.enable_tls(current.api.tls->cert_file, current.api.tls->key_file, error)) {
-    log("dialcored: %s\n", error);
-    return 1;
-  }
+  if (tls) server.use_tls(std::move(tls));
   if (!server.listen(current.api.listen.address, current.api.listen.port, error)) {
     log("dialcored: %s\n", error);
     return 1;
   }
   const auto ep = server.local_endpoint();
-  const std::string where = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+  const std::string where =
+      ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
   std::printf("api listening on %s:%u%s\n", where.c_str(), static_cast<unsigned>(ep.port()),
               current.api.tls ? " (tls)" : "");
   std::fflush(stdout);

@@ -42,8 +42,9 @@ st::Priority priority(config::Priority p) {
 
 bool store_empty(st::Store& s) {
   const st::Query all;
-  for (auto n : {s.agents().count(all), s.teams().count(all), s.queues().count(all),
-                 s.campaigns().count(all), s.pause_reasons().count(all), s.wrap_codes().count(all)}) {
+  for (auto n :
+       {s.agents().count(all), s.teams().count(all), s.queues().count(all),
+        s.campaigns().count(all), s.pause_reasons().count(all), s.wrap_codes().count(all)}) {
     if (!n || *n > 0) return false;
   }
   return true;
@@ -105,7 +106,8 @@ SeedReport seed_if_empty(const config::Config& c, st::Store& s, ag::AgentService
     auto r = s.queues().get(queues[q.id]);
     if (!r) continue;
     r->overflow_queue_id = queues[q.overflow_queue];
-    if (auto u = s.queues().update(*r, actor); !u) report.errors.push_back("queue " + q.id + ": " + u.error().message);
+    if (auto u = s.queues().update(*r, actor); !u)
+      report.errors.push_back("queue " + q.id + ": " + u.error().message);
   }
   for (const auto& k : c.campaigns) {
     st::Campaign r;
@@ -139,8 +141,9 @@ SeedReport seed_if_empty(const config::Config& c, st::Store& s, ag::AgentService
     r.email = a.email;
     r.timezone = a.timezone.empty() ? c.organisation.timezone : a.timezone;
     r.cli = a.cli;
-    r.connection_mode = a.connection_mode == config::ConnectionMode::CallIn ? st::ConnectionMode::CallIn
-                                                                             : st::ConnectionMode::CallMe;
+    r.connection_mode = a.connection_mode == config::ConnectionMode::CallIn
+                            ? st::ConnectionMode::CallIn
+                            : st::ConnectionMode::CallMe;
     r.connection_persistent = a.persistent_connection;
     r.default_phone = a.phone;
     r.perm_manual_call = a.permissions.manual_call;
@@ -161,7 +164,8 @@ SeedReport seed_if_empty(const config::Config& c, st::Store& s, ag::AgentService
       if (queues.contains(q)) r.queues.push_back(queues[q]);
     }
     for (const auto& k : a.campaigns) {
-      if (campaigns.contains(k.campaign)) r.campaigns.push_back({campaigns[k.campaign], priority(k.priority)});
+      if (campaigns.contains(k.campaign))
+        r.campaigns.push_back({campaigns[k.campaign], priority(k.priority)});
     }
     // No password: the agent cannot log in until an admin sets one (then changes it at login).
     auto created = agents.create(std::move(r), std::nullopt, actor);

@@ -14,7 +14,7 @@
 namespace dialcore::daemon {
 
 struct SeedReport {
-  bool seeded = false;              // false: the store already had rows
+  bool seeded = false;  // false: the store already had rows
   std::size_t created = 0;
   std::vector<std::string> errors;  // rows that could not be created, with why
 };

@@ -17,9 +17,9 @@ namespace {
 
 // Security state: set by the security routes and login, never by a profile write.
 const std::set<std::string_view> kReadOnly = {
-    "disabled_reason", "password_hash",  "must_change_password", "password_changed_at_ms",
-    "failed_attempts", "locked",         "locked_at_ms",         "last_login_at_ms",
-    "enabled_at_ms",   "created_at_ms",  "mfa_enabled",          "totp_secret",
+    "disabled_reason", "password_hash", "must_change_password", "password_changed_at_ms",
+    "failed_attempts", "locked",        "locked_at_ms",         "last_login_at_ms",
+    "enabled_at_ms",   "created_at_ms", "mfa_enabled",          "totp_secret",
     "totp_last_step"};
 
 std::string agent_json(const store::Agent& a) { return store::to_json(agents::redacted(a)); }
@@ -45,7 +45,8 @@ bool campaign_list(const json::value& v, std::vector<store::CampaignAssignment>&
       if (kv.key() == "campaign_id") {
         if (!detail::json_int(kv.value(), c.campaign_id)) return false;
       } else if (kv.key() == "priority") {
-        if (!kv.value().is_string() || !store::parse(kv.value().get_string(), c.priority)) return false;
+        if (!kv.value().is_string() || !store::parse(kv.value().get_string(), c.priority))
+          return false;
       } else {
         return false;
       }
@@ -110,16 +111,25 @@ class AgentResource final : public Resource {
       f.descending = page.descending;
       for (const auto& [key, value] : request.query) {
         if (is_page_param(key)) continue;
-        if (key == "first_name") f.first_name = value;
-        else if (key == "last_name") f.last_name = value;
-        else if (key == "username") f.username = value;
-        else if (key == "id") f.id_prefix = value;
-        else if (key == "cli") f.cli = value;
+        if (key == "first_name")
+          f.first_name = value;
+        else if (key == "last_name")
+          f.last_name = value;
+        else if (key == "username")
+          f.username = value;
+        else if (key == "id")
+          f.id_prefix = value;
+        else if (key == "cli")
+          f.cli = value;
         else if (key == "status") {
-          if (value == "active") f.status = agents::AgentStatus::Active;
-          else if (value == "inactive") f.status = agents::AgentStatus::Inactive;
-          else if (value == "all") f.status = agents::AgentStatus::All;
-          else return error_response(400, "bad_query", "status must be active, inactive or all");
+          if (value == "active")
+            f.status = agents::AgentStatus::Active;
+          else if (value == "inactive")
+            f.status = agents::AgentStatus::Inactive;
+          else if (value == "all")
+            f.status = agents::AgentStatus::All;
+          else
+            return error_response(400, "bad_query", "status must be active, inactive or all");
         } else {
           return error_response(400, "unknown_parameter", "no filter " + key);
         }
@@ -127,7 +137,8 @@ class AgentResource final : public Resource {
       r = service_.search(f);
     }
     if (!r) {
-      if (r.code() == store::Errc::Invalid) return error_response(400, "bad_query", r.error().message);
+      if (r.code() == store::Errc::Invalid)
+        return error_response(400, "bad_query", r.error().message);
       return from_error(r.error());
     }
     std::vector<std::string> items;
@@ -175,18 +186,22 @@ class AgentResource final : public Resource {
   ApiResponse import_csv(std::string_view text, const store::Actor& actor, bool dry_run) override {
     auto r = agents::import_agents_csv(service_, store_, text, actor, dry_run);
     if (!r) {
-      if (r.code() == store::Errc::Invalid) return error_response(400, "bad_csv", r.error().message);
+      if (r.code() == store::Errc::Invalid)
+        return error_response(400, "bad_csv", r.error().message);
       return from_error(r.error());
     }
     json::array rejected;
     for (const auto& row : r->rejected) {
       json::array errors;
-      for (const auto& e : row.errors) errors.push_back({{"field", e.field}, {"message", e.message}});
+      for (const auto& e : row.errors)
+        errors.push_back({{"field", e.field}, {"message", e.message}});
       rejected.push_back(
           {{"line", row.line}, {"username", row.username}, {"errors", std::move(errors)}});
     }
-    json::object report{{"rows", r->rows}, {"created", r->created},
-                        {"rejected", std::move(rejected)}, {"dry_run", dry_run}};
+    json::object report{{"rows", r->rows},
+                        {"created", r->created},
+                        {"rejected", std::move(rejected)},
+                        {"dry_run", dry_run}};
     return json_response(200, json::serialize(report));
   }
 
@@ -232,7 +247,8 @@ ApiResponse string_fields(const json::object& body, std::initializer_list<std::s
   std::size_t i = 0;
   for (auto name : allowed) {
     for (auto r : required) {
-      if (r == name && !out[i]) return error_response(400, "missing_field", std::string(name) + " is required");
+      if (r == name && !out[i])
+        return error_response(400, "missing_field", std::string(name) + " is required");
     }
     ++i;
   }
@@ -257,10 +273,14 @@ ApiResponse agent_set_password(agents::AgentService& s, std::int64_t id, const j
   std::string password;
   bool generate = false;
   for (const auto& kv : body) {
-    if (kv.key() == "password" && kv.value().is_string()) password = kv.value().get_string();
-    else if (kv.key() == "generate" && kv.value().is_bool()) generate = kv.value().get_bool();
-    else if (kv.key() == "password" || kv.key() == "generate") return error_response(400, "wrong_type", std::string(kv.key()) + ": wrong type");
-    else return error_response(400, "unknown_field", "unknown field " + std::string(kv.key()));
+    if (kv.key() == "password" && kv.value().is_string())
+      password = kv.value().get_string();
+    else if (kv.key() == "generate" && kv.value().is_bool())
+      generate = kv.value().get_bool();
+    else if (kv.key() == "password" || kv.key() == "generate")
+      return error_response(400, "wrong_type", std::string(kv.key()) + ": wrong type");
+    else
+      return error_response(400, "unknown_field", "unknown field " + std::string(kv.key()));
   }
   if (generate == !password.empty()) {
     return error_response(400, "missing_field", "give either password or generate: true");
@@ -272,13 +292,15 @@ ApiResponse agent_set_password(agents::AgentService& s, std::int64_t id, const j
   return json_response(200, json::serialize(out));
 }
 
-ApiResponse agent_change_password(agents::AgentService& s, std::int64_t id, const json::object& body,
-                                  std::int64_t now_ms) {
+ApiResponse agent_change_password(agents::AgentService& s, std::int64_t id,
+                                  const json::object& body, std::int64_t now_ms) {
   std::vector<std::optional<std::string>> v;
-  if (auto bad = string_fields(body, {"current", "new"}, {"current", "new"}, v); bad.status) return bad;
+  if (auto bad = string_fields(body, {"current", "new"}, {"current", "new"}, v); bad.status)
+    return bad;
   if (auto r = s.change_password(id, *v[0], *v[1], now_ms); !r) {
     for (const auto& f : r.error().fields) {
-      if (f.field == "current_password") return error_response(401, "bad_credentials", "current password is wrong");
+      if (f.field == "current_password")
+        return error_response(401, "bad_credentials", "current password is wrong");
     }
     return from_error(r.error());
   }

@@ -18,7 +18,8 @@ ApiResponse error_response(unsigned status, std::string_view code, std::string_v
   json::object err{{"code", code}, {"message", message}};
   if (!fields.empty()) {
     json::array list;
-    for (const auto& f : fields) list.push_back(json::object{{"field", f.field}, {"message", f.message}});
+    for (const auto& f : fields)
+      list.push_back(json::object{{"field", f.field}, {"message", f.message}});
     err["fields"] = std::move(list);
   }
   return json_response(status, json::serialize(json::object{{"error", std::move(err)}}));

@@ -57,7 +57,8 @@ bool Auth::close_session(std::string_view authorization) {
 
 unsigned RateLimiter::attempt(const std::string& client, std::int64_t now_ms) {
   if (windows_.size() > 10000) {
-    std::erase_if(windows_, [&](const auto& kv) { return kv.second.start_ms + window_ms_ <= now_ms; });
+    std::erase_if(windows_,
+                  [&](const auto& kv) { return kv.second.start_ms + window_ms_ <= now_ms; });
   }
   Window& w = windows_.try_emplace(client, Window{now_ms, 0}).first->second;
   if (w.start_ms + window_ms_ <= now_ms) w = Window{now_ms, 0};

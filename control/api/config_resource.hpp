@@ -134,7 +134,8 @@ class ConfigResource final : public Resource {
       }
       if (errors.empty() && !dry_run) {
         if (auto r = (store_.*repo_)().create(record, actor); !r) {
-          errors.push_back({"", std::string(store::to_string(r.code())) + ": " + r.error().message});
+          errors.push_back(
+              {"", std::string(store::to_string(r.code())) + ": " + r.error().message});
         }
       }
       if (!errors.empty()) {
@@ -145,8 +146,10 @@ class ConfigResource final : public Resource {
         ++created;
       }
     }
-    boost::json::object report{{"rows", records.size() - 1}, {"created", created},
-                               {"rejected", std::move(rejected)}, {"dry_run", dry_run}};
+    boost::json::object report{{"rows", records.size() - 1},
+                               {"created", created},
+                               {"rejected", std::move(rejected)},
+                               {"dry_run", dry_run}};
     return json_response(200, boost::json::serialize(report));
   }
 
@@ -157,7 +160,8 @@ class ConfigResource final : public Resource {
     for (const auto& kv : body) {
       const std::string_view key = kv.key();
       if (key == "version" && !creating) {
-        if (!detail::json_int(kv.value(), record.version)) wrong.push_back({"version", "must be an integer"});
+        if (!detail::json_int(kv.value(), record.version))
+          wrong.push_back({"version", "must be an integer"});
         continue;
       }
       std::string msg;

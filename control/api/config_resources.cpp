@@ -59,8 +59,9 @@ std::vector<NamedResource> make_config_resources(store::Store& s) {
                                s, &S::queues, std::vector<std::string>{"name"})});
   out.push_back({"campaigns", std::make_unique<ConfigResource<store::Campaign>>(
                                   s, &S::campaigns, std::vector<std::string>{"name"})});
-  out.push_back({"pause-reasons", std::make_unique<ConfigResource<store::PauseReason>>(
-                                      s, &S::pause_reasons, std::vector<std::string>{"name", "code"})});
+  out.push_back(
+      {"pause-reasons", std::make_unique<ConfigResource<store::PauseReason>>(
+                            s, &S::pause_reasons, std::vector<std::string>{"name", "code"})});
   out.push_back({"wrap-codes", std::make_unique<ConfigResource<store::WrapCode>>(
                                    s, &S::wrap_codes, std::vector<std::string>{"name", "code"})});
   return out;

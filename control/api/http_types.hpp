@@ -10,10 +10,10 @@
 namespace dialcore::control::api {
 
 struct ApiRequest {
-  std::string method;         // "GET", "POST", "PATCH", "DELETE"
-  std::string path;           // "/api/v1/agents/7", without the query
+  std::string method;                                     // "GET", "POST", "PATCH", "DELETE"
+  std::string path;                                       // "/api/v1/agents/7", without the query
   std::map<std::string, std::string, std::less<>> query;  // decoded ?k=v&...
-  std::string authorization;  // the Authorization header as sent
+  std::string authorization;                              // the Authorization header as sent
   std::string content_type;
   std::string body;
   std::string client;  // remote address, for login rate limiting

@@ -48,10 +48,12 @@ std::string Metrics::render(store::Store& store, std::size_t agent_sessions) con
   for (std::size_t i = 0; i < buckets_.size(); ++i) {
     cumulative += buckets_[i];
     if (i < bounds_.size()) {
-      std::snprintf(line, sizeof line, "dialcore_api_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-                    bounds_[i], static_cast<unsigned long long>(cumulative));
+      std::snprintf(line, sizeof line,
+                    "dialcore_api_request_duration_seconds_bucket{le=\"%g\"} %llu\n", bounds_[i],
+                    static_cast<unsigned long long>(cumulative));
     } else {
-      std::snprintf(line, sizeof line, "dialcore_api_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+      std::snprintf(line, sizeof line,
+                    "dialcore_api_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
                     static_cast<unsigned long long>(cumulative));
     }
     out += line;
@@ -62,7 +64,9 @@ std::string Metrics::render(store::Store& store, std::size_t agent_sessions) con
                 latency_sum_, static_cast<unsigned long long>(latency_count_));
   out += line;
 
-  out += "# HELP dialcore_store_errors_total Store failures (busy, full, I/O, corrupt) seen by the API.\n";
+  out +=
+      "# HELP dialcore_store_errors_total Store failures (busy, full, I/O, corrupt) seen by the "
+      "API.\n";
   out += "# TYPE dialcore_store_errors_total counter\n";
   out += "dialcore_store_errors_total " + std::to_string(store_errors_) + "\n";
 
@@ -70,7 +74,8 @@ std::string Metrics::render(store::Store& store, std::size_t agent_sessions) con
   // ready/paused/on-call once agents log in to a phone).
   const std::int64_t total = agent_count(store, {});
   const std::int64_t locked = agent_count(store, {{"locked", store::Match::Equals, true}});
-  const std::int64_t disabled = agent_count(store, {{"login_enabled", store::Match::Equals, false}});
+  const std::int64_t disabled =
+      agent_count(store, {{"login_enabled", store::Match::Equals, false}});
   out += "# HELP dialcore_agents Agents by account state.\n# TYPE dialcore_agents gauge\n";
   out += "dialcore_agents{state=\"total\"} " + std::to_string(total) + "\n";
   out += "dialcore_agents{state=\"locked\"} " + std::to_string(locked) + "\n";

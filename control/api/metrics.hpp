@@ -23,13 +23,15 @@ class Metrics {
                       double seconds);
   void store_error() { ++store_errors_; }
   // Appends Prometheus text (with its # HELP/# TYPE lines) to the scrape.
-  void add_source(std::function<void(std::string&)> source) { sources_.push_back(std::move(source)); }
+  void add_source(std::function<void(std::string&)> source) {
+    sources_.push_back(std::move(source));
+  }
   std::string render(store::Store& store, std::size_t agent_sessions) const;
 
  private:
   std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;
-  std::vector<double> bounds_;            // seconds
-  std::vector<std::uint64_t> buckets_;    // cumulative at render; per-bucket here
+  std::vector<double> bounds_;          // seconds
+  std::vector<std::uint64_t> buckets_;  // cumulative at render; per-bucket here
   double latency_sum_ = 0;
   std::uint64_t latency_count_ = 0;
   std::uint64_t store_errors_ = 0;

@@ -117,59 +117,57 @@ std::string to_text(const M& v) {
 
 template <class M>
 constexpr const char* type_name() {
-  if constexpr (std::is_same_v<M, std::string> || std::is_enum_v<M>) return "a string";
-  else if constexpr (std::is_same_v<M, bool>) return "a boolean";
-  else if constexpr (std::is_same_v<M, std::int64_t>) return "an integer";
-  else return "an integer or null";
+  if constexpr (std::is_same_v<M, std::string> || std::is_enum_v<M>)
+    return "a string";
+  else if constexpr (std::is_same_v<M, bool>)
+    return "a boolean";
+  else if constexpr (std::is_same_v<M, std::int64_t>)
+    return "an integer";
+  else
+    return "an integer or null";
 }
 
 }  // namespace detail
 
-// Sets the field called `name` from a JSON value. Returns "" on success, "unknown" when no
-// writable field has that name, "type" (with `message` set) when the value does not fit.
-template <class T>
-std::string set_field_json(T& record, std::string_view name, const boost::json::value& v,
-                           const std::set<std::string_view>& read_only, std::string& message) {
+namespace detail {
+
+// Sets the writable field called `name` with `convert(member)` (false: the value does not fit).
+// Returns "" on success, "unknown" when no writable field has that name, "type" (with
+// `message` set) when the value does not fit.
+template <class T, class Convert>
+std::string set_field(T& record, std::string_view name, const std::set<std::string_view>& read_only,
+                      std::string& message, Convert&& convert) {
   std::string outcome = "unknown";
   if (read_only.contains(name)) return outcome;
-  std::apply(
-      [&](const auto&... f) {
-        ((f.name == name
-              ? (outcome = detail::from_json(v, record.*(f.member))
-                               ? ""
-                               : (message = std::string("must be ") +
-                                            detail::type_name<std::remove_cvref_t<
-                                                decltype(record.*(f.member))>>(),
-                                  "type"),
-                 0)
-              : 0),
-         ...);
-      },
-      T::fields());
+  auto one = [&](const auto& f) {
+    if (f.name != name) return;
+    auto& member = record.*(f.member);
+    outcome = "";
+    if (!convert(member)) {
+      message = std::string("must be ") + type_name<std::remove_cvref_t<decltype(member)>>();
+      outcome = "type";
+    }
+  };
+  std::apply([&](const auto&... f) { (one(f), ...); }, T::fields());
   return outcome;
 }
 
-// Same from text (CSV cells): "" ok, "unknown", or "type".
+}  // namespace detail
+
+// From a JSON value (bodies).
+template <class T>
+std::string set_field_json(T& record, std::string_view name, const boost::json::value& v,
+                           const std::set<std::string_view>& read_only, std::string& message) {
+  return detail::set_field(record, name, read_only, message,
+                           [&](auto& member) { return detail::from_json(v, member); });
+}
+
+// From text (CSV cells).
 template <class T>
 std::string set_field_text(T& record, std::string_view name, std::string_view text,
                            const std::set<std::string_view>& read_only, std::string& message) {
-  std::string outcome = "unknown";
-  if (read_only.contains(name)) return outcome;
-  std::apply(
-      [&](const auto&... f) {
-        ((f.name == name
-              ? (outcome = detail::from_text(text, record.*(f.member))
-                               ? ""
-                               : (message = std::string("must be ") +
-                                            detail::type_name<std::remove_cvref_t<
-                                                decltype(record.*(f.member))>>(),
-                                  "type"),
-                 0)
-              : 0),
-         ...);
-      },
-      T::fields());
-  return outcome;
+  return detail::set_field(record, name, read_only, message,
+                           [&](auto& member) { return detail::from_text(text, member); });
 }
 
 // The field names of T in table order, and a record's values as text in the same order.
@@ -195,23 +193,25 @@ std::string field_value(std::string_view name, std::string_view text, Value& out
   std::apply(
       [&](const auto&... f) {
         ((f.name == name && f.kind == store::FieldKind::Plain
-              ? (outcome = [&] {
-                   using M = std::remove_cvref_t<decltype(std::declval<T&>().*(f.member))>;
-                   if constexpr (std::is_same_v<M, bool>) {
-                     bool b = false;
-                     if (!detail::text_bool(text, b)) return std::string("type");
-                     out = b;
-                   } else if constexpr (std::is_same_v<M, std::int64_t> ||
-                                        std::is_same_v<M, std::optional<std::int64_t>>) {
-                     std::int64_t n = 0;
-                     if (!detail::text_int(text, n)) return std::string("type");
-                     out = n;
-                   } else {
-                     out = std::string(text);
-                   }
-                   return std::string();
-                 }(),
-                 0)
+              ? (
+                    outcome =
+                        [&] {
+                          using M = std::remove_cvref_t<decltype(std::declval<T&>().*(f.member))>;
+                          if constexpr (std::is_same_v<M, bool>) {
+                            bool b = false;
+                            if (!detail::text_bool(text, b)) return std::string("type");
+                            out = b;
+                          } else if constexpr (std::is_same_v<M, std::int64_t> ||
+                                               std::is_same_v<M, std::optional<std::int64_t>>) {
+                            std::int64_t n = 0;
+                            if (!detail::text_int(text, n)) return std::string("type");
+                            out = n;
+                          } else {
+                            out = std::string(text);
+                          }
+                          return std::string();
+                        }(),
+                    0)
               : 0),
          ...);
       },

@@ -29,7 +29,8 @@ class Resource {
                             const store::Actor& actor) = 0;
   virtual ApiResponse remove(std::int64_t id, const store::Actor& actor) = 0;
   virtual ApiResponse export_csv() = 0;
-  virtual ApiResponse import_csv(std::string_view text, const store::Actor& actor, bool dry_run) = 0;
+  virtual ApiResponse import_csv(std::string_view text, const store::Actor& actor,
+                                 bool dry_run) = 0;
 };
 
 struct NamedResource {

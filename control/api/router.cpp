@@ -44,9 +44,15 @@ ApiResponse body_object(const ApiRequest& request, json::object& out) {
   return ApiResponse{0, "", "", 0};
 }
 
-ApiResponse unauthorized() { return error_response(401, "unauthorized", "missing or unknown bearer token"); }
-ApiResponse forbidden() { return error_response(403, "forbidden", "this token's role may not do that"); }
-ApiResponse method_not_allowed() { return error_response(405, "method_not_allowed", "method not allowed on this route"); }
+ApiResponse unauthorized() {
+  return error_response(401, "unauthorized", "missing or unknown bearer token");
+}
+ApiResponse forbidden() {
+  return error_response(403, "forbidden", "this token's role may not do that");
+}
+ApiResponse method_not_allowed() {
+  return error_response(405, "method_not_allowed", "method not allowed on this route");
+}
 
 }  // namespace
 
@@ -66,12 +72,15 @@ void Router::apply(const LiveSettings& s) {
   max_body_bytes_ = s.max_body_bytes;
 }
 
-store::Actor Router::actor(const Principal& who) const { return store::Actor{who.actor, now_ms_()}; }
+store::Actor Router::actor(const Principal& who) const {
+  return store::Actor{who.actor, now_ms_()};
+}
 
 void Router::handle(const ApiRequest& request, Done done) {
   const auto start = std::chrono::steady_clock::now();
   auto route = std::make_shared<std::string>("unmatched");
-  Done finish = [this, start, route, method = request.method, done = std::move(done)](ApiResponse r) {
+  Done finish = [this, start, route, method = request.method,
+                 done = std::move(done)](ApiResponse r) {
     if (r.status == 500 || r.status == 503 || r.status == 507) metrics_.store_error();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -115,7 +124,8 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
   if (request.path == "/metrics") {
     route = "/metrics";
     if (m != "GET") return method_not_allowed();
-    return ApiResponse{200, "text/plain; version=0.0.4", metrics_.render(store_, auth_.sessions()), 0};
+    return ApiResponse{200, "text/plain; version=0.0.4", metrics_.render(store_, auth_.sessions()),
+                       0};
   }
   if (parts.size() < 3 || parts[0] != "api" || parts[1] != "v1") {
     return error_response(404, "no_route", "no such route");
@@ -124,9 +134,9 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
     route = "/api/v1/health";
     if (m != "GET") return method_not_allowed();
     const bool ok = store_.agents().count({}).ok();
-    return json_response(ok ? 200 : 503, json::serialize(json::object{
-                                             {"status", ok ? "ok" : "store_unavailable"},
-                                             {"schema_version", store_.schema_version()}}));
+    return json_response(
+        ok ? 200 : 503, json::serialize(json::object{{"status", ok ? "ok" : "store_unavailable"},
+                                                     {"schema_version", store_.schema_version()}}));
   }
   if (parts.size() == 4 && parts[2] == "auth") {
     route = "/api/v1/auth/" + parts[3];
@@ -193,9 +203,11 @@ Router::Answer Router::collection(const ApiRequest& request, const Principal& wh
     json::object body;
     if (auto bad = body_object(request, body); bad.status) return bad;
     if (agents && body.contains("password")) {
-      return slow([body, act](agents::AgentService& s, store::Store& st) {
-        return make_agent_resource(st, s)->create(body, act);
-      }, finish);
+      return slow(
+          [body, act](agents::AgentService& s, store::Store& st) {
+            return make_agent_resource(st, s)->create(body, act);
+          },
+          finish);
     }
     return res->create(body, act);
   }
@@ -208,14 +220,16 @@ Router::Answer Router::collection(const ApiRequest& request, const Principal& wh
     route = base + "/import";
     if (m != "POST") return method_not_allowed();
     bool dry_run = false;
-    if (auto it = request.query.find("dry_run"); it != request.query.end() &&
-                                                 !detail::text_bool(it->second, dry_run)) {
+    if (auto it = request.query.find("dry_run");
+        it != request.query.end() && !detail::text_bool(it->second, dry_run)) {
       return error_response(400, "bad_query", "dry_run must be true or false");
     }
     if (agents) {
-      return slow([text = request.body, act, dry_run](agents::AgentService& s, store::Store& st) {
-        return make_agent_resource(st, s)->import_csv(text, act, dry_run);
-      }, finish);
+      return slow(
+          [text = request.body, act, dry_run](agents::AgentService& s, store::Store& st) {
+            return make_agent_resource(st, s)->import_csv(text, act, dry_run);
+          },
+          finish);
     }
     return res->import_csv(request.body, act, dry_run);
   }
@@ -230,8 +244,8 @@ Router::Answer Router::collection(const ApiRequest& request, const Principal& wh
   return res->patch(id, body, act);
 }
 
-Router::Answer Router::agent_action(const ApiRequest& request, const Principal& who, std::int64_t id,
-                                    const std::string& action, std::string& route,
+Router::Answer Router::agent_action(const ApiRequest& request, const Principal& who,
+                                    std::int64_t id, const std::string& action, std::string& route,
                                     const Done& finish) {
   route = "/api/v1/agents/{id}/" + action;
   const bool self = who.role == Role::Agent && who.agent_id == id;
@@ -248,9 +262,12 @@ Router::Answer Router::agent_action(const ApiRequest& request, const Principal& 
     if (request.method != "POST") return method_not_allowed();
     if (!self && !admin) return forbidden();
     const std::int64_t now = now_ms_();
-    return slow([self, id, body, act, now](agents::AgentService& s, store::Store&) {
-      return self ? agent_change_password(s, id, body, now) : agent_set_password(s, id, body, act);
-    }, finish);
+    return slow(
+        [self, id, body, act, now](agents::AgentService& s, store::Store&) {
+          return self ? agent_change_password(s, id, body, now)
+                      : agent_set_password(s, id, body, act);
+        },
+        finish);
   }
   if (action == "mfa/enrol" || action == "mfa/verify") {
     if (request.method != "POST") return method_not_allowed();
@@ -291,17 +308,21 @@ Router::Answer Router::auth_routes(const ApiRequest& request, const std::string&
   std::vector<std::optional<std::string>> v;
   if (action == "change-password") {
     // The forced change at first login: the agent has no session yet.
-    if (auto bad = string_fields(body, {"username", "current", "new"}, {"username", "current", "new"}, v);
+    if (auto bad =
+            string_fields(body, {"username", "current", "new"}, {"username", "current", "new"}, v);
         bad.status) {
       return bad;
     }
     const std::int64_t now = now_ms_();
-    return slow([v, now](agents::AgentService& s, store::Store& st) {
-      const std::int64_t id = agent_id_by_username(st, *v[0]);
-      if (id == 0) return error_response(401, "bad_credentials", "unknown username or wrong password");
-      const json::object inner{{"current", *v[1]}, {"new", *v[2]}};
-      return agent_change_password(s, id, inner, now);
-    }, finish);
+    return slow(
+        [v, now](agents::AgentService& s, store::Store& st) {
+          const std::int64_t id = agent_id_by_username(st, *v[0]);
+          if (id == 0)
+            return error_response(401, "bad_credentials", "unknown username or wrong password");
+          const json::object inner{{"current", *v[1]}, {"new", *v[2]}};
+          return agent_change_password(s, id, inner, now);
+        },
+        finish);
   }
   if (auto bad = string_fields(body, {"username", "password", "totp"}, {"username", "password"}, v);
       bad.status) {
@@ -327,17 +348,21 @@ ApiResponse Router::login_answer(const agents::AgentResult<agents::LoginOutcome>
   switch (r->status) {
     case LoginStatus::Ok: {
       const std::string token = auth_.open_session(r->agent_id, username, now_ms_());
-      return json_response(200, json::serialize(json::object{
-                                    {"token", token}, {"agent_id", r->agent_id}, {"role", "agent"}}));
+      return json_response(
+          200, json::serialize(
+                   json::object{{"token", token}, {"agent_id", r->agent_id}, {"role", "agent"}}));
     }
     case LoginStatus::PasswordChangeRequired:
       return error_response(403, "password_change_required",
                             "the password was set by an admin: change it first");
-    case LoginStatus::MfaRequired: return error_response(401, "mfa_required", "send the TOTP code as totp");
+    case LoginStatus::MfaRequired:
+      return error_response(401, "mfa_required", "send the TOTP code as totp");
     case LoginStatus::BadCredentials:
       return error_response(401, "bad_credentials", "unknown username or wrong password or code");
-    case LoginStatus::Locked: return error_response(423, "locked", "too many wrong attempts; ask an admin");
-    case LoginStatus::Disabled: return error_response(403, "disabled", "login is disabled for this agent");
+    case LoginStatus::Locked:
+      return error_response(423, "locked", "too many wrong attempts; ask an admin");
+    case LoginStatus::Disabled:
+      return error_response(403, "disabled", "login is disabled for this agent");
   }
   return error_response(401, "bad_credentials", "login refused");
 }
@@ -357,14 +382,16 @@ ApiResponse Router::audit(const ApiRequest& request) {
     q.all.push_back({key, store::Match::Equals, val});
   }
   auto rows = store_.audit().list(q);
-  if (!rows) return rows.code() == store::Errc::Invalid ? error_response(400, "bad_query", rows.error().message)
-                                                         : from_error(rows.error());
+  if (!rows)
+    return rows.code() == store::Errc::Invalid
+               ? error_response(400, "bad_query", rows.error().message)
+               : from_error(rows.error());
   auto total = store_.audit().count(q);
   if (!total) return from_error(total.error());
   std::vector<std::string> items;
   for (const auto& e : *rows) {
-    json::object o{{"id", e.id}, {"at_ms", e.at_ms}, {"actor", e.actor}, {"action", e.action},
-                   {"entity", e.entity}, {"entity_id", e.entity_id}};
+    json::object o{{"id", e.id},         {"at_ms", e.at_ms},   {"actor", e.actor},
+                   {"action", e.action}, {"entity", e.entity}, {"entity_id", e.entity_id}};
     json::error_code ec;
     o["before"] = e.before_json.empty() ? json::value(nullptr) : json::parse(e.before_json, ec);
     o["after"] = e.after_json.empty() ? json::value(nullptr) : json::parse(e.after_json, ec);

@@ -70,10 +70,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return close();
     }
     if (ec == http::error::body_limit) {
-      return reply_and_close(error_response(413, "body_too_large", "request body is over the limit"), 11);
+      return reply_and_close(
+          error_response(413, "body_too_large", "request body is over the limit"), 11);
     }
     if (ec == http::error::header_limit) {
-      return reply_and_close(error_response(431, "headers_too_large", "request headers are over the limit"), 11);
+      return reply_and_close(
+          error_response(431, "headers_too_large", "request headers are over the limit"), 11);
     }
     if (ec) return reply_and_close(error_response(400, "bad_http", "malformed HTTP request"), 11);
 
@@ -96,7 +98,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void write(const ApiResponse& r, unsigned version, bool keep_alive) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(r.status), version);
     res->set(http::field::server, "dialcored");
     res->set(http::field::content_type, r.content_type);
     if (r.retry_after_s > 0) res->set(http::field::retry_after, std::to_string(r.retry_after_s));
@@ -104,11 +107,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res->keep_alive(keep_alive);
     res->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
-    http::async_write(stream_, *res,
-                      [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-                        if (ec || !keep_alive) return self->close();
-                        self->read();
-                      });
+    http::async_write(
+        stream_, *res,
+        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->close();
+          self->read();
+        });
   }
 
   void reply_and_close(const ApiResponse& r, unsigned version) { write(r, version, false); }
@@ -151,8 +155,9 @@ bool Server::listen(const std::string& address, std::uint16_t port, std::string&
   return true;
 }
 
-bool Server::enable_tls(const std::string& cert_file, const std::string& key_file,
-                        std::string& error) {
+std::unique_ptr<asio::ssl::context> Server::load_tls(const std::string& cert_file,
+                                                     const std::string& key_file,
+                                                     std::string& error) {
   auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
   beast::error_code ec;
   ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -162,15 +167,14 @@ bool Server::enable_tls(const std::string& cert_file, const std::string& key_fil
   if (!ec) ctx->use_certificate_chain_file(cert_file, ec);
   if (ec) {
     error = "api.tls.cert_file " + cert_file + ": " + ec.message();
-    return false;
+    return nullptr;
   }
   ctx->use_private_key_file(key_file, asio::ssl::context::pem, ec);
   if (ec) {
     error = "api.tls.key_file " + key_file + ": " + ec.message();
-    return false;
+    return nullptr;
   }
-  tls_ = std::move(ctx);
-  return true;
+  return ctx;
 }
 
 tcp::endpoint Server::local_endpoint() const {

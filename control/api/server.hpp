@@ -22,8 +22,12 @@ class Server {
   ~Server();
   // Binds and starts accepting; port 0 lets the kernel choose (see local_endpoint()).
   bool listen(const std::string& address, std::uint16_t port, std::string& error);
-  // Call before listen(): every connection then starts with a TLS handshake. PEM files.
-  bool enable_tls(const std::string& cert_file, const std::string& key_file, std::string& error);
+  // A TLS server context from PEM files (certificate chain, key), TLS 1.2+; null with `error`.
+  static std::unique_ptr<boost::asio::ssl::context> load_tls(const std::string& cert_file,
+                                                             const std::string& key_file,
+                                                             std::string& error);
+  // Before listen(): every connection then starts with a TLS handshake.
+  void use_tls(std::unique_ptr<boost::asio::ssl::context> tls) { tls_ = std::move(tls); }
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void stop();  // stops accepting; open connections end at their next read
 

@@ -25,7 +25,8 @@ DaemonProcess::DaemonProcess(std::string binary, std::string yaml_body, std::str
 void DaemonProcess::write_config(const std::string& yaml_body, const std::string& token) {
   std::ofstream f(config_path());
   f << "data_dir: " << dir_.string() << "/data\n"
-    << "api:\n  listen: 127.0.0.1:0\n  admin_token: \"" << (token.empty() ? token_ : token) << "\"\n"
+    << "api:\n  listen: 127.0.0.1:0\n  admin_token: \"" << (token.empty() ? token_ : token)
+    << "\"\n"
     << yaml_body;
 }
 

@@ -20,7 +20,7 @@ class DaemonProcess {
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
-  bool start();        // false when it did not print its address within 20 s (stderr kept)
+  bool start();  // false when it did not print its address within 20 s (stderr kept)
   int stop(int signal_number = 15);  // exit status, or 128+signal
   bool running() const { return pid_ > 0; }
   void signal(int signal_number);

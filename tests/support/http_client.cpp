@@ -42,7 +42,8 @@ HttpReply HttpClient::request(const std::string& method, const std::string& targ
   out.body = res.body();
   for (const auto& f : res) {
     std::string name(f.name_string());
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     out.headers[name] = std::string(f.value());
   }
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);

@@ -23,10 +23,15 @@ class HttpClient {
   HttpClient(std::string host, std::uint16_t port) : host_(std::move(host)), port_(port) {}
   void set_token(std::string token) { token_ = std::move(token); }
   HttpReply request(const std::string& method, const std::string& target,
-                    const std::string& body = {}, const std::string& content_type = "application/json");
+                    const std::string& body = {},
+                    const std::string& content_type = "application/json");
   HttpReply get(const std::string& target) { return request("GET", target); }
-  HttpReply post(const std::string& target, const std::string& body) { return request("POST", target, body); }
-  HttpReply patch(const std::string& target, const std::string& body) { return request("PATCH", target, body); }
+  HttpReply post(const std::string& target, const std::string& body) {
+    return request("POST", target, body);
+  }
+  HttpReply patch(const std::string& target, const std::string& body) {
+    return request("PATCH", target, body);
+  }
   HttpReply del(const std::string& target) { return request("DELETE", target); }
   // Sends raw bytes and returns what comes back (for malformed HTTP).
   std::string raw(const std::string& bytes);

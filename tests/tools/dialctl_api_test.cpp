@@ -35,8 +35,9 @@ std::string slurp(const std::string& path) {
 Run dialctl(const ApiFixture& f, const std::string& args, const std::string& token = kAdminToken) {
   const std::string out = f.daemon.dir().string() + "/dialctl.out";
   const std::string err = f.daemon.dir().string() + "/dialctl.err";
-  const std::string cmd = "env DIALCORE_API='" + f.daemon.url() + "' DIALCORE_TOKEN='" + token + "' '" +
-                          DIALCORE_DIALCTL + "' " + args + " >'" + out + "' 2>'" + err + "' </dev/null";
+  const std::string cmd = "env DIALCORE_API='" + f.daemon.url() + "' DIALCORE_TOKEN='" + token +
+                          "' '" + DIALCORE_DIALCTL + "' " + args + " >'" + out + "' 2>'" + err +
+                          "' </dev/null";
   const int raw = std::system(cmd.c_str());
   return Run{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }
@@ -61,7 +62,8 @@ TEST_CASE("dialctl manages every resource over the API, as tables and as JSON", 
       {"campaigns", "name='Spring Push' dial_mode=power", "active=false", "spring"},
       {"pause-reasons", "name=Meeting code=meet", "paid=false", "meet"},
       {"wrap-codes", "name=Voicemail code=vm", "completes_number=true", "voice"},
-      {"agents", "username=cli.agent first_name=Cli last_name=Agent connection_mode=call_in teams=[1]",
+      {"agents",
+       "username=cli.agent first_name=Cli last_name=Agent connection_mode=call_in teams=[1]",
        "alias=CA", "cli.ag"},
   };
   for (const auto& c : cases) {
@@ -96,7 +98,8 @@ TEST_CASE("dialctl export and import round trip with a per-row report", "[dialct
   ApiFixture f;
   REQUIRE(f.started);
   const std::string csv = f.daemon.dir().string() + "/teams.csv";
-  std::ofstream(csv) << "name,description\nAlpha,a\n\"Beta, Two\",\"multi\nline\"\nAlpha,dup\nGamma,c\n";
+  std::ofstream(csv)
+      << "name,description\nAlpha,a\n\"Beta, Two\",\"multi\nline\"\nAlpha,dup\nGamma,c\n";
   const Run imported = dialctl(f, "--json teams import " + csv);
   CHECK(imported.status == 1);  // one row rejected
   const auto report = json_of(imported);

@@ -24,6 +24,7 @@ struct ApiReply {
 };
 
 ApiReply api_call(const ApiTarget& target, const std::string& method, const std::string& path,
-                  const std::string& body = {}, const std::string& content_type = "application/json");
+                  const std::string& body = {},
+                  const std::string& content_type = "application/json");
 
 }  // namespace dialcore::tools

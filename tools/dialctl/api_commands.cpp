@@ -14,7 +14,8 @@ namespace json = boost::json;
 namespace {
 
 const std::map<std::string, std::vector<std::string>> kColumns = {
-    {"agents", {"id", "username", "first_name", "last_name", "login_enabled", "locked", "mfa_enabled"}},
+    {"agents",
+     {"id", "username", "first_name", "last_name", "login_enabled", "locked", "mfa_enabled"}},
     {"teams", {"id", "name", "description"}},
     {"queues", {"id", "name", "strategy", "ring_timeout_s", "wrap_s"}},
     {"campaigns", {"id", "name", "kind", "dial_mode", "active"}},
@@ -44,12 +45,14 @@ void print_table(const std::vector<std::string>& columns, const json::array& row
   }
   auto print_line = [&](const std::vector<std::string>& line) {
     for (std::size_t i = 0; i < line.size(); ++i) {
-      std::printf(i + 1 < line.size() ? "%-*s  " : "%-*s\n", static_cast<int>(width[i]), line[i].c_str());
+      std::printf(i + 1 < line.size() ? "%-*s  " : "%-*s\n", static_cast<int>(width[i]),
+                  line[i].c_str());
     }
   };
   std::vector<std::string> header;
   for (auto c : columns) {
-    std::transform(c.begin(), c.end(), c.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    std::transform(c.begin(), c.end(), c.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
     header.push_back(c);
   }
   print_line(header);
@@ -60,7 +63,8 @@ void print_object(const json::object& o) {
   std::size_t w = 0;
   for (const auto& kv : o) w = std::max(w, kv.key().size());
   for (const auto& kv : o) {
-    std::printf("%-*s  %s\n", static_cast<int>(w), std::string(kv.key()).c_str(), cell(kv.value()).c_str());
+    std::printf("%-*s  %s\n", static_cast<int>(w), std::string(kv.key()).c_str(),
+                cell(kv.value()).c_str());
   }
 }
 
@@ -82,7 +86,8 @@ int check(const ApiReply& r) {
                  cell(err->at("message")).c_str());
     if (const auto* fields = err->if_contains("fields"); fields && fields->is_array()) {
       for (const auto& f : fields->get_array()) {
-        std::fprintf(stderr, "  %s: %s\n", cell(f.at("field")).c_str(), cell(f.at("message")).c_str());
+        std::fprintf(stderr, "  %s: %s\n", cell(f.at("field")).c_str(),
+                     cell(f.at("message")).c_str());
       }
     }
   } else {
@@ -129,7 +134,8 @@ std::string url_encode(const std::string& s) {
 }
 
 bool is_id(const std::string& s) {
-  return !s.empty() && s.size() < 19 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return !s.empty() && s.size() < 19 &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 int usage(const std::string& resource) {
@@ -156,7 +162,8 @@ int print_reply(const CliOptions& o, const ApiReply& r, const std::string& resou
   if (list) {
     const auto it = kColumns.find(resource);
     print_table(it->second, v.get_object().at("items").as_array());
-    std::printf("(%s of %s)\n", std::to_string(v.get_object().at("items").as_array().size()).c_str(),
+    std::printf("(%s of %s)\n",
+                std::to_string(v.get_object().at("items").as_array().size()).c_str(),
                 cell(v.get_object().at("total")).c_str());
   } else {
     print_object(v.get_object());
@@ -166,8 +173,8 @@ int print_reply(const CliOptions& o, const ApiReply& r, const std::string& resou
 
 // Splits CSV text after its header into chunks of whole records (quoted newlines kept).
 struct Chunk {
-  std::string text;          // header + records
-  std::size_t first_line;    // file line of the first record
+  std::string text;        // header + records
+  std::size_t first_line;  // file line of the first record
   std::size_t records;
 };
 
@@ -186,7 +193,8 @@ std::vector<Chunk> csv_chunks(const std::string& text, std::size_t per_chunk) {
   std::vector<Chunk> chunks;
   if (records.empty()) return chunks;
   const std::string header = text.substr(records[0].first, records[0].second - records[0].first);
-  std::size_t line = static_cast<std::size_t>(std::count(header.begin(), header.end(), '\n'));  // lines consumed
+  std::size_t line =
+      static_cast<std::size_t>(std::count(header.begin(), header.end(), '\n'));  // lines consumed
   for (std::size_t r = 1; r < records.size(); r += per_chunk) {
     Chunk c{header, line + 1, 0};
     for (std::size_t k = r; k < records.size() && k < r + per_chunk; ++k) {
@@ -203,13 +211,14 @@ std::vector<Chunk> csv_chunks(const std::string& text, std::size_t per_chunk) {
 void progress(std::size_t done, std::size_t total) {
   constexpr int kWidth = 40;
   const int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
-  std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu rows", filled, "########################################",
-               kWidth - filled, "", done, total);
+  std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu rows", filled,
+               "########################################", kWidth - filled, "", done, total);
   if (done == total) std::fputc('\n', stderr);
   std::fflush(stderr);
 }
 
-int import_file(const CliOptions& o, const std::string& resource, const std::string& file, bool dry_run) {
+int import_file(const CliOptions& o, const std::string& resource, const std::string& file,
+                bool dry_run) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     std::fprintf(stderr, "dialctl: cannot read %s\n", file.c_str());
@@ -223,8 +232,8 @@ int import_file(const CliOptions& o, const std::string& resource, const std::str
   json::array rejected;
   for (const auto& c : chunks) {
     const auto r = api_call(o.target, "POST",
-                            "/api/v1/" + resource + "/import" + (dry_run ? "?dry_run=true" : ""), c.text,
-                            "text/csv");
+                            "/api/v1/" + resource + "/import" + (dry_run ? "?dry_run=true" : ""),
+                            c.text, "text/csv");
     if (const int rc = check(r); rc != kExitOk) return rc;
     json::error_code ec;
     auto v = json::parse(r.body, ec);
@@ -232,18 +241,20 @@ int import_file(const CliOptions& o, const std::string& resource, const std::str
     created += v.get_object().at("created").to_number<std::size_t>();
     for (auto& row : v.get_object().at("rejected").as_array()) {
       auto& obj = row.as_object();
-      obj["line"] = obj.at("line").to_number<std::int64_t>() - 2 + static_cast<std::int64_t>(c.first_line);
+      obj["line"] =
+          obj.at("line").to_number<std::int64_t>() - 2 + static_cast<std::int64_t>(c.first_line);
       rejected.push_back(row);
     }
     done += c.records;
     if (o.progress) progress(done, total);
   }
-  json::object report{{"rows", total}, {"created", created}, {"rejected", rejected}, {"dry_run", dry_run}};
+  json::object report{
+      {"rows", total}, {"created", created}, {"rejected", rejected}, {"dry_run", dry_run}};
   if (o.json) {
     std::printf("%s\n", json::serialize(report).c_str());
   } else {
-    std::printf("%zu rows, %zu %s, %zu rejected\n", total, created, dry_run ? "would be created" : "created",
-                rejected.size());
+    std::printf("%zu rows, %zu %s, %zu rejected\n", total, created,
+                dry_run ? "would be created" : "created", rejected.size());
     for (const auto& row : rejected) {
       std::printf("  line %s:", cell(row.at("line")).c_str());
       for (const auto& e : row.at("errors").as_array()) {
@@ -266,15 +277,31 @@ std::string resource_help(const std::string& r) {
         "  agents unlock ID                  clear a lockout\n"
         "  agents password ID PASSWORD|--generate   set a password (changed at next login)\n";
   }
-  return "usage: dialctl [--api URL] [--token T] [--json] " + r + " VERB ...\n"
-         "  " + r + " list [FIELD=VALUE...] [--limit N] [--offset N]   filters on fields\n"
-         "  " + r + " search TEXT               quick search (name/username, or id digits)\n"
-         "  " + r + " show ID\n"
-         "  " + r + " add KEY=VALUE... | --body JSON     VALUE is JSON when it parses, else text\n"
-         "  " + r + " edit ID KEY=VALUE... | --body JSON\n"
-         "  " + r + " delete ID\n"
-         "  " + r + " export [FILE]             CSV (stdout without FILE)\n"
-         "  " + r + " import FILE [--dry-run]   CSV, a report per rejected row\n" + extra +
+  return "usage: dialctl [--api URL] [--token T] [--json] " + r +
+         " VERB ...\n"
+         "  " +
+         r +
+         " list [FIELD=VALUE...] [--limit N] [--offset N]   filters on fields\n"
+         "  " +
+         r +
+         " search TEXT               quick search (name/username, or id digits)\n"
+         "  " +
+         r +
+         " show ID\n"
+         "  " +
+         r +
+         " add KEY=VALUE... | --body JSON     VALUE is JSON when it parses, else text\n"
+         "  " +
+         r +
+         " edit ID KEY=VALUE... | --body JSON\n"
+         "  " +
+         r +
+         " delete ID\n"
+         "  " +
+         r +
+         " export [FILE]             CSV (stdout without FILE)\n"
+         "  " +
+         r + " import FILE [--dry-run]   CSV, a report per rejected row\n" + extra +
          "Exit status: 0 ok, 1 API error, 2 usage, 3 cannot connect, 4 authentication.\n";
 }
 
@@ -341,15 +368,17 @@ int run_api_command(const CliOptions& o, const std::vector<std::string>& args) {
   }
   if (verb == "show" || verb == "delete") {
     if (args.size() != 3 || !is_id(args[2])) return usage(res);
-    return print_reply(o, api_call(o.target, verb == "show" ? "GET" : "DELETE", base + "/" + args[2]), res, false);
+    return print_reply(
+        o, api_call(o.target, verb == "show" ? "GET" : "DELETE", base + "/" + args[2]), res, false);
   }
   if (verb == "add" || verb == "edit") {
     const std::size_t from = verb == "add" ? 2 : 3;
     if (args.size() <= from || (verb == "edit" && !is_id(args[2]))) return usage(res);
     std::string body;
     if (!pairs_body(args, from, body)) return kExitUsage;
-    return print_reply(o, api_call(o.target, verb == "add" ? "POST" : "PATCH",
-                                   verb == "add" ? base : base + "/" + args[2], body),
+    return print_reply(o,
+                       api_call(o.target, verb == "add" ? "POST" : "PATCH",
+                                verb == "add" ? base : base + "/" + args[2], body),
                        res, false);
   }
   if (verb == "export") {
@@ -369,7 +398,8 @@ int run_api_command(const CliOptions& o, const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (verb == "import") {
-    if (args.size() < 3 || args.size() > 4 || (args.size() == 4 && args[3] != "--dry-run")) return usage(res);
+    if (args.size() < 3 || args.size() > 4 || (args.size() == 4 && args[3] != "--dry-run"))
+      return usage(res);
     return import_file(o, res, args[2], args.size() == 4);
   }
   if (res == "agents" && verb == "unlock" && args.size() == 3 && is_id(args[2])) {
@@ -377,10 +407,13 @@ int run_api_command(const CliOptions& o, const std::vector<std::string>& args) {
   }
   if (res == "agents" && verb == "password" && args.size() == 4 && is_id(args[2])) {
     json::object body;
-    if (args[3] == "--generate") body["generate"] = true;
-    else body["password"] = args[3];
-    return print_reply(o, api_call(o.target, "POST", base + "/" + args[2] + "/password", json::serialize(body)),
-                       res, false);
+    if (args[3] == "--generate")
+      body["generate"] = true;
+    else
+      body["password"] = args[3];
+    return print_reply(
+        o, api_call(o.target, "POST", base + "/" + args[2] + "/password", json::serialize(body)),
+        res, false);
   }
   return usage(res);
 }

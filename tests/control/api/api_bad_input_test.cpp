@@ -43,11 +43,13 @@ TEST_CASE("malformed JSON, wrong types and unknown fields are 400 with stable co
       {"/api/v1/teams", "POST", R"({"name":"x","id":5})", "unknown_field"},
       {"/api/v1/queues", "POST", R"({"name":"q","ring_timeout_s":"20"})", "wrong_type"},
       {"/api/v1/queues", "POST", R"({"name":"q","ring_timeout_s":1e400})", "wrong_type"},
-      {"/api/v1/queues", "POST", R"({"name":"q","ring_timeout_s":18446744073709551615})", "wrong_type"},
-      {"/api/v1/campaigns", "POST", R"({"name":"c","active":"yes"})", "wrong_type"},
-      {"/api/v1/agents", "POST", R"({"username":"u1","first_name":"A","last_name":"B","teams":"sales"})",
+      {"/api/v1/queues", "POST", R"({"name":"q","ring_timeout_s":18446744073709551615})",
        "wrong_type"},
-      {"/api/v1/agents", "POST", R"({"username":"u1","first_name":"A","last_name":"B","connection_mode":"fax"})",
+      {"/api/v1/campaigns", "POST", R"({"name":"c","active":"yes"})", "wrong_type"},
+      {"/api/v1/agents", "POST",
+       R"({"username":"u1","first_name":"A","last_name":"B","teams":"sales"})", "wrong_type"},
+      {"/api/v1/agents", "POST",
+       R"({"username":"u1","first_name":"A","last_name":"B","connection_mode":"fax"})",
        "wrong_type"},
       {"/api/v1/agents", "POST", R"({"username":"u1","password_hash":"x"})", "unknown_field"},
       {"/api/v1/agents", "POST", R"({"username":"u1","locked":false})", "unknown_field"},
@@ -85,11 +87,11 @@ TEST_CASE("SQL-looking search strings match literally and break nothing", "[api]
   auto c = f.admin();
   REQUIRE(c.post("/api/v1/teams", R"({"name":"100% Sales_Team"})").status == 201);
   const std::vector<std::string> nasty = {
-      "%27%20OR%20%271%27%3D%271",                       // ' OR '1'='1
-      "x%27%3B%20DROP%20TABLE%20teams%3B--",             // x'; DROP TABLE teams;--
-      "%25",                                             // %
+      "%27%20OR%20%271%27%3D%271",            // ' OR '1'='1
+      "x%27%3B%20DROP%20TABLE%20teams%3B--",  // x'; DROP TABLE teams;--
+      "%25",                                  // %
       "_",
-      "%5C",                                             // backslash
+      "%5C",  // backslash
       "%22%29%20UNION%20SELECT%20password_hash%20FROM%20agents--",
   };
   for (const auto& q : nasty) {
@@ -106,7 +108,8 @@ TEST_CASE("SQL-looking search strings match literally and break nothing", "[api]
   CHECK(json_total(c.get("/api/v1/teams")) == 2);  // nothing dropped
 }
 
-TEST_CASE("oversized bodies are 413 and malformed HTTP is 400 and the daemon keeps serving", "[api]") {
+TEST_CASE("oversized bodies are 413 and malformed HTTP is 400 and the daemon keeps serving",
+          "[api]") {
   ApiFixture f(api_test_yaml("", "  max_body_bytes: 4096\n"));
   REQUIRE(f.started);
   auto c = f.admin();
@@ -114,11 +117,14 @@ TEST_CASE("oversized bodies are 413 and malformed HTTP is 400 and the daemon kee
   const auto r = c.post("/api/v1/teams", big);
   CHECK(r.status == 413);
   CHECK(error_code(r) == "body_too_large");
-  CHECK(c.request("POST", "/api/v1/teams/import", std::string(10000, 'x'), "text/csv").status == 413);
+  CHECK(c.request("POST", "/api/v1/teams/import", std::string(10000, 'x'), "text/csv").status ==
+        413);
   auto anon = f.anonymous();
   CHECK(anon.raw("GARBAGE\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
-  CHECK(anon.raw("GET /api/v1/health HTTP/1.1\r\nContent-Length: -5\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
-  const std::string huge_header = "GET /api/v1/health HTTP/1.1\r\nX-A: " + std::string(40000, 'b') + "\r\n\r\n";
+  CHECK(anon.raw("GET /api/v1/health HTTP/1.1\r\nContent-Length: -5\r\n\r\n")
+            .rfind("HTTP/1.1 400", 0) == 0);
+  const std::string huge_header =
+      "GET /api/v1/health HTTP/1.1\r\nX-A: " + std::string(40000, 'b') + "\r\n\r\n";
   CHECK(anon.raw(huge_header).rfind("HTTP/1.1 431", 0) == 0);
   CHECK(anon.get("/api/v1/health").status == 200);
   CHECK(c.post("/api/v1/teams", R"({"name":"Small"})").status == 201);

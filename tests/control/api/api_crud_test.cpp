@@ -2,8 +2,8 @@
 // restart keeps everything; the audit log names who changed what; metrics (label control).
 #include <catch2/catch.hpp>
 
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -18,10 +18,10 @@ namespace {
 
 struct Sample {
   std::string resource;
-  std::string body;        // a valid create body
-  std::string patch;       // a valid patch body
-  std::string patched_key; // a field the patch changed
-  std::string search;      // a quick-search text that matches the created row
+  std::string body;         // a valid create body
+  std::string patch;        // a valid patch body
+  std::string patched_key;  // a field the patch changed
+  std::string search;       // a quick-search text that matches the created row
 };
 
 std::vector<Sample> samples(std::int64_t team_id) {
@@ -67,7 +67,8 @@ TEST_CASE("dialcored serves health and seeds the empty store from its config", "
   CHECK(team_id_of(admin, "Sales") > 0);
 }
 
-TEST_CASE("every resource: create, get, list, quick search, filter, patch, export, delete", "[api]") {
+TEST_CASE("every resource: create, get, list, quick search, filter, patch, export, delete",
+          "[api]") {
   ApiFixture f;
   REQUIRE(f.started);
   auto c = f.admin();
@@ -128,7 +129,8 @@ TEST_CASE("CSV import answers a report per row and imports the good rows", "[api
   const auto agents = c.request(
       "POST", "/api/v1/agents/import",
       "username,first_name,last_name,connection_mode,teams\nbob.one,Bob,One,call_in,Sales\n"
-      "b@d name!,Bad,Row,call_in,Sales\n", "text/csv");
+      "b@d name!,Bad,Row,call_in,Sales\n",
+      "text/csv");
   REQUIRE(agents.status == 200);
   const auto ar = parse_json(agents.body).as_object();
   CHECK(ar.at("created").to_number<int>() == 1);
@@ -144,8 +146,10 @@ TEST_CASE("a restart keeps everything written through the API", "[api]") {
     auto c = f.admin();
     team = json_id(c.post("/api/v1/teams", R"({"name":"Night Shift"})"));
     REQUIRE(team > 0);
-    agent = json_id(c.post("/api/v1/agents", R"({"username":"kept.agent","first_name":"Kept","last_name":"Agent","connection_mode":"call_in","teams":[)" +
-                                                 std::to_string(team) + "]}"));
+    agent = json_id(c.post(
+        "/api/v1/agents",
+        R"({"username":"kept.agent","first_name":"Kept","last_name":"Agent","connection_mode":"call_in","teams":[)" +
+            std::to_string(team) + "]}"));
     REQUIRE(agent > 0);
     REQUIRE(c.patch("/api/v1/agents/" + std::to_string(agent), R"({"alias":"K"})").status == 200);
   }
@@ -167,7 +171,8 @@ TEST_CASE("the audit log records which token changed what", "[api]") {
   auto c = f.admin();
   const auto id = json_id(c.post("/api/v1/wrap-codes", R"({"name":"Wrong Number","code":"wn"})"));
   REQUIRE(id > 0);
-  REQUIRE(c.patch("/api/v1/wrap-codes/" + std::to_string(id), R"({"name":"Wrong No."})").status == 200);
+  REQUIRE(c.patch("/api/v1/wrap-codes/" + std::to_string(id), R"({"name":"Wrong No."})").status ==
+          200);
   const auto r = c.get("/api/v1/audit?entity=wrap_code&entity_id=" + std::to_string(id));
   REQUIRE(r.status == 200);
   const auto items = parse_json(r.body).as_object().at("items").as_array();
@@ -191,7 +196,8 @@ TEST_CASE("metrics count API requests and agents", "[api]") {
   CHECK(c.get("/api/v1/teams/999").status == 404);
   const auto m = f.anonymous().get("/metrics");
   REQUIRE(m.status == 200);
-  CHECK(m.body.find(R"(dialcore_api_requests_total{method="GET",route="/api/v1/teams",status="200"} 3)") !=
+  CHECK(m.body.find(
+            R"(dialcore_api_requests_total{method="GET",route="/api/v1/teams",status="200"} 3)") !=
         std::string::npos);
   CHECK(m.body.find(R"(route="/api/v1/teams/{id}",status="404"} 1)") != std::string::npos);
   CHECK(m.body.find("dialcore_api_request_duration_seconds_count 4") != std::string::npos);
@@ -203,8 +209,9 @@ TEST_CASE("SIGHUP reloads the admin token and logs what needs a restart", "[api]
   ApiFixture f;
   REQUIRE(f.started);
   // A live key (the token) and a restart key (the RTP port range) change.
-  f.daemon.write_config(api_test_yaml("dataplane:\n  rtp_port_first: 30000\n  rtp_port_last: 39999\n"),
-                        "rotated-admin-token-9876543210");
+  f.daemon.write_config(
+      api_test_yaml("dataplane:\n  rtp_port_first: 30000\n  rtp_port_last: 39999\n"),
+      "rotated-admin-token-9876543210");
   f.daemon.signal(SIGHUP);
   HttpClient rotated(f.daemon.host(), f.daemon.port());
   rotated.set_token("rotated-admin-token-9876543210");

@@ -18,7 +18,8 @@ inline constexpr const char* kAdminToken = "test-admin-token-0123456789";
 // `extra` is appended at top level; `api_lines` (indented two spaces) continue the api: mapping
 // DaemonProcess writes first.
 inline std::string api_test_yaml(const std::string& extra = "", const std::string& api_lines = "") {
-  return api_lines + "organisation:\n"
+  return api_lines +
+         "organisation:\n"
          "  lockout: {attempts: 3, duration_s: 0}\n"
          "pause_reasons:\n"
          "  - {code: break, name: Break}\n"
@@ -65,12 +66,16 @@ inline std::string error_code(const HttpReply& r) {
 
 inline std::int64_t json_id(const HttpReply& r) {
   const auto v = parse_json(r.body);
-  return v.is_object() && v.as_object().contains("id") ? v.as_object().at("id").to_number<std::int64_t>() : 0;
+  return v.is_object() && v.as_object().contains("id")
+             ? v.as_object().at("id").to_number<std::int64_t>()
+             : 0;
 }
 
 inline std::int64_t json_total(const HttpReply& r) {
   const auto v = parse_json(r.body);
-  return v.is_object() && v.as_object().contains("total") ? v.as_object().at("total").to_number<std::int64_t>() : -1;
+  return v.is_object() && v.as_object().contains("total")
+             ? v.as_object().at("total").to_number<std::int64_t>()
+             : -1;
 }
 
 }  // namespace dialcore::test
