@@ -107,13 +107,6 @@ int run(const config::Config& initial, const std::string& config_file) {
     log("dialcored: %s\n", error);
     return 1;
   }
-  const auto ep = server.local_endpoint();
-  const std::string where =
-      ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
-  std::printf("api listening on %s:%u%s\n", where.c_str(), static_cast<unsigned>(ep.port()),
-              current.api.tls ? " (tls)" : "");
-  std::fflush(stdout);
-
   boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   stop_signals.async_wait([&](const boost::system::error_code& e, int sig) {
     if (e) return;
@@ -146,6 +139,15 @@ int run(const config::Config& initial, const std::string& config_file) {
     });
   };
   wait_hup();
+
+  // Announced only once the signal handlers are installed: a supervisor (or a test)
+  // that sends SIGHUP right after this line must not kill us with the default action.
+  const auto ep = server.local_endpoint();
+  const std::string where =
+      ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+  std::printf("api listening on %s:%u%s\n", where.c_str(), static_cast<unsigned>(ep.port()),
+              current.api.tls ? " (tls)" : "");
+  std::fflush(stdout);
 
   io.run();
   log("dialcored: %s\n", std::string("stopped"));
