@@ -42,7 +42,10 @@ constexpr ToneSpec agent_beep_tone() {
 }
 
 // SIT: three rising tones, low or high variant of the first two, short (274 ms) or long (380 ms)
-// segments; the combination is the code (Telcordia GR-1162 / SR-2275 table).
+// segments; the combination is the code (Telcordia GR-1162 / SR-2275 table). Checked against two
+// published copies of the Bell table (TELECOM Digest 1990, a 1983 recorder/announcer manual):
+// NC high/long high/long, IC low/short low/short, VC high/long low/short, RO low/short high/long;
+// third tone 1776.7 Hz / 380 ms; frequencies within +/-0.2 %, durations +/-5 %.
 enum class SitCode : std::uint8_t { Intercept, VacantCode, NoCircuit, Reorder };
 
 constexpr ToneSpec sit_tone(SitCode code) {
