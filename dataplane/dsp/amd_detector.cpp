@@ -18,6 +18,11 @@ constexpr float kLaneStepHz = 25.0f;
 //   in advance, so it must be purer and longer than any voice: on amd-dev no speech frame
 //   run reaches 0.75 for more than 10 frames; beeps (pure or with weak harmonics) sit at
 //   0.85-1.0 for 310 ms or more.
+// - kBeepSteadyDb 3: a beep is generated, so its level holds (on amd-dev every labelled beep
+//   stays within 1.2 dB from its second frame to its twelfth); a struck or plucked note
+//   (piano, guitar in a music greeting) decays: the held piano note in amd-dev-0027 that was
+//   taken for a beep fell 4.6 dB in the same 220 ms. Harmonics do not separate them (a third of
+//   the beeps carry a 2nd/3rd harmonic at -8 dB, as the piano does).
 // - kSameToneHz 30: a run holds one frequency within +-30 Hz (SIT neighbours are 57..71 Hz
 //   apart; the interpolated frequency of a steady tone wanders by a few Hz).
 // - kCngHz 1100 +-38 (T.30), kCedHz 2100 +-40 (T.30 says +-15; the lanes' interpolation is
@@ -29,6 +34,7 @@ constexpr float kLaneStepHz = 25.0f;
 constexpr float kToneShare = 0.6f;
 constexpr float kBeepShare = 0.75f;
 constexpr float kSameToneHz = 30.0f;
+constexpr float kBeepSteadyDb = 3.0f;
 constexpr float kCngHz = 1100.0f, kCngTolHz = 38.0f;
 constexpr float kCedHz = 2100.0f, kCedTolHz = 40.0f;
 constexpr std::uint32_t kFaxToneFrames = 20;  // 400 ms
@@ -216,6 +222,9 @@ bool AmdDetector::track_tone(const Frame& f, float min_tonality, ToneRun& run) n
   if (tonal && run.frames > 0 && near(f.freq_hz, run.freq(), kSameToneHz)) {
     ++run.frames;
     run.freq_sum += f.freq_hz;
+    // The level range counts from the second frame: the first may hold the onset mid-frame.
+    run.level_lo = std::min(run.level_lo, f.energy_db);
+    run.level_hi = std::max(run.level_hi, f.energy_db);
     return false;
   }
   const bool ended = run.frames > 0;
@@ -306,6 +315,7 @@ std::size_t AmdDetector::beep(const Frame& f, std::span<AmdEvent> events) noexce
     return 1;
   }
   if (beep_.frames < frames_of(config_.beep_min_ms)) return 0;
+  if (beep_.level_hi - beep_.level_lo > kBeepSteadyDb) return 0;  // a decaying note, not a beep
   beep_started_ = true;
   beep_onset_ = beep_.start;
   if (events.empty()) return 0;

@@ -118,6 +118,7 @@ class AmdDetector {
     std::uint32_t start = 0, frames = 0;  // first frame, length
     int lane = -1;
     float freq_sum = 0.0f;
+    float level_lo = 1e9f, level_hi = -1e9f;  // energy range from the run's second frame, dB
     float freq() const noexcept { return frames ? freq_sum / static_cast<float>(frames) : 0.0f; }
   };
   struct SitSegment {  // a finished tone run at a SIT frequency

@@ -101,6 +101,33 @@ TEST_CASE("a beep right after a short greeting decides MACHINE before the pause 
   CHECK(std::abs(static_cast<double>(r.find(Kind::BeepStart)->onset_ms) - 2100.0) <= 40.0);
 }
 
+TEST_CASE("a decaying note in a music greeting is not the beep; the steady tone after it is",
+          "[amd]") {
+  // amd-dev-0027: a held piano note 4 s before the beep was reported as the beep. A struck note
+  // loses level (20 dB/s here, the piano's 4.6 dB in 220 ms); a beep holds it.
+  for (double decay : {20.0, 40.0}) {  // below ~13 dB/s the 3 dB bound over 220 ms lets it pass
+    INFO("note decaying " << decay << " dB/s");
+    Pcm x;
+    dialcore::test::silence(x, 500);
+    for (int sentence = 0; sentence < 4; ++sentence) {
+      dialcore::test::voice(x, 1400, -15.0, 40u + static_cast<unsigned>(sentence));
+      dialcore::test::silence(x, 300);
+      if (sentence == 3) dialcore::test::struck_note(x, 720.0, 900, -12.0, decay);
+    }
+    dialcore::test::silence(x, 700);
+    const double beep_at = static_cast<double>(x.size()) / 8.0;
+    dialcore::test::tone(x, 1000.0, 400, -14.0);
+    dialcore::test::silence(x, 800);
+    add_noise(x, -50.0, 11);
+    const auto r = run_amd(x);
+    CHECK(r.result == AmdResult::Machine);
+    const AmdEvent* start = r.find(Kind::BeepStart);
+    REQUIRE(start != nullptr);
+    CHECK(std::abs(static_cast<double>(start->onset_ms) - beep_at) <= 40.0);
+    CHECK(std::abs(static_cast<double>(start->freq_hz) - 1000.0) <= 15.0);
+  }
+}
+
 TEST_CASE("fax calling tone (CNG) across frequency tolerance, level and noise is FAX", "[amd][fax]") {
   for (double hz : {1065.0, 1100.0, 1135.0}) {
     for (double level : {-40.0, -25.0, -10.0}) {

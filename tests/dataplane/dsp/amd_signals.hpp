@@ -38,6 +38,21 @@ inline void tone(Pcm& out, double hz, double ms, double dbfs) {
   append(out, x);
 }
 
+// A struck note (piano, guitar): a fundamental with 2nd and 3rd harmonics at -12 dB, starting
+// at `dbfs` and decaying exponentially by `decay_db_per_s`.
+inline void struck_note(Pcm& out, double hz, double ms, double dbfs, double decay_db_per_s) {
+  const std::size_t n = static_cast<std::size_t>(ms * 8);
+  std::vector<double> x(n);
+  const double h = std::pow(10.0, -12.0 / 20.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / 8000.0;
+    const double env = amplitude(dbfs - decay_db_per_s * t) * std::fmin(1.0, static_cast<double>(i) / 16.0);
+    const double w = 2.0 * std::numbers::pi * hz * t;
+    x[i] = env * (std::sin(w) + h * std::sin(2.0 * w) + h * std::sin(3.0 * w)) / (1.0 + 2.0 * h);
+  }
+  append(out, x);
+}
+
 // V.21 channel 2 (answering side) carrying HDLC flags 0x7E at 300 bit/s: FSK, mark 1650 Hz
 // (1), space 1850 Hz (0), phase-continuous.
 inline void v21_flags(Pcm& out, double ms, double dbfs) {
