@@ -21,15 +21,7 @@
 #include "codecs/codec.hpp"
 #include "dataplane/io/dpdk_io.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wpedantic"
-#include <rte_cycles.h>
-#include <rte_mbuf.h>
-#pragma GCC diagnostic pop
+#include "dataplane/io/dpdk_headers.hpp"
 
 namespace dialcore::bench {
 namespace {

@@ -11,16 +11,7 @@
 
 #include "dataplane/io/dpdk_eal.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#pragma GCC diagnostic ignored "-Wshadow"
-#include <rte_errno.h>
-#include <rte_eth_ring.h>
-#include <rte_mbuf.h>
-#include <rte_ring.h>
-#pragma GCC diagnostic pop
+#include "dataplane/io/dpdk_headers.hpp"
 
 namespace dialcore::bench {
 

@@ -9,26 +9,7 @@
 
 #include "dataplane/io/dpdk_eal.hpp"
 
-// DPDK's headers are C: casts, conversions and shadowing our flags reject, in inline functions
-// we do not own. Relaxed for the includes only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wpedantic"
-#include <rte_arp.h>
-#include <rte_byteorder.h>
-#include <rte_dev.h>
-#include <rte_errno.h>
-#include <rte_ethdev.h>
-#include <rte_ether.h>
-#include <rte_icmp.h>
-#include <rte_ip.h>
-#include <rte_mbuf.h>
-#include <rte_mempool.h>
-#include <rte_udp.h>
-#pragma GCC diagnostic pop
+#include "dataplane/io/dpdk_headers.hpp"
 
 namespace dialcore::dataplane {
 

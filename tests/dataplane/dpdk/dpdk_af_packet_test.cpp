@@ -33,11 +33,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/netns.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wconversion"
-#include <rte_dev.h>
-#pragma GCC diagnostic pop
+#include "dataplane/io/dpdk_headers.hpp"
 
 using namespace dialcore::dataplane;
 using namespace dialcore::test;

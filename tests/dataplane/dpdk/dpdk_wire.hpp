@@ -31,16 +31,7 @@
 #include "dataplane/io/dpdk_eal.hpp"
 #include "dataplane/io/dpdk_io.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#pragma GCC diagnostic ignored "-Wshadow"
-#include <rte_eth_ring.h>
-#include <rte_mbuf.h>
-#include <rte_mempool.h>
-#include <rte_ring.h>
-#pragma GCC diagnostic pop
+#include "dataplane/io/dpdk_headers.hpp"
 
 namespace dialcore::test {
 
