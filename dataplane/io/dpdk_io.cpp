@@ -25,6 +25,9 @@ constexpr std::uint32_t kHeaderBytes = kEthBytes + kIpv4Bytes + kUdpBytes;  // 4
 constexpr std::uint8_t kTtl = 64;
 
 // Host <-> network order without DPDK's macros (their casts are C style).
+constexpr std::uint32_t be32(std::uint32_t v) {
+  return std::endian::native == std::endian::little ? __builtin_bswap32(v) : v;
+}
 constexpr std::uint16_t be16(std::uint16_t v) {
   if constexpr (std::endian::native == std::endian::big) return v;
   return static_cast<std::uint16_t>(v << 8 | v >> 8);
@@ -77,6 +80,7 @@ DpdkIo::DpdkIo(const DpdkIoConfig& config)
       tos_(static_cast<std::uint8_t>(config.dscp << 2)),
       next_hop_mac_(config.next_hop_mac),
       has_next_hop_(!is_zero(config.next_hop_mac)),
+      arp_retry_ns_(config.arp_retry_ns),
       ports_(config.max_ports),
       ephemeral_first_(std::max<std::uint16_t>(config.ephemeral_first, 1)),
       ephemeral_last_(std::max(config.ephemeral_last, ephemeral_first_)),
@@ -94,6 +98,18 @@ DpdkIo::DpdkIo(const DpdkIoConfig& config)
     std::memcpy(&ip, a.bytes.data(), 4);
     if (ip == 0) throw std::runtime_error("DpdkIo: 0.0.0.0 is not a local address");
     addresses_.push_back(ip);
+    const std::size_t i = addresses_.size() - 1;
+    const unsigned prefix = i < config.prefix_lengths.size() ? config.prefix_lengths[i] : 32u;
+    if (prefix > 32) throw std::runtime_error("DpdkIo: a prefix length is more than 32");
+    const std::uint32_t host_mask = prefix == 0 ? 0u : ~std::uint32_t{0} << (32 - prefix);
+    masks_.push_back(be32(host_mask));
+  }
+  if (!config.gateway.empty()) {
+    if (config.gateway.family != AddressFamily::V4) {
+      throw std::runtime_error("DpdkIo: the gateway must be an IPv4 address");
+    }
+    std::memcpy(&gateway_, config.gateway.bytes.data(), 4);
+    if (!on_link(gateway_)) throw std::runtime_error("DpdkIo: the gateway is on none of our subnets");
   }
   free_ports_.reserve(config.max_ports);
   for (std::size_t i = config.max_ports; i-- > 0;) free_ports_.push_back(static_cast<std::uint32_t>(i));
@@ -292,16 +308,96 @@ std::size_t neighbour_slot(std::uint32_t ip_be) {
 void DpdkIo::learn(std::uint32_t ip_be, const std::uint8_t* mac) noexcept {
   Neighbour& n = neighbours_[neighbour_slot(ip_be)];
   // Written only when it changes: a steady stream leaves the line clean.
-  if (n.ip != ip_be || std::memcmp(n.mac.data(), mac, 6) != 0) {
+  if (n.ip != ip_be || !n.resolved || std::memcmp(n.mac.data(), mac, 6) != 0) {
     n.ip = ip_be;
+    n.resolved = true;
     std::memcpy(n.mac.data(), mac, 6);
   }
 }
 
-const std::uint8_t* DpdkIo::next_hop(std::uint32_t ip_be) const noexcept {
+const DpdkIo::Neighbour* DpdkIo::resolved(std::uint32_t ip_be) const noexcept {
   const Neighbour& n = neighbours_[neighbour_slot(ip_be)];
-  if (n.ip == ip_be && ip_be != 0) return n.mac.data();
-  return has_next_hop_ ? next_hop_mac_.data() : nullptr;
+  return n.ip == ip_be && ip_be != 0 && n.resolved ? &n : nullptr;
+}
+
+bool DpdkIo::on_link(std::uint32_t ip_be) const noexcept {
+  for (std::size_t i = 0; i < addresses_.size(); ++i) {
+    if (masks_[i] != ~std::uint32_t{0} && ((ip_be ^ addresses_[i]) & masks_[i]) == 0) return true;
+  }
+  return false;
+}
+
+// A learned MAC first (a peer that spoke to us, or one we resolved); then, never heard from: on
+// our subnet, ARP for it; off-link, the static gateway MAC, or the gateway resolved by ARP.
+const std::uint8_t* DpdkIo::next_hop(std::uint32_t ip_be, std::uint32_t source, ArpAsks& asks,
+                                     DpdkCounts& dc) noexcept {
+  if (const Neighbour* n = resolved(ip_be)) return n->mac.data();
+  std::uint32_t target = ip_be;
+  if (!on_link(ip_be)) {
+    if (has_next_hop_) return next_hop_mac_.data();
+    if (gateway_ == 0) {
+      ++dc[DpdkCounter::TxNoNextHop];
+      return nullptr;
+    }
+    if (const Neighbour* g = resolved(gateway_)) return g->mac.data();
+    target = gateway_;
+  }
+  ask(target, source, asks, dc);
+  ++dc[DpdkCounter::TxArpPending];
+  return nullptr;
+}
+
+// Marks `target` as asked (evicting whatever shared its slot) and queues a request, unless one
+// went out less than arp_retry_ns ago or this burst already asks for it.
+void DpdkIo::ask(std::uint32_t target, std::uint32_t source, ArpAsks& asks, DpdkCounts& dc) noexcept {
+  Neighbour& n = neighbours_[neighbour_slot(target)];
+  const bool recent = n.ip == target && !n.resolved && n.asked_ns != 0 &&
+                      (now_ns_ < n.asked_ns || now_ns_ - n.asked_ns < arp_retry_ns_);
+  if (recent) return;
+  if (asks.count == asks.target.size()) return;
+  for (std::size_t i = 0; i < asks.count; ++i) {
+    if (asks.target[i] == target) return;
+  }
+  n = Neighbour{target, {}, false, now_ns_ != 0 ? now_ns_ : 1};
+  asks.target[asks.count] = target;
+  asks.source[asks.count] = source;
+  ++asks.count;
+  ++dc[DpdkCounter::ArpRequests];
+}
+
+// Who-has requests, broadcast, padded to the 60-byte Ethernet minimum. An empty pool or a full
+// queue loses a request (counted as a reply that could not be sent); the next datagram asks again.
+void DpdkIo::send_arp_requests(const ArpAsks& asks, DpdkCounts& dc) noexcept {
+  std::array<rte_mbuf*, kMaxBurst> frames;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < asks.count; ++i) {
+    rte_mbuf* m = rte_pktmbuf_alloc(pool_);
+    if (m == nullptr) {
+      ++dc[DpdkCounter::ReplyTxFull];
+      continue;
+    }
+    constexpr std::uint16_t kMinFrame = 60;
+    auto* frame = rte_pktmbuf_mtod(m, std::uint8_t*);
+    std::memset(frame, 0, kMinFrame);
+    auto* eth = header_at<rte_ether_hdr>(frame);
+    std::memset(eth->dst_addr.addr_bytes, 0xff, 6);
+    std::memcpy(eth->src_addr.addr_bytes, mac_.data(), 6);
+    eth->ether_type = be16(RTE_ETHER_TYPE_ARP);
+    auto* arp = header_at<rte_arp_hdr>(frame + kEthBytes);
+    arp->arp_hardware = be16(RTE_ARP_HRD_ETHER);
+    arp->arp_protocol = be16(RTE_ETHER_TYPE_IPV4);
+    arp->arp_hlen = 6;
+    arp->arp_plen = 4;
+    arp->arp_opcode = be16(RTE_ARP_OP_REQUEST);
+    std::memcpy(arp->arp_data.arp_sha.addr_bytes, mac_.data(), 6);
+    arp->arp_data.arp_sip = asks.source[i];
+    arp->arp_data.arp_tip = asks.target[i];
+    m->data_len = kMinFrame;
+    m->pkt_len = kMinFrame;
+    m->ol_flags = 0;
+    frames[n++] = m;
+  }
+  if (n > 0) send_replies(frames.data(), n, dc);
 }
 
 // ---- RX -------------------------------------------------------------------------------------
@@ -319,6 +415,7 @@ const std::uint8_t* DpdkIo::next_hop(std::uint32_t ip_be) const noexcept {
 std::size_t DpdkIo::rx_burst(std::span<Packet*> out, std::uint64_t now_ns) noexcept {
   const std::size_t want = std::min(out.size(), kMaxBurst);
   if (want == 0) return 0;
+  now_ns_ = now_ns;
   if (has_exception_ && now_ns >= next_exception_poll_) {
     DpdkCounts from;
     from_kernel(now_ns, from);
@@ -491,8 +588,10 @@ DpdkIo::Verdict DpdkIo::classify(rte_mbuf* m, std::uint64_t now_ns, DpdkCounts& 
   return Verdict::Deliver;
 }
 
-// ARP (RFC 826) for our addresses: a request becomes its reply in place. Anything else ARP is
-// ignored (we never ask, so replies are not for us; gratuitous ARP is not learned yet).
+// ARP (RFC 826) for our addresses: a request becomes its reply in place (and teaches us the
+// asker); a reply to us is learned when we asked (next_hop) or it refreshes a known neighbour.
+// Anything else ARP goes to the kernel (exception path) or is a counted drop; gratuitous ARP is
+// not learned.
 DpdkIo::Verdict DpdkIo::answer_arp(rte_mbuf* m, std::uint32_t frame_len, DpdkCounts& dc) noexcept {
   std::uint8_t* frame = frame_of(m);
   if (frame_len < kEthBytes + sizeof(rte_arp_hdr)) {
@@ -506,6 +605,17 @@ DpdkIo::Verdict DpdkIo::answer_arp(rte_mbuf* m, std::uint32_t frame_len, DpdkCou
     return Verdict::Drop;
   }
   const int address = address_index(arp->arp_data.arp_tip);
+  if (arp->arp_opcode == be16(RTE_ARP_OP_REPLY) && address >= 0) {
+    // Learned when we asked, or when it refreshes a neighbour we know; never a stranger's offer.
+    const std::uint32_t sender = arp->arp_data.arp_sip;
+    const Neighbour& n = neighbours_[neighbour_slot(sender)];
+    if (n.ip == sender && sender != 0) {
+      learn(sender, arp->arp_data.arp_sha.addr_bytes);
+      ++dc[DpdkCounter::ArpLearned];
+    }
+    if (has_exception_) return Verdict::Kernel;  // the kernel may have asked too
+    return n.ip == sender ? Verdict::Drop : not_rtp(DpdkCounter::RxNotOurs, dc);
+  }
   if (arp->arp_opcode != be16(RTE_ARP_OP_REQUEST) || address < 0) {
     // Replies to the kernel's own requests (it resolves its peers through the exception path).
     return not_rtp(DpdkCounter::RxNotOurs, dc);
@@ -641,6 +751,7 @@ std::size_t DpdkIo::tx_burst(std::span<Packet* const> packets) noexcept {
   std::array<rte_mbuf*, kMaxBurst> ready;
   std::array<std::uint32_t, kMaxBurst> lens;
   std::array<rte_mbuf*, kMaxBurst> dropped;
+  ArpAsks asks;
   for (std::size_t start = 0; start < packets.size(); start += kMaxBurst) {
     const auto run = packets.subspan(start, std::min(kMaxBurst, packets.size() - start));
     std::size_t k = 0, drops = 0;
@@ -657,11 +768,11 @@ std::size_t DpdkIo::tx_burst(std::span<Packet* const> packets) noexcept {
         dropped[drops++] = m;
         continue;
       }
-      std::uint32_t dst = 0;
+      std::uint32_t dst = 0, src = 0;
       std::memcpy(&dst, p->remote.bytes.data(), 4);
-      const std::uint8_t* dst_mac = next_hop(dst);
-      if (dst_mac == nullptr) {
-        ++dc[DpdkCounter::TxNoNextHop];
+      std::memcpy(&src, slot->local.bytes.data(), 4);
+      const std::uint8_t* dst_mac = next_hop(dst, src, asks, dc);
+      if (dst_mac == nullptr) {  // counted by next_hop
         dropped[drops++] = m;
         continue;
       }
@@ -684,6 +795,7 @@ std::size_t DpdkIo::tx_burst(std::span<Packet* const> packets) noexcept {
     if (drops > 0) rte_pktmbuf_free_bulk(dropped.data(), static_cast<unsigned>(drops));
     sent_total += sent;
   }
+  if (asks.count > 0) send_arp_requests(asks, dc);
   stats_.add(counts);
   dpdk_stats_.add(dc);
   return sent_total;

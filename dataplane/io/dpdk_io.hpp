@@ -20,9 +20,14 @@
 // Where a packet goes (next hop). A tiny table learns the source MAC of every datagram
 // delivered to an open port and of every ARP request for us, per source IPv4 address; a reply goes
 // back to that MAC (right for an on-link peer, and for an off-link peer it is the router it came
-// through). A destination never heard from goes to the configured next-hop MAC (the gateway);
-// without one it is a counted drop (dpdk_tx_no_next_hop). ARP resolution of our own is the next
-// step.
+// through). A destination never heard from: on one of our subnets (`prefix_lengths`) we ask for
+// it by ARP; off-link it goes to the configured gateway MAC (`next_hop_mac`), or else to the
+// `gateway` address, resolved by ARP. While a MAC is being resolved the datagram is a counted
+// drop (dpdk_tx_arp_pending: RTP is loss-tolerant, a queue would be state per destination on the
+// hot path) and the request is repeated at most every `arp_retry_ns` while traffic wants it. A
+// reply is learned only when we asked (or it refreshes a neighbour we know); with an exception
+// path it also goes to the kernel, which may have asked too. Without a route: a counted drop
+// (dpdk_tx_no_next_hop).
 //
 // Checksums. IPv4 header: the NIC's when the port offers RTE_ETH_TX_OFFLOAD_IPV4_CKSUM, else
 // software (rte_ipv4_cksum). UDP: computed (RFC 768 allows 0 over IPv4, but a plain-RTP leg has
@@ -70,6 +75,9 @@ struct rte_mbuf;
   X(IcmpEchoReplies, "dpdk_icmp_echo_replies", "ICMP echo requests to our addresses answered")  \
   X(ReplyTxFull, "dpdk_reply_tx_full", "ARP/ICMP replies dropped: TX queue full")               \
   X(TxNoNextHop, "dpdk_tx_no_next_hop", "datagrams dropped: no MAC for the destination")        \
+  X(ArpRequests, "dpdk_arp_requests", "ARP requests sent to resolve a next hop")                 \
+  X(ArpLearned, "dpdk_arp_learned", "ARP replies to our requests (or refreshing a neighbour) learned") \
+  X(TxArpPending, "dpdk_tx_arp_pending", "datagrams dropped while their next hop was resolved")  \
   X(TxNoHeadroom, "dpdk_tx_no_headroom", "datagrams dropped: no room for headers before data") \
   X(RxUdpUnverified, "dpdk_rx_udp_unverified",                                                  \
     "datagrams accepted without checking their UDP checksum (rx_checksum: trust)")              \
@@ -147,7 +155,12 @@ struct DpdkIoConfig {
   std::uint16_t port_id = 0;  // used when `device` is empty
   std::vector<NetAddress> addresses;  // our IPv4 addresses (ports ignored); at least one
   MacAddress mac{};           // our MAC; all zero: the port's own (random if the port has none)
-  MacAddress next_hop_mac{};  // where unknown destinations go; all zero: nowhere (counted drop)
+  MacAddress next_hop_mac{};  // where unknown off-link destinations go; all zero: see gateway
+  // Per address (same order): its subnet's prefix length, whose members we resolve by ARP.
+  // Missing entries: 32 (no subnet: only neighbours heard from are reachable directly).
+  std::vector<std::uint8_t> prefix_lengths;
+  NetAddress gateway;  // IPv4 router for off-link destinations, resolved by ARP; empty: none
+  std::uint64_t arp_retry_ns = 1'000'000'000;  // one request per destination per this, at most
   std::size_t max_ports = 1024;         // port table (PortId indices 0 .. max_ports - 1)
   std::uint16_t ephemeral_first = 49152;  // open_port with port 0 picks from here ...
   std::uint16_t ephemeral_last = 65535;   // ... to here (inclusive)
@@ -223,6 +236,14 @@ class DpdkIo final : public BurstIo {
   struct Neighbour {
     std::uint32_t ip = 0;  // 0: empty
     MacAddress mac{};
+    bool resolved = false;       // false: asked by ARP at asked_ns, no reply yet
+    std::uint64_t asked_ns = 0;
+  };
+  // Up to one burst's ARP requests, sent after the burst: (target, our source address).
+  struct ArpAsks {
+    std::array<std::uint32_t, kMaxBurst> target{};
+    std::array<std::uint32_t, kMaxBurst> source{};
+    std::size_t count = 0;
   };
 
   enum class Verdict : std::uint8_t { Deliver, Drop, Reply, Kernel };
@@ -232,7 +253,14 @@ class DpdkIo final : public BurstIo {
   Verdict classify(rte_mbuf* m, std::uint64_t now_ns, DpdkCounts& dc, IoCounts& counts) noexcept;
   Verdict answer_arp(rte_mbuf* m, std::uint32_t frame_len, DpdkCounts& dc) noexcept;
   void learn(std::uint32_t ip_be, const std::uint8_t* mac) noexcept;
-  const std::uint8_t* next_hop(std::uint32_t ip_be) const noexcept;
+  // The MAC for `ip_be`, or nullptr (counted) when there is none yet: then an ARP request may be
+  // added to `asks`. `source` is our address the datagram leaves from.
+  const std::uint8_t* next_hop(std::uint32_t ip_be, std::uint32_t source, ArpAsks& asks,
+                               DpdkCounts& dc) noexcept;
+  const Neighbour* resolved(std::uint32_t ip_be) const noexcept;
+  bool on_link(std::uint32_t ip_be) const noexcept;
+  void ask(std::uint32_t target, std::uint32_t source, ArpAsks& asks, DpdkCounts& dc) noexcept;
+  void send_arp_requests(const ArpAsks& asks, DpdkCounts& dc) noexcept;
   bool build_headers(Packet& p, rte_mbuf* m, const PortSlot& slot, const std::uint8_t* dst_mac,
                      DpdkCounts& dc) noexcept;
   void send_replies(rte_mbuf** replies, std::size_t n, DpdkCounts& dc) noexcept;
@@ -254,6 +282,10 @@ class DpdkIo final : public BurstIo {
   bool has_next_hop_ = false;
   rte_mempool* pool_ = nullptr;
   std::vector<std::uint32_t> addresses_;  // ours, IPv4 in network order
+  std::vector<std::uint32_t> masks_;      // their subnet masks, network order (all ones: none)
+  std::uint32_t gateway_ = 0;             // network order; 0: none
+  std::uint64_t arp_retry_ns_ = 1'000'000'000;
+  std::uint64_t now_ns_ = 0;              // the last rx_burst's time (tx_burst has none)
   std::vector<PortSlot> ports_;           // sized once; indexed by PortId::index
   std::vector<std::uint32_t> free_ports_;  // capacity reserved once
   // [address index][UDP port] -> port slot index + 1 (0: closed): one load per received datagram.

@@ -374,6 +374,116 @@ TEST_CASE("ARP requests and ICMP echo requests for our addresses are answered", 
   CHECK(seen->dst_mac == asker);
 }
 
+namespace {
+// One datagram from `port` to `to`, through tx_burst; returns how many went out.
+std::size_t send_one(Rig& rig, PortId port, const NetAddress& to) {
+  Packet* p = nullptr;
+  REQUIRE(rig.io.alloc(std::span<Packet*>(&p, 1)) == 1);
+  std::memset(p->data, 0x5a, 12);
+  p->len = 12;
+  p->port = port;
+  p->remote = to;
+  return rig.io.tx_burst(std::span<Packet* const>(&p, 1));
+}
+}  // namespace
+
+TEST_CASE("destinations never heard from are resolved by ARP: on-link, and the gateway",
+          "[dpdk][arp]") {
+  DPDK_TEST_OR_SKIP();
+  const MacAddress far_mac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x77};
+  SECTION("on our subnet: ask, drop while asking, send once answered") {
+    Rig rig([](DpdkIoConfig c) {
+      c.prefix_lengths = {24, 24};
+      c.arp_retry_ns = 1'000'000'000;
+      return c;
+    });
+    const unsigned free_before = rig.pool_free();
+    const OpenResult opened = rig.io.open_port(v4(10, 0, 1, 1, 7000));
+    REQUIRE(opened.ok());
+    CHECK(send_one(rig, opened.port, v4(10, 0, 1, 77, 9000)) == 0);
+    auto asked = rig.wire.take();
+    REQUIRE(asked);
+    const auto req = parse_arp_request(*asked);
+    REQUIRE(req);
+    CHECK(asked->size() == 60);  // padded to the Ethernet minimum
+    CHECK(req->eth_dst == MacAddress{0xff, 0xff, 0xff, 0xff, 0xff, 0xff});
+    CHECK(req->eth_src == kOurMac);
+    CHECK(req->sender_mac == kOurMac);
+    CHECK(req->sender == v4(10, 0, 1, 1));  // the address the datagram leaves from
+    CHECK(req->target == v4(10, 0, 1, 77));
+    CHECK(rig.dpdk_count(DpdkCounter::ArpRequests) == 1);
+    CHECK(rig.dpdk_count(DpdkCounter::TxArpPending) == 1);
+    // Within the retry interval: dropped again, not asked again.
+    CHECK(send_one(rig, opened.port, v4(10, 0, 1, 77, 9000)) == 0);
+    CHECK_FALSE(rig.wire.take());
+    CHECK(rig.dpdk_count(DpdkCounter::ArpRequests) == 1);
+    CHECK(rig.dpdk_count(DpdkCounter::TxArpPending) == 2);
+    // After it (time comes from rx_burst), asked again.
+    std::array<Packet*, kMaxBurst> none{};
+    CHECK(rig.io.rx_burst(none, 2'000'000'000) == 0);
+    CHECK(send_one(rig, opened.port, v4(10, 0, 1, 77, 9000)) == 0);
+    REQUIRE(rig.wire.take());
+    CHECK(rig.dpdk_count(DpdkCounter::ArpRequests) == 2);
+    // The answer is learned, not delivered, and the next datagram goes to that MAC.
+    CHECK(rig.receive(arp_reply(far_mac, v4(10, 0, 1, 77), kOurMac, v4(10, 0, 1, 1))).empty());
+    CHECK(rig.dpdk_count(DpdkCounter::ArpLearned) == 1);
+    CHECK_FALSE(rig.wire.take());
+    CHECK(send_one(rig, opened.port, v4(10, 0, 1, 77, 9000)) == 1);
+    const auto seen = parse_udp_frame(*rig.wire.take());
+    REQUIRE(seen);
+    CHECK(seen->dst_mac == far_mac);
+    CHECK(seen->dst == v4(10, 0, 1, 77, 9000));
+    CHECK(rig.pool_free() == free_before);
+  }
+  SECTION("off-link: through the gateway, resolved by ARP") {
+    Rig rig([](DpdkIoConfig c) {
+      c.prefix_lengths = {24};
+      c.gateway = v4(10, 0, 0, 254);
+      return c;
+    });
+    const OpenResult opened = rig.io.open_port(v4(10, 0, 0, 1, 7000));
+    REQUIRE(opened.ok());
+    CHECK(send_one(rig, opened.port, v4(192, 0, 2, 9, 9000)) == 0);
+    const auto req = parse_arp_request(*rig.wire.take());
+    REQUIRE(req);
+    CHECK(req->target == v4(10, 0, 0, 254));
+    CHECK(rig.receive(arp_reply(kGatewayMac, v4(10, 0, 0, 254), kOurMac, v4(10, 0, 0, 1))).empty());
+    CHECK(send_one(rig, opened.port, v4(192, 0, 2, 9, 9000)) == 1);
+    CHECK(send_one(rig, opened.port, v4(198, 51, 100, 3, 9000)) == 1);  // any off-link host
+    for (const auto& dst : {v4(192, 0, 2, 9, 9000), v4(198, 51, 100, 3, 9000)}) {
+      const auto seen = parse_udp_frame(*rig.wire.take());
+      REQUIRE(seen);
+      CHECK(seen->dst_mac == kGatewayMac);
+      CHECK(seen->dst == dst);
+    }
+    CHECK(rig.dpdk_count(DpdkCounter::ArpRequests) == 1);
+  }
+  SECTION("a reply nobody asked for teaches nothing; no subnet and no gateway is no route") {
+    Rig rig([](DpdkIoConfig c) {
+      c.prefix_lengths = {24};
+      return c;
+    });
+    const OpenResult opened = rig.io.open_port(v4(10, 0, 0, 1, 7000));
+    REQUIRE(opened.ok());
+    CHECK(rig.receive(arp_reply(far_mac, v4(10, 0, 0, 88), kOurMac, v4(10, 0, 0, 1))).empty());
+    CHECK(rig.dpdk_count(DpdkCounter::ArpLearned) == 0);
+    CHECK(send_one(rig, opened.port, v4(10, 0, 0, 88, 9000)) == 0);  // still asks
+    const auto req = parse_arp_request(*rig.wire.take());
+    REQUIRE(req);
+    CHECK(req->target == v4(10, 0, 0, 88));
+    CHECK(send_one(rig, opened.port, v4(192, 0, 2, 9, 9000)) == 0);
+    CHECK(rig.dpdk_count(DpdkCounter::TxNoNextHop) == 1);
+    CHECK_FALSE(rig.wire.take());
+  }
+  SECTION("a gateway off our subnets is refused at start") {
+    RingWire wire;
+    DpdkIoConfig c = config_for(wire);
+    c.prefix_lengths = {24};
+    c.gateway = v4(10, 9, 9, 9);
+    CHECK_THROWS_WITH(DpdkIo(c), Catch::Contains("gateway"));
+  }
+}
+
 TEST_CASE("many datagrams in one burst, across ports, in order", "[dpdk]") {
   DPDK_TEST_OR_SKIP();
   Rig rig;

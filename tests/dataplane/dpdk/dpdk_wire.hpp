@@ -298,6 +298,32 @@ inline std::vector<std::uint8_t> arp_request(const MacAddress& sender_mac, const
   return f;
 }
 
+// An ARP reply (RFC 826): `sender` is at `sender_mac`, sent to `target` at `target_mac`.
+inline std::vector<std::uint8_t> arp_reply(const MacAddress& sender_mac, const NetAddress& sender,
+                                           const MacAddress& target_mac, const NetAddress& target) {
+  std::vector<std::uint8_t> f = arp_request(sender_mac, sender, target);
+  std::memcpy(f.data(), target_mac.data(), 6);
+  put16(f, 20, 2);  // reply
+  std::memcpy(f.data() + 32, target_mac.data(), 6);
+  return f;
+}
+
+// An ARP request frame as sent: who asks (MAC, address) for which address.
+struct SeenArpRequest {
+  MacAddress eth_dst{}, eth_src{}, sender_mac{};
+  NetAddress sender, target;
+};
+inline std::optional<SeenArpRequest> parse_arp_request(std::span<const std::uint8_t> f) {
+  if (f.size() < 42 || get16(f, 12) != 0x0806 || get16(f, 20) != 1) return std::nullopt;
+  SeenArpRequest r;
+  std::memcpy(r.eth_dst.data(), f.data(), 6);
+  std::memcpy(r.eth_src.data(), f.data() + 6, 6);
+  std::memcpy(r.sender_mac.data(), f.data() + 22, 6);
+  r.sender = NetAddress::v4(f[28], f[29], f[30], f[31], 0);
+  r.target = NetAddress::v4(f[38], f[39], f[40], f[41], 0);
+  return r;
+}
+
 // An ICMP echo request with `data`.
 inline std::vector<std::uint8_t> echo_request(const NetAddress& from, const NetAddress& to,
                                               std::uint16_t id, std::uint16_t seq,
