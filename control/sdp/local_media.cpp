@@ -1,0 +1,15 @@
+#include "control/sdp/local_media.hpp"
+
+#include "codecs/names/codec_registry.hpp"
+#include "codecs/names/fmtp.hpp"
+
+namespace dialcore::control::sdp {
+
+std::optional<codecs::CodecId> codec_from_name(std::string_view name) {
+  for (const auto& c : codecs::all_codecs()) {
+    if (codecs::iequals(c.sdp_name, name)) return c.id;
+  }
+  return std::nullopt;
+}
+
+}  // namespace dialcore::control::sdp
