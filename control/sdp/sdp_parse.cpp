@@ -4,6 +4,7 @@
 #include <sofia-sip/sdp.h>
 #include <sofia-sip/su_alloc.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <string>
@@ -158,6 +159,50 @@ std::optional<SdpFailure> read_media(const sdp_session_t* s, const sdp_media_t* 
   return std::nullopt;
 }
 
+// RFC 4566 token-char: %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E.
+bool token_char(char ch) {
+  const auto c = static_cast<unsigned char>(ch);
+  return c == 0x21 || (c >= 0x23 && c <= 0x27) || c == 0x2A || c == 0x2B || c == 0x2D ||
+         c == 0x2E || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x5E && c <= 0x7E);
+}
+
+bool all_of(std::string_view s, bool (*ok)(char)) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), ok);
+}
+
+// One m= line against RFC 4566's grammar: media SP port["/"n] SP proto SP fmt *(SP fmt).
+bool media_line_ok(std::string_view line) {
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  line.remove_prefix(2);
+  int field = 0;
+  while (true) {
+    const auto sp = line.find(' ');
+    const std::string_view f = line.substr(0, sp);
+    const bool ok = field == 1   ? all_of(f, [](char c) { return (c >= '0' && c <= '9') || c == '/'; })
+                    : field == 2 ? all_of(f, [](char c) { return token_char(c) || c == '/'; })
+                                 : all_of(f, token_char);
+    if (!ok) return false;
+    ++field;
+    if (sp == std::string_view::npos) return field >= 4;
+    line.remove_prefix(sp + 1);
+  }
+}
+
+// sofia-sip 1.12.11 loops without end, allocating, on some malformed m= lines: a transport
+// token holding a byte >= 0x80 after an ASCII one ("RTP/SA\xff\xffVP"), a media token with
+// '=' ("m=audiom= 4000 ..."); both found by tests/fuzz/sdp_parse_fuzz. So every m= line is
+// checked against the grammar before sofia sees the body.
+bool media_lines_ok(std::string_view body) {
+  std::size_t at = 0;
+  while (at < body.size()) {
+    const std::size_t eol = std::min(body.find('\n', at), body.size());
+    const std::string_view line = body.substr(at, eol - at);
+    if (line.starts_with("m=") && !media_line_ok(line)) return false;
+    at = eol + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 ParseResult parse_sdp(std::string_view body) {
@@ -167,6 +212,7 @@ ParseResult parse_sdp(std::string_view body) {
   if (std::memchr(body.data(), '\0', body.size()) != nullptr) {
     return out.failure = bad_request("SDP body contains NUL bytes"), out;
   }
+  if (!media_lines_ok(body)) return out.failure = bad_request("malformed m= line"), out;
   Home home;
   sdp_parser_t* parser = sdp_parse(home.get(), body.data(), static_cast<issize_t>(body.size()), 0);
   if (const char* err = sdp_parsing_error(parser); err != nullptr) {

@@ -164,6 +164,11 @@ TEST_CASE("malformed bodies are 400s, never crashes", "[parse][malformed]") {
       body("m=audio 4000 RTP/AVP 0\r\n", ""),                            // no c= anywhere
       "o=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nm=audio 4000 RTP/AVP 0\r\n",   // no v=
       std::string("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\0\r\n", 35),     // NUL inside
+      // sofia-sip loops forever on this m= line (found by sdp_parse_fuzz): refused before it
+      body("m=audio 4000 RTP/SA\xff\xffVP 0\r\n"),
+      body("m=audio 4000 X\xc3\xa9 0\r\n"),
+      body("m=audiom= 4000 RTP/AVP 0\r\n"),  // also loops in sofia
+      body("m=audio  4000 RTP/AVP 0\r\n"),
   };
   for (const auto& text : bad) {
     INFO(text);
