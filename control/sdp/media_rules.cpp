@@ -107,6 +107,11 @@ PayloadFormat our_format(const PayloadFormat& chosen) {
   return f;
 }
 
+bool has_key_material(const LocalMedia& local) {
+  return std::any_of(local.srtp_key_material.begin(), local.srtp_key_material.end(),
+                     [](std::uint8_t b) { return b != 0; });
+}
+
 void take_remote_transport(const MediaDescription& remote, bool local_mux, NegotiatedMedia& out) {
   out.remote_rtp = remote.connection;
   out.rtcp_mux = remote.rtcp_mux && local_mux;

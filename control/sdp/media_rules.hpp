@@ -40,6 +40,9 @@ CryptoChoice choose_crypto(const MediaDescription& offer, const LocalMedia& loca
 // (the registry's default for the codec), except G.729 annexb which mirrors the negotiated one.
 PayloadFormat our_format(const PayloadFormat& chosen);
 
+// False when the caller left LocalMedia::srtp_key_material all zero: we never send a zero key.
+bool has_key_material(const LocalMedia& local);
+
 // Remote RTP/RTCP addresses and rtcp-mux (when both do it) into out.
 void take_remote_transport(const MediaDescription& remote, bool local_mux, NegotiatedMedia& out);
 

@@ -8,10 +8,6 @@
 namespace dialcore::control::sdp {
 namespace {
 
-bool all_zero(const std::array<std::uint8_t, kMaxKeySaltBytes>& bytes) {
-  return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
-}
-
 std::string offered_names(const MediaDescription& m) {
   std::string names;
   for (const auto& f : m.formats) names += (names.empty() ? "" : " ") + (f.encoding.empty() ? std::to_string(f.payload_type) : f.encoding);
@@ -35,7 +31,7 @@ std::optional<SdpFailure> answer_line(const MediaDescription& m, const LocalMedi
   rules::take_remote_transport(m, local.rtcp_mux, nm);
   nm.direction = both(reversed(rules::remote_direction(m)), local.direction);
   if (crypto.remote != nullptr) {
-    if (all_zero(local.srtp_key_material)) return SdpFailure{500, SipWarning::Miscellaneous, "no local SRTP key supplied"};
+    if (!rules::has_key_material(local)) return SdpFailure{500, SipWarning::Miscellaneous, "no local SRTP key supplied"};
     nm.remote_key = crypto.remote->key;
     nm.local_key = *make_key(crypto.remote->key.suite, local.srtp_key_material);
     a.crypto.push_back(CryptoAttr{crypto.remote->tag, nm.local_key, 0});

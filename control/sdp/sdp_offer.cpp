@@ -84,6 +84,10 @@ std::optional<SdpFailure> check_crypto(const MediaDescription& ours, const Media
 
 OfferResult offer(const LocalMedia& local, SdpSession& session) {
   OfferResult r;
+  if (local.srtp != SrtpPolicy::Off && !rules::has_key_material(local)) {
+    r.failure = SdpFailure{500, SipWarning::Miscellaneous, "no local SRTP key supplied"};
+    return r;
+  }
   SessionDescription& d = r.description;
   d.connection = local.address;
   d.connection->port = 0;

@@ -68,6 +68,13 @@ TEST_CASE("SRTP in our offer: required is SAVP, optional is AVP with crypto, one
   o = offer(local, s);
   CHECK(o.sdp.find("RTP/AVP ") != std::string::npos);
   CHECK(o.description.media[0].crypto.size() == 3);
+  local.srtp_key_material = {};  // the caller forgot the key: no offer, never a zero key
+  o = offer(local, s);
+  REQUIRE_FALSE(o.ok());
+  CHECK(o.sdp.empty());
+  CHECK(o.failure->sip_status == 500);
+  local.srtp = SrtpPolicy::Off;
+  CHECK(offer(local, s).ok());
 }
 
 TEST_CASE("offer then answer: both sides agree on codec, PTs, addresses and keys", "[offer][srtp]") {
