@@ -45,8 +45,8 @@ std::optional<std::size_t> decode_base64(std::string_view text, std::span<std::u
   if (text.size() - body.size() > 2 || body.empty()) return std::nullopt;
   if (text.size() != body.size() && text.size() % 4 != 0) return std::nullopt;
   const bool alphabet = std::all_of(body.begin(), body.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
   });
   if (!alphabet || body.size() % 4 == 1) return std::nullopt;
   const std::size_t decoded = body.size() * 3 / 4;
@@ -104,10 +104,12 @@ CryptoParseResult parse_crypto(std::string_view value) {
                   "' not supported");
   }
   const auto tag = parse_u64(tag_text);
-  if (!tag || tag_text.size() > 9) return refuse("a=crypto: bad tag '" + std::string(tag_text) + "'");
+  if (!tag || tag_text.size() > 9)
+    return refuse("a=crypto: bad tag '" + std::string(tag_text) + "'");
   const auto suite = suite_from_name(suite_text);
   if (!suite) return refuse("a=crypto: suite " + std::string(suite_text) + " not supported");
-  if (rest.find(';') != std::string_view::npos) return refuse("a=crypto: several keys not supported");
+  if (rest.find(';') != std::string_view::npos)
+    return refuse("a=crypto: several keys not supported");
   if (!rest.starts_with("inline:")) return refuse("a=crypto: key method is not inline");
   rest.remove_prefix(7);
 

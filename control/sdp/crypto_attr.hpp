@@ -19,13 +19,13 @@ using dataplane::SrtpSuite;
 // 6.2: 128-bit key, 112-bit salt), 28 for AEAD_AES_128_GCM (RFC 7714 12: 96-bit salt).
 inline constexpr std::size_t kMasterKeyBytes = 16;
 inline constexpr std::size_t kMaxKeySaltBytes = 30;
-std::size_t key_salt_bytes(SrtpSuite suite);  // 0 for SrtpSuite::None
+std::size_t key_salt_bytes(SrtpSuite suite);   // 0 for SrtpSuite::None
 std::string_view suite_name(SrtpSuite suite);  // "AES_CM_128_HMAC_SHA1_80", ...
 std::optional<SrtpSuite> suite_from_name(std::string_view name);
 
 struct CryptoAttr {
-  std::uint32_t tag = 0;  // 1-999999999 (RFC 4568 9.1: 1*9DIGIT); the answer echoes it
-  SrtpKey key;            // suite, master key and salt (salt[12..13] zero for GCM)
+  std::uint32_t tag = 0;               // 1-999999999 (RFC 4568 9.1: 1*9DIGIT); the answer echoes it
+  SrtpKey key;                         // suite, master key and salt (salt[12..13] zero for GCM)
   std::uint64_t lifetime_packets = 0;  // the optional "|2^31" lifetime; 0 = not given
 };
 

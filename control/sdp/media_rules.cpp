@@ -17,7 +17,8 @@ bool wanted(std::span<const CodecId> prefs, CodecId id) {
 
 bool packetises(const codecs::CodecFormat& f, std::uint16_t ptime_ms) {
   if (ptime_ms == 0 || ptime_ms > 120) return false;
-  if (f.id == CodecId::Opus) return ptime_ms == 10 || ptime_ms == 20 || ptime_ms == 40 || ptime_ms == 60;
+  if (f.id == CodecId::Opus)
+    return ptime_ms == 10 || ptime_ms == 20 || ptime_ms == 40 || ptime_ms == 60;
   return ptime_ms % f.frame_ms == 0;
 }
 
@@ -73,7 +74,9 @@ CryptoChoice choose_crypto(const MediaDescription& offer, const LocalMedia& loca
   CryptoChoice c;
   const bool savp = offer.profile == MediaProfile::Savp;
   if (local.srtp == SrtpPolicy::Off) {
-    if (savp) c.failure = not_acceptable(SipWarning::IncompatibleTransport, "RTP/SAVP offered but SRTP is off here");
+    if (savp)
+      c.failure = not_acceptable(SipWarning::IncompatibleTransport,
+                                 "RTP/SAVP offered but SRTP is off here");
     return c;
   }
   for (const auto& k : offer.crypto) {
@@ -84,11 +87,13 @@ CryptoChoice choose_crypto(const MediaDescription& offer, const LocalMedia& loca
   if (c.remote != nullptr) return c;
   if (savp || local.srtp == SrtpPolicy::Required) {
     std::string why = offer.crypto.empty() && offer.crypto_refused.empty()
-                          ? std::string(savp ? "RTP/SAVP without a=crypto" : "plain RTP offered but SRTP is required here")
+                          ? std::string(savp ? "RTP/SAVP without a=crypto"
+                                             : "plain RTP offered but SRTP is required here")
                           : "no usable a=crypto";
     for (const auto& r : offer.crypto_refused) why += "; " + r;
     const bool transport = offer.crypto.empty() && offer.crypto_refused.empty();
-    c.failure = not_acceptable(transport ? SipWarning::IncompatibleTransport : SipWarning::AttributeNotUnderstood, why);
+    c.failure = not_acceptable(
+        transport ? SipWarning::IncompatibleTransport : SipWarning::AttributeNotUnderstood, why);
   }
   return c;
 }

@@ -10,7 +10,9 @@ namespace {
 
 std::string offered_names(const MediaDescription& m) {
   std::string names;
-  for (const auto& f : m.formats) names += (names.empty() ? "" : " ") + (f.encoding.empty() ? std::to_string(f.payload_type) : f.encoding);
+  for (const auto& f : m.formats)
+    names += (names.empty() ? "" : " ") +
+             (f.encoding.empty() ? std::to_string(f.payload_type) : f.encoding);
   return names;
 }
 
@@ -21,17 +23,20 @@ std::optional<SdpFailure> answer_line(const MediaDescription& m, const LocalMedi
   if (crypto.failure) return crypto.failure;
   const auto choice = rules::choose_codec(m, local.codecs, true);
   if (choice.codec == nullptr) {
-    return not_acceptable(SipWarning::IncompatibleMediaFormat, "no common codec (offered: " + offered_names(m) + ")");
+    return not_acceptable(SipWarning::IncompatibleMediaFormat,
+                          "no common codec (offered: " + offered_names(m) + ")");
   }
   NegotiatedMedia nm;
   nm.codec = rules::send_spec(*choice.codec, m, local.ptime_ms);
   if (choice.event != nullptr) {
-    nm.telephone_event = dataplane::CodecSpec{*choice.event->codec, choice.event->payload_type, nm.codec.ptime_ms};
+    nm.telephone_event =
+        dataplane::CodecSpec{*choice.event->codec, choice.event->payload_type, nm.codec.ptime_ms};
   }
   rules::take_remote_transport(m, local.rtcp_mux, nm);
   nm.direction = both(reversed(rules::remote_direction(m)), local.direction);
   if (crypto.remote != nullptr) {
-    if (!rules::has_key_material(local)) return SdpFailure{500, SipWarning::Miscellaneous, "no local SRTP key supplied"};
+    if (!rules::has_key_material(local))
+      return SdpFailure{500, SipWarning::Miscellaneous, "no local SRTP key supplied"};
     nm.remote_key = crypto.remote->key;
     nm.local_key = *make_key(crypto.remote->key.suite, local.srtp_key_material);
     a.crypto.push_back(CryptoAttr{crypto.remote->tag, nm.local_key, 0});
@@ -80,8 +85,11 @@ AnswerResult answer(const SessionDescription& offer, const LocalMedia& local, Sd
     if (why && !first_failure) first_failure = std::move(why);
   }
   if (!accepted) {
-    r.failure = first_failure ? *first_failure : not_acceptable(SipWarning::MediaTypeNotAvailable, "no audio stream offered");
-    if (r.failure->sip_status == 400) r.failure->sip_status = 488;  // the body parsed; the line did not fit
+    r.failure = first_failure
+                    ? *first_failure
+                    : not_acceptable(SipWarning::MediaTypeNotAvailable, "no audio stream offered");
+    if (r.failure->sip_status == 400)
+      r.failure->sip_status = 488;  // the body parsed; the line did not fit
     return r;
   }
   r.sdp = session.stamp(ans);

@@ -7,7 +7,8 @@ namespace dialcore::control::sdp {
 std::string SdpFailure::warning_header(const std::string& agent_host) const {
   std::string quoted = text;
   std::replace(quoted.begin(), quoted.end(), '"', '\'');
-  std::replace_if(quoted.begin(), quoted.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  std::replace_if(
+      quoted.begin(), quoted.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
   return std::to_string(static_cast<int>(warning)) + " " + agent_host + " \"" + quoted + "\"";
 }
 

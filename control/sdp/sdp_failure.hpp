@@ -8,11 +8,11 @@
 namespace dialcore::control::sdp {
 
 enum class SipWarning : std::uint16_t {
-  IncompatibleNetworkAddress = 301,    // FQDN, multicast, unknown address type
-  IncompatibleTransport = 302,         // RTP/AVP vs RTP/SAVP against our SRTP policy
-  MediaTypeNotAvailable = 304,         // no audio stream
-  IncompatibleMediaFormat = 305,       // no codec in common
-  AttributeNotUnderstood = 306,        // a=crypto we cannot use
+  IncompatibleNetworkAddress = 301,  // FQDN, multicast, unknown address type
+  IncompatibleTransport = 302,       // RTP/AVP vs RTP/SAVP against our SRTP policy
+  MediaTypeNotAvailable = 304,       // no audio stream
+  IncompatibleMediaFormat = 305,     // no codec in common
+  AttributeNotUnderstood = 306,      // a=crypto we cannot use
   SessionParameterNotUnderstood = 307,
   Miscellaneous = 399,
 };

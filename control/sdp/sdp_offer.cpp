@@ -31,10 +31,12 @@ void add_formats(const LocalMedia& local, MediaDescription& m) {
                                   [id](const PayloadFormat& f) { return f.codec->id == id; });
     if (id == CodecId::TelephoneEvent || seen) continue;
     const int pt = codecs::static_payload_type(codecs::default_format(id));
-    m.formats.push_back(offered(id, 8000, pt >= 0 ? static_cast<std::uint8_t>(pt) : next_dynamic++));
+    m.formats.push_back(
+        offered(id, 8000, pt >= 0 ? static_cast<std::uint8_t>(pt) : next_dynamic++));
     opus = opus || id == CodecId::Opus;
   }
-  if (std::find(local.codecs.begin(), local.codecs.end(), CodecId::TelephoneEvent) != local.codecs.end()) {
+  if (std::find(local.codecs.begin(), local.codecs.end(), CodecId::TelephoneEvent) !=
+      local.codecs.end()) {
     m.formats.push_back(offered(CodecId::TelephoneEvent, 8000, 101));
     if (opus) m.formats.push_back(offered(CodecId::TelephoneEvent, 48000, 102));
   }
@@ -53,7 +55,8 @@ std::optional<SdpFailure> check_formats(const MediaDescription& ours, const Medi
     const PayloadFormat* o = find_pt(ours, f.payload_type);
     if (f.codec && (o == nullptr || o->codec->id != f.codec->id)) {
       return not_acceptable(SipWarning::IncompatibleMediaFormat,
-                            "answer uses payload type " + std::to_string(f.payload_type) + " (" + f.encoding + ") we did not offer");
+                            "answer uses payload type " + std::to_string(f.payload_type) + " (" +
+                                f.encoding + ") we did not offer");
     }
   }
   return std::nullopt;
@@ -65,7 +68,8 @@ std::optional<SdpFailure> check_crypto(const MediaDescription& ours, const Media
   if (ours.crypto.empty()) return std::nullopt;
   if (a.crypto.empty()) {
     if (ours.profile == MediaProfile::Savp || local.srtp == SrtpPolicy::Required) {
-      return not_acceptable(SipWarning::IncompatibleTransport, "answer without a usable a=crypto but SRTP is required");
+      return not_acceptable(SipWarning::IncompatibleTransport,
+                            "answer without a usable a=crypto but SRTP is required");
     }
     return std::nullopt;
   }
@@ -77,7 +81,9 @@ std::optional<SdpFailure> check_crypto(const MediaDescription& ours, const Media
       return std::nullopt;
     }
   }
-  return not_acceptable(SipWarning::AttributeNotUnderstood, "answer's a=crypto tag " + std::to_string(theirs.tag) + " does not match an offered suite");
+  return not_acceptable(
+      SipWarning::AttributeNotUnderstood,
+      "answer's a=crypto tag " + std::to_string(theirs.tag) + " does not match an offered suite");
 }
 
 }  // namespace
@@ -104,7 +110,8 @@ OfferResult offer(const LocalMedia& local, SdpSession& session) {
   if (local.srtp != SrtpPolicy::Off) {
     std::uint32_t tag = 1;
     for (const SrtpSuite suite : local.srtp_suites) {
-      if (auto key = make_key(suite, local.srtp_key_material)) m.crypto.push_back(CryptoAttr{tag++, *key, 0});
+      if (auto key = make_key(suite, local.srtp_key_material))
+        m.crypto.push_back(CryptoAttr{tag++, *key, 0});
     }
   }
   r.sdp = session.stamp(d);
@@ -118,25 +125,42 @@ NegotiationResult accept_answer(const SessionDescription& our_offer, std::string
   if (!parsed.ok()) return r.failure = std::move(parsed.failure), r;
   const SessionDescription& ans = parsed.description;
   if (ans.media.size() != our_offer.media.size()) {
-    return r.failure = not_acceptable(SipWarning::Miscellaneous, "answer has " + std::to_string(ans.media.size()) +
-                                      " m= lines, the offer had " + std::to_string(our_offer.media.size())), r;
+    return r.failure = not_acceptable(SipWarning::Miscellaneous,
+                                      "answer has " + std::to_string(ans.media.size()) +
+                                          " m= lines, the offer had " +
+                                          std::to_string(our_offer.media.size())),
+           r;
   }
-  const auto ours = std::find_if(our_offer.media.begin(), our_offer.media.end(),
-                                 [](const MediaDescription& m) { return m.port != 0 && m.media == "audio"; });
-  if (ours == our_offer.media.end()) return r.failure = not_acceptable(SipWarning::MediaTypeNotAvailable, "our offer has no audio stream"), r;
+  const auto ours =
+      std::find_if(our_offer.media.begin(), our_offer.media.end(),
+                   [](const MediaDescription& m) { return m.port != 0 && m.media == "audio"; });
+  if (ours == our_offer.media.end())
+    return r.failure =
+               not_acceptable(SipWarning::MediaTypeNotAvailable, "our offer has no audio stream"),
+           r;
   const MediaDescription& a = ans.media[static_cast<std::size_t>(ours - our_offer.media.begin())];
-  if (a.port == 0) return r.failure = not_acceptable(SipWarning::MediaTypeNotAvailable, "the answer rejected our audio stream"), r;
+  if (a.port == 0)
+    return r.failure = not_acceptable(SipWarning::MediaTypeNotAvailable,
+                                      "the answer rejected our audio stream"),
+           r;
   if (a.refused) return r.failure = a.refused, r;
-  if (a.profile != ours->profile) return r.failure = not_acceptable(SipWarning::IncompatibleTransport, "the answer changed the transport to " + a.proto), r;
+  if (a.profile != ours->profile)
+    return r.failure = not_acceptable(SipWarning::IncompatibleTransport,
+                                      "the answer changed the transport to " + a.proto),
+           r;
   if (auto why = check_formats(*ours, a)) return r.failure = std::move(why), r;
   const auto choice = rules::choose_codec(a, local.codecs, false);
-  if (choice.codec == nullptr) return r.failure = not_acceptable(SipWarning::IncompatibleMediaFormat, "no common codec in the answer"), r;
+  if (choice.codec == nullptr)
+    return r.failure =
+               not_acceptable(SipWarning::IncompatibleMediaFormat, "no common codec in the answer"),
+           r;
 
   NegotiatedMedia& nm = r.media;
   if (auto why = check_crypto(*ours, a, local, nm)) return r.failure = std::move(why), r;
   nm.codec = rules::send_spec(*choice.codec, a, local.ptime_ms);
   if (choice.event != nullptr) {
-    nm.telephone_event = dataplane::CodecSpec{*choice.event->codec, choice.event->payload_type, nm.codec.ptime_ms};
+    nm.telephone_event =
+        dataplane::CodecSpec{*choice.event->codec, choice.event->payload_type, nm.codec.ptime_ms};
   }
   rules::take_remote_transport(a, ours->rtcp_mux, nm);
   nm.direction = both(reversed(rules::remote_direction(a)), ours->direction);

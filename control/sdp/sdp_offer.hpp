@@ -15,8 +15,8 @@
 namespace dialcore::control::sdp {
 
 struct OfferResult {
-  std::string sdp;                  // the body to send
-  SessionDescription description;  // keep it: accept_answer checks the answer against it
+  std::string sdp;                    // the body to send
+  SessionDescription description;     // keep it: accept_answer checks the answer against it
   std::optional<SdpFailure> failure;  // 500: SRTP wanted but no key material given; sdp empty
   bool ok() const { return !failure.has_value(); }
 };

@@ -27,7 +27,9 @@ class Home {
   su_home_t home_[1] = {};
 };
 
-std::string_view text(const char* s) { return s != nullptr ? std::string_view(s) : std::string_view{}; }
+std::string_view text(const char* s) {
+  return s != nullptr ? std::string_view(s) : std::string_view{};
+}
 
 std::optional<std::uint32_t> to_u32(std::string_view s) {
   std::uint32_t v = 0;
@@ -48,18 +50,23 @@ std::optional<dataplane::NetAddress> ip_literal(std::string_view addr, bool ipv6
 // The connection address of a media line, or why it is unusable.
 std::optional<SdpFailure> read_connection(const sdp_connection_t* c, MediaDescription& m) {
   if (c == nullptr) return bad_request("no c= line for an audio stream");
-  if (c->c_nettype != sdp_net_in) return not_acceptable(SipWarning::IncompatibleNetworkAddress, "c= network type is not IN");
+  if (c->c_nettype != sdp_net_in)
+    return not_acceptable(SipWarning::IncompatibleNetworkAddress, "c= network type is not IN");
   if (c->c_addrtype != sdp_addr_ip4 && c->c_addrtype != sdp_addr_ip6) {
-    return not_acceptable(SipWarning::IncompatibleNetworkAddress, "c= address type is not IP4 or IP6");
+    return not_acceptable(SipWarning::IncompatibleNetworkAddress,
+                          "c= address type is not IP4 or IP6");
   }
   const bool v6 = c->c_addrtype == sdp_addr_ip6;
   const auto addr = ip_literal(text(c->c_address), v6);
   if (!addr) {
-    return not_acceptable(SipWarning::IncompatibleNetworkAddress,
-                          "c= address '" + std::string(text(c->c_address)) + "' is not an IP literal");
+    return not_acceptable(
+        SipWarning::IncompatibleNetworkAddress,
+        "c= address '" + std::string(text(c->c_address)) + "' is not an IP literal");
   }
-  if (c->c_mcast || c->c_groups > 1 || (v6 ? addr->bytes[0] == 0xFF : (addr->bytes[0] & 0xF0) == 0xE0)) {
-    return not_acceptable(SipWarning::IncompatibleNetworkAddress, "multicast media is not supported");
+  if (c->c_mcast || c->c_groups > 1 ||
+      (v6 ? addr->bytes[0] == 0xFF : (addr->bytes[0] & 0xF0) == 0xE0)) {
+    return not_acceptable(SipWarning::IncompatibleNetworkAddress,
+                          "multicast media is not supported");
   }
   m.connection = *addr;
   m.hold_address = addr->bytes == std::array<std::uint8_t, 16>{};
@@ -93,14 +100,20 @@ void read_attributes(const sdp_attribute_t* a, MediaDescription& m) {
   for (; a != nullptr; a = a->a_next) {
     const std::string_view name = text(a->a_name);
     const std::string_view value = text(a->a_value);
-    if (name == "ptime") m.ptime_ms = read_ms(value);
-    else if (name == "maxptime") m.maxptime_ms = read_ms(value);
-    else if (name == "rtcp") read_rtcp(value, m);
-    else if (name == "rtcp-mux") m.rtcp_mux = true;
+    if (name == "ptime")
+      m.ptime_ms = read_ms(value);
+    else if (name == "maxptime")
+      m.maxptime_ms = read_ms(value);
+    else if (name == "rtcp")
+      read_rtcp(value, m);
+    else if (name == "rtcp-mux")
+      m.rtcp_mux = true;
     else if (name == "crypto") {
       auto r = parse_crypto(value);
-      if (r.attr) m.crypto.push_back(*r.attr);
-      else m.crypto_refused.push_back(std::move(r.error));
+      if (r.attr)
+        m.crypto.push_back(*r.attr);
+      else
+        m.crypto_refused.push_back(std::move(r.error));
     }
   }
 }
@@ -127,9 +140,10 @@ std::optional<SdpFailure> read_media(const sdp_session_t* s, const sdp_media_t* 
                                      MediaDescription& m) {
   m.media = text(sm->m_type_name);
   m.proto = text(sm->m_proto_name);
-  if (sm->m_port > 65535) return bad_request("m= port " + std::to_string(sm->m_port) + " out of range");
+  if (sm->m_port > 65535)
+    return bad_request("m= port " + std::to_string(sm->m_port) + " out of range");
   m.port = static_cast<std::uint16_t>(sm->m_port);
-  m.profile = sm->m_proto == sdp_proto_rtp ? MediaProfile::Avp
+  m.profile = sm->m_proto == sdp_proto_rtp    ? MediaProfile::Avp
               : sm->m_proto == sdp_proto_srtp ? MediaProfile::Savp
                                               : MediaProfile::Other;
   m.direction = static_cast<Direction>(sm->m_mode & 3u);
@@ -140,9 +154,11 @@ std::optional<SdpFailure> read_media(const sdp_session_t* s, const sdp_media_t* 
   if (m.format_tokens.empty()) return bad_request("m=" + m.media + " line without formats");
 
   if (sm->m_type != sdp_media_audio) {
-    m.refused = not_acceptable(SipWarning::MediaTypeNotAvailable, "media type " + m.media + " not supported");
+    m.refused = not_acceptable(SipWarning::MediaTypeNotAvailable,
+                               "media type " + m.media + " not supported");
   } else if (m.profile == MediaProfile::Other) {
-    m.refused = not_acceptable(SipWarning::IncompatibleTransport, "transport " + m.proto + " not supported");
+    m.refused = not_acceptable(SipWarning::IncompatibleTransport,
+                               "transport " + m.proto + " not supported");
   } else if (sm->m_number_of_ports > 1) {
     m.refused = not_acceptable(SipWarning::IncompatibleTransport, "m= port count not supported");
   }
@@ -163,7 +179,8 @@ std::optional<SdpFailure> read_media(const sdp_session_t* s, const sdp_media_t* 
 bool token_char(char ch) {
   const auto c = static_cast<unsigned char>(ch);
   return c == 0x21 || (c >= 0x23 && c <= 0x27) || c == 0x2A || c == 0x2B || c == 0x2D ||
-         c == 0x2E || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x5E && c <= 0x7E);
+         c == 0x2E || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) ||
+         (c >= 0x5E && c <= 0x7E);
 }
 
 bool all_of(std::string_view s, bool (*ok)(char)) {
@@ -178,7 +195,8 @@ bool media_line_ok(std::string_view line) {
   while (true) {
     const auto sp = line.find(' ');
     const std::string_view f = line.substr(0, sp);
-    const bool ok = field == 1   ? all_of(f, [](char c) { return (c >= '0' && c <= '9') || c == '/'; })
+    const bool ok = field == 1
+                        ? all_of(f, [](char c) { return (c >= '0' && c <= '9') || c == '/'; })
                     : field == 2 ? all_of(f, [](char c) { return token_char(c) || c == '/'; })
                                  : all_of(f, token_char);
     if (!ok) return false;
@@ -217,7 +235,8 @@ ParseResult parse_sdp(std::string_view body) {
   sdp_parser_t* parser = sdp_parse(home.get(), body.data(), static_cast<issize_t>(body.size()), 0);
   if (const char* err = sdp_parsing_error(parser); err != nullptr) {
     out.failure = bad_request(std::string("SDP: ") + err);
-  } else if (const sdp_session_t* s = sdp_session(parser); s == nullptr || s->sdp_origin == nullptr) {
+  } else if (const sdp_session_t* s = sdp_session(parser);
+             s == nullptr || s->sdp_origin == nullptr) {
     out.failure = bad_request("SDP: no session");
   } else {
     SessionDescription& d = out.description;

@@ -14,7 +14,8 @@ class SdpSession {
  public:
   // session_id and the first version come from the caller (RFC 4566 suggests an NTP time
   // stamp; nothing here reads a clock or an RNG). address: our o= address (an IP literal).
-  SdpSession(std::uint64_t session_id, std::uint64_t first_version, const dataplane::NetAddress& address);
+  SdpSession(std::uint64_t session_id, std::uint64_t first_version,
+             const dataplane::NetAddress& address);
 
   // Fills d.origin and prints d; bumps the version when the body differs from the last one.
   std::string stamp(SessionDescription& d);

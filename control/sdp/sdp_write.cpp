@@ -25,7 +25,8 @@ void write_media(std::string& out, const MediaDescription& m,
     map.append(" ").append(f.encoding).append("/").append(std::to_string(f.clock_hz));
     if (f.channels != 0) map.append("/").append(std::to_string(f.channels));
     line(out, "a=rtpmap:", map);
-    if (!f.fmtp.empty()) line(out, "a=fmtp:", std::to_string(f.payload_type).append(" ").append(f.fmtp));
+    if (!f.fmtp.empty())
+      line(out, "a=fmtp:", std::to_string(f.payload_type).append(" ").append(f.fmtp));
   }
   if (m.ptime_ms != 0) line(out, "a=ptime:", std::to_string(m.ptime_ms));
   if (m.maxptime_ms != 0) line(out, "a=maxptime:", std::to_string(m.maxptime_ms));

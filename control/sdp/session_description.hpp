@@ -46,16 +46,16 @@ struct PayloadFormat {
 };
 
 struct MediaDescription {
-  std::string media;      // "audio", "video", ...
+  std::string media;       // "audio", "video", ...
   std::uint16_t port = 0;  // 0: rejected/disabled stream
   MediaProfile profile = MediaProfile::Other;
-  std::string proto;                         // as written: "RTP/AVP", "RTP/SAVP", "UDP/TLS/..."
-  std::vector<std::string> format_tokens;    // the m= line's formats as written
-  std::vector<PayloadFormat> formats;        // audio RTP lines only: one per PT, m= line order
-  dataplane::NetAddress connection;          // c= (media level, else session level); port = m=
-  bool hold_address = false;                 // c=0.0.0.0 or :: (RFC 2543 hold, RFC 3264 8.4)
-  std::uint16_t ptime_ms = 0;                // 0: absent
-  std::uint16_t maxptime_ms = 0;             // 0: absent
+  std::string proto;                          // as written: "RTP/AVP", "RTP/SAVP", "UDP/TLS/..."
+  std::vector<std::string> format_tokens;     // the m= line's formats as written
+  std::vector<PayloadFormat> formats;         // audio RTP lines only: one per PT, m= line order
+  dataplane::NetAddress connection;           // c= (media level, else session level); port = m=
+  bool hold_address = false;                  // c=0.0.0.0 or :: (RFC 2543 hold, RFC 3264 8.4)
+  std::uint16_t ptime_ms = 0;                 // 0: absent
+  std::uint16_t maxptime_ms = 0;              // 0: absent
   Direction direction = Direction::SendRecv;  // media level, else session level, else sendrecv
   std::optional<dataplane::NetAddress> rtcp;  // a=rtcp (RFC 3605): port, address when given
   bool rtcp_mux = false;                      // a=rtcp-mux (RFC 5761)

@@ -29,8 +29,8 @@ void require(bool ok) {
 sdp::LocalMedia local(sdp::SrtpPolicy policy) {
   sdp::LocalMedia l;
   l.address = dialcore::dataplane::NetAddress::v4(192, 0, 2, 1, 30000);
-  l.codecs = {CodecId::Opus, CodecId::G729, CodecId::Pcma, CodecId::Pcmu, CodecId::L16,
-              CodecId::TelephoneEvent};
+  l.codecs = {CodecId::Opus, CodecId::G729, CodecId::Pcma,
+              CodecId::Pcmu, CodecId::L16,  CodecId::TelephoneEvent};
   l.srtp = policy;
   l.srtp_key_material.fill(0x5A);
   return l;
@@ -41,7 +41,8 @@ sdp::LocalMedia local(sdp::SrtpPolicy policy) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   const auto parsed = sdp::parse_sdp(body);
-  for (const auto policy : {sdp::SrtpPolicy::Off, sdp::SrtpPolicy::Optional, sdp::SrtpPolicy::Required}) {
+  for (const auto policy :
+       {sdp::SrtpPolicy::Off, sdp::SrtpPolicy::Optional, sdp::SrtpPolicy::Required}) {
     sdp::SdpSession session(1, 1, dialcore::dataplane::NetAddress::v4(192, 0, 2, 1, 0));
     const auto r = sdp::answer(body, local(policy), session);
     require(r.ok() == !r.sdp.empty());

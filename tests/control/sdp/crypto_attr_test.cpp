@@ -66,8 +66,8 @@ TEST_CASE("a=crypto lifetime is parsed, MKI and session parameters are refused",
   const std::pair<std::string, std::string> refused[] = {
       {base + "|2^31|1:4", "MKI"},
       {base + "|1:4", "MKI"},
-      {base + "|2^10", "lifetime"},                 // below 2^20: we never re-key
-      {base + "|2^49", "lifetime"},                 // beyond AES-CM's 2^48
+      {base + "|2^10", "lifetime"},  // below 2^20: we never re-key
+      {base + "|2^49", "lifetime"},  // beyond AES-CM's 2^48
       {base + "|2^x", "bad lifetime"},
       {base + " UNENCRYPTED_SRTP", "session parameter"},
       {base + " KDR=1", "session parameter"},
@@ -93,8 +93,10 @@ TEST_CASE("a=crypto lifetime is parsed, MKI and session parameters are refused",
 
 TEST_CASE("format_crypto and parse_crypto round-trip our keys for every suite", "[crypto]") {
   std::array<std::uint8_t, kMaxKeySaltBytes> random{};
-  for (std::size_t i = 0; i < random.size(); ++i) random[i] = static_cast<std::uint8_t>(i * 37 + 11);
-  for (const auto suite : {SrtpSuite::AesCm128HmacSha1_80, SrtpSuite::AesCm128HmacSha1_32, SrtpSuite::AeadAes128Gcm}) {
+  for (std::size_t i = 0; i < random.size(); ++i)
+    random[i] = static_cast<std::uint8_t>(i * 37 + 11);
+  for (const auto suite :
+       {SrtpSuite::AesCm128HmacSha1_80, SrtpSuite::AesCm128HmacSha1_32, SrtpSuite::AeadAes128Gcm}) {
     const auto key = make_key(suite, random);
     REQUIRE(key);
     const std::string text = format_crypto(42, *key);
@@ -104,7 +106,8 @@ TEST_CASE("format_crypto and parse_crypto round-trip our keys for every suite", 
     CHECK(back.attr->tag == 42);
     CHECK(back.attr->key == *key);
   }
-  CHECK(format_crypto(1, *make_key(SrtpSuite::AesCm128HmacSha1_80, random)).find("inline:") != std::string::npos);
+  CHECK(format_crypto(1, *make_key(SrtpSuite::AesCm128HmacSha1_80, random)).find("inline:") !=
+        std::string::npos);
   CHECK_FALSE(make_key(SrtpSuite::AesCm128HmacSha1_80, std::span(random).first(29)));
   CHECK(make_key(SrtpSuite::AeadAes128Gcm, std::span(random).first(28)));
   CHECK_FALSE(make_key(SrtpSuite::None, random));

@@ -8,7 +8,8 @@ using namespace dialcore::control::sdp;
 using dialcore::codecs::CodecId;
 using dialcore::dataplane::NetAddress;
 
-TEST_CASE("a negotiated SRTP call becomes SetCodec, SetRemote, SetSrtp and Hold arguments", "[dataplane]") {
+TEST_CASE("a negotiated SRTP call becomes SetCodec, SetRemote, SetSrtp and Hold arguments",
+          "[dataplane]") {
   auto local = dialcore::test::local_v4();
   local.srtp = SrtpPolicy::Required;
   SdpSession s(1, 1, local.address);

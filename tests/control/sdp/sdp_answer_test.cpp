@@ -56,7 +56,8 @@ TEST_CASE("answering sipp: PCMU, our address and port, sendrecv", "[answer]") {
   CHECK(r.media.direction == Direction::SendRecv);
 }
 
-TEST_CASE("answering baresip's SAVP offer with SRTP optional: PCMU + events, first usable crypto", "[answer][srtp]") {
+TEST_CASE("answering baresip's SAVP offer with SRTP optional: PCMU + events, first usable crypto",
+          "[answer][srtp]") {
   auto local = local_v4();
   local.srtp = SrtpPolicy::Optional;
   AnswerResult r;
@@ -96,7 +97,8 @@ TEST_CASE("the answer chooses our first preference present in the offer", "[answ
   CHECK(a.media[0].format_tokens == std::vector<std::string>{"8"});
 }
 
-TEST_CASE("answering Linphone: the video stream is rejected with port 0, events at the codec clock", "[answer]") {
+TEST_CASE("answering Linphone: the video stream is rejected with port 0, events at the codec clock",
+          "[answer]") {
   auto local = local_v4();
   local.codecs = {CodecId::Opus, CodecId::Pcmu, CodecId::TelephoneEvent};
   AnswerResult r;
@@ -118,7 +120,8 @@ TEST_CASE("answering Linphone: the video stream is rejected with port 0, events 
 
 TEST_CASE("answering IPv6: our IPv6 address, their RTCP address", "[answer]") {
   auto local = local_v4();
-  local.address = NetAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99}, 31000);
+  local.address =
+      NetAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99}, 31000);
   SdpSession s(1, 1, local.address);
   const auto r = answer(sdp_fixture("ipv6_offer.sdp"), local, s);
   REQUIRE(r.ok());
@@ -147,7 +150,8 @@ TEST_CASE("hold and resume directions in the answer", "[answer][hold]") {
   }
   // RFC 2543 hold: c=0.0.0.0 means "do not send to me"; we answer recvonly and do not send.
   AnswerResult r;
-  const auto a = answered(body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 0.0.0.0\r\n"), local_v4(), r);
+  const auto a =
+      answered(body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 0.0.0.0\r\n"), local_v4(), r);
   CHECK(a.media[0].direction == Direction::RecvOnly);
   CHECK(r.media.direction == Direction::RecvOnly);
   CHECK(to_hold(r.media).on);
@@ -159,7 +163,8 @@ TEST_CASE("hold and resume directions in the answer", "[answer][hold]") {
 }
 
 TEST_CASE("SRTP policy decides between plain and SAVP offers", "[answer][srtp]") {
-  const std::string crypto = "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd\r\n";
+  const std::string crypto =
+      "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd\r\n";
   const std::string avp = body("m=audio 4000 RTP/AVP 0\r\n");
   const std::string avp_crypto = body("m=audio 4000 RTP/AVP 0\r\n" + crypto);
   const std::string savp = body("m=audio 4000 RTP/SAVP 0\r\n" + crypto);
@@ -171,11 +176,16 @@ TEST_CASE("SRTP policy decides between plain and SAVP offers", "[answer][srtp]")
     bool srtp;
   };
   const Case cases[] = {
-      {SrtpPolicy::Off, &avp, 0, false},          {SrtpPolicy::Off, &avp_crypto, 0, false},
-      {SrtpPolicy::Off, &savp, 488, false},       {SrtpPolicy::Optional, &avp, 0, false},
-      {SrtpPolicy::Optional, &avp_crypto, 0, true}, {SrtpPolicy::Optional, &savp, 0, true},
-      {SrtpPolicy::Optional, &savp_bare, 488, false}, {SrtpPolicy::Required, &avp, 488, false},
-      {SrtpPolicy::Required, &avp_crypto, 0, true}, {SrtpPolicy::Required, &savp, 0, true},
+      {SrtpPolicy::Off, &avp, 0, false},
+      {SrtpPolicy::Off, &avp_crypto, 0, false},
+      {SrtpPolicy::Off, &savp, 488, false},
+      {SrtpPolicy::Optional, &avp, 0, false},
+      {SrtpPolicy::Optional, &avp_crypto, 0, true},
+      {SrtpPolicy::Optional, &savp, 0, true},
+      {SrtpPolicy::Optional, &savp_bare, 488, false},
+      {SrtpPolicy::Required, &avp, 488, false},
+      {SrtpPolicy::Required, &avp_crypto, 0, true},
+      {SrtpPolicy::Required, &savp, 0, true},
   };
   for (const auto& c : cases) {
     INFO("policy " << static_cast<int>(c.policy) << "\n" << *c.offer);
@@ -191,8 +201,10 @@ TEST_CASE("SRTP policy decides between plain and SAVP offers", "[answer][srtp]")
     REQUIRE(r.ok());
     CHECK(sofia_strict_error(r.sdp).empty());
     CHECK(r.media.srtp() == c.srtp);
-    CHECK((r.sdp.find("a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:") != std::string::npos) == c.srtp);
-    CHECK(r.sdp.find(c.offer->find("SAVP") != std::string::npos ? "RTP/SAVP" : "RTP/AVP") != std::string::npos);
+    CHECK((r.sdp.find("a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:") != std::string::npos) ==
+          c.srtp);
+    CHECK(r.sdp.find(c.offer->find("SAVP") != std::string::npos ? "RTP/SAVP" : "RTP/AVP") !=
+          std::string::npos);
   }
 }
 
@@ -206,7 +218,8 @@ TEST_CASE("every failure reason maps to its status and warning", "[answer][failu
   auto no_key = local_v4();
   no_key.srtp = SrtpPolicy::Required;
   no_key.srtp_key_material = {};
-  const std::string crypto80 = "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd\r\n";
+  const std::string crypto80 =
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd\r\n";
   struct Case {
     std::string offer;
     LocalMedia local;
@@ -216,16 +229,26 @@ TEST_CASE("every failure reason maps to its status and warning", "[answer][failu
   };
   const Case cases[] = {
       {"v=0\r\nbroken", off, 400, SipWarning::Miscellaneous, "SDP"},
-      {body("m=audio 4000 RTP/AVP 9 97\r\na=rtpmap:97 speex/8000\r\n"), off, 488, SipWarning::IncompatibleMediaFormat, "no common codec (offered: G722 speex)"},
-      {body("m=video 4000 RTP/AVP 31\r\n"), off, 488, SipWarning::MediaTypeNotAvailable, "media type video"},
-      {body("m=audio 0 RTP/AVP 0\r\n"), off, 488, SipWarning::MediaTypeNotAvailable, "no audio stream"},
-      {body("m=audio 4000 RTP/SAVP 0\r\n" + crypto80), off, 488, SipWarning::IncompatibleTransport, "SRTP is off"},
-      {body("m=audio 4000 RTP/AVP 0\r\n"), required, 488, SipWarning::IncompatibleTransport, "SRTP is required"},
-      {body("m=audio 4000 RTP/SAVP 0\r\n" + crypto80), gcm_only, 488, SipWarning::AttributeNotUnderstood, "no usable a=crypto"},
-      {body("m=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAEC\r\n"), required, 488, SipWarning::AttributeNotUnderstood, "must be 30"},
-      {body("m=audio 4000 RTP/SAVP 0\r\n" + crypto80), no_key, 500, SipWarning::Miscellaneous, "no local SRTP key"},
-      {body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 pbx.example.com\r\n"), off, 488, SipWarning::IncompatibleNetworkAddress, "not an IP literal"},
-      {body("m=audio 4000 RTP/AVPF 0\r\n"), off, 488, SipWarning::IncompatibleTransport, "RTP/AVPF"},
+      {body("m=audio 4000 RTP/AVP 9 97\r\na=rtpmap:97 speex/8000\r\n"), off, 488,
+       SipWarning::IncompatibleMediaFormat, "no common codec (offered: G722 speex)"},
+      {body("m=video 4000 RTP/AVP 31\r\n"), off, 488, SipWarning::MediaTypeNotAvailable,
+       "media type video"},
+      {body("m=audio 0 RTP/AVP 0\r\n"), off, 488, SipWarning::MediaTypeNotAvailable,
+       "no audio stream"},
+      {body("m=audio 4000 RTP/SAVP 0\r\n" + crypto80), off, 488, SipWarning::IncompatibleTransport,
+       "SRTP is off"},
+      {body("m=audio 4000 RTP/AVP 0\r\n"), required, 488, SipWarning::IncompatibleTransport,
+       "SRTP is required"},
+      {body("m=audio 4000 RTP/SAVP 0\r\n" + crypto80), gcm_only, 488,
+       SipWarning::AttributeNotUnderstood, "no usable a=crypto"},
+      {body("m=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAEC\r\n"),
+       required, 488, SipWarning::AttributeNotUnderstood, "must be 30"},
+      {body("m=audio 4000 RTP/SAVP 0\r\n" + crypto80), no_key, 500, SipWarning::Miscellaneous,
+       "no local SRTP key"},
+      {body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 pbx.example.com\r\n"), off, 488,
+       SipWarning::IncompatibleNetworkAddress, "not an IP literal"},
+      {body("m=audio 4000 RTP/AVPF 0\r\n"), off, 488, SipWarning::IncompatibleTransport,
+       "RTP/AVPF"},
   };
   for (const auto& c : cases) {
     INFO(c.offer);
@@ -243,8 +266,12 @@ TEST_CASE("every failure reason maps to its status and warning", "[answer][failu
 
 TEST_CASE("ptime: theirs when the codec can packetise it, else ours", "[answer]") {
   const std::pair<std::string, int> cases[] = {
-      {"a=ptime:30\r\n", 30}, {"a=ptime:25\r\n", 20}, {"", 20}, {"a=ptime:40\r\na=maxptime:30\r\n", 20},
-      {"a=ptime:200\r\n", 20}, {"a=ptime:abc\r\n", 20},
+      {"a=ptime:30\r\n", 30},
+      {"a=ptime:25\r\n", 20},
+      {"", 20},
+      {"a=ptime:40\r\na=maxptime:30\r\n", 20},
+      {"a=ptime:200\r\n", 20},
+      {"a=ptime:abc\r\n", 20},
   };
   for (const auto& [attr, ptime] : cases) {
     INFO(attr);
@@ -254,9 +281,12 @@ TEST_CASE("ptime: theirs when the codec can packetise it, else ours", "[answer]"
   }
 }
 
-TEST_CASE("a second audio stream is rejected, the first unusable one does not sink the call", "[answer]") {
+TEST_CASE("a second audio stream is rejected, the first unusable one does not sink the call",
+          "[answer]") {
   AnswerResult r;
-  const auto a = answered(body("m=audio 4000 RTP/AVP 9\r\nm=audio 4002 RTP/AVP 8\r\nm=audio 4004 RTP/AVP 0\r\n"), local_v4(), r);
+  const auto a = answered(
+      body("m=audio 4000 RTP/AVP 9\r\nm=audio 4002 RTP/AVP 8\r\nm=audio 4004 RTP/AVP 0\r\n"),
+      local_v4(), r);
   REQUIRE(a.media.size() == 3);
   CHECK(a.media[0].port == 0);
   CHECK(a.media[1].port == 30000);

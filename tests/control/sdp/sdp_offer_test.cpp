@@ -54,7 +54,8 @@ TEST_CASE("our offer lists our codecs with static and dynamic PTs, events, ptime
   CHECK(back.description.media[0].formats.size() == 5);
 }
 
-TEST_CASE("SRTP in our offer: required is SAVP, optional is AVP with crypto, one line per suite", "[offer][srtp]") {
+TEST_CASE("SRTP in our offer: required is SAVP, optional is AVP with crypto, one line per suite",
+          "[offer][srtp]") {
   auto local = local_v4();
   local.srtp = SrtpPolicy::Required;
   SdpSession s = our_session();
@@ -77,7 +78,8 @@ TEST_CASE("SRTP in our offer: required is SAVP, optional is AVP with crypto, one
   CHECK(offer(local, s).ok());
 }
 
-TEST_CASE("offer then answer: both sides agree on codec, PTs, addresses and keys", "[offer][srtp]") {
+TEST_CASE("offer then answer: both sides agree on codec, PTs, addresses and keys",
+          "[offer][srtp]") {
   auto us = local_v4(32000);
   us.srtp = SrtpPolicy::Required;
   auto peer = local_v4(40000);
@@ -165,14 +167,22 @@ TEST_CASE("the answer to our offer is checked against it", "[offer][failure]") {
   const Case cases[] = {
       {&plain, "garbage", &us, "SDP"},
       {&plain, swap(good, "m=audio 40000", "m=audio 0"), &us, "rejected our audio"},
-      {&plain, swap(good, "RTP/AVP 0 101", "RTP/AVP 8 101"), &us, "payload type 8 (PCMA) we did not offer"},
-      {&plain, swap(swap(good, "RTP/AVP 0 101", "RTP/AVP 0 101 96"), "a=ptime", "a=rtpmap:96 opus/48000/2\r\na=ptime"), &us, "payload type 96"},
+      {&plain, swap(good, "RTP/AVP 0 101", "RTP/AVP 8 101"), &us,
+       "payload type 8 (PCMA) we did not offer"},
+      {&plain,
+       swap(swap(good, "RTP/AVP 0 101", "RTP/AVP 0 101 96"), "a=ptime",
+            "a=rtpmap:96 opus/48000/2\r\na=ptime"),
+       &us, "payload type 96"},
       {&plain, swap(good, "RTP/AVP 0 101", "RTP/AVP 101"), &us, "no common codec"},
       {&plain, good + "m=video 0 RTP/AVP 31\r\n", &us, "2 m= lines"},
       {&secure, swap(good_secure, "RTP/SAVP", "RTP/AVP"), &srtp, "changed the transport"},
       {&secure, swap(good_secure, "a=crypto:1", "a=crypto:9"), &srtp, "tag 9"},
-      {&secure, swap(good_secure, "a=crypto:1 AES_CM_128_HMAC_SHA1_80", "a=crypto:1 AES_CM_128_HMAC_SHA1_32"), &srtp, "tag 1"},
-      {&secure, swap(good_secure, "a=crypto:1", "a=x-crypto:1"), &srtp, "without a usable a=crypto"},
+      {&secure,
+       swap(good_secure, "a=crypto:1 AES_CM_128_HMAC_SHA1_80",
+            "a=crypto:1 AES_CM_128_HMAC_SHA1_32"),
+       &srtp, "tag 1"},
+      {&secure, swap(good_secure, "a=crypto:1", "a=x-crypto:1"), &srtp,
+       "without a usable a=crypto"},
   };
   for (const auto& c : cases) {
     INFO(c.answer);

@@ -22,7 +22,8 @@ const PayloadFormat& pt(const MediaDescription& m, int payload_type) {
   throw;
 }
 
-std::string body(const std::string& media_part, const std::string& session_c = "c=IN IP4 192.0.2.1\r\n") {
+std::string body(const std::string& media_part,
+                 const std::string& session_c = "c=IN IP4 192.0.2.1\r\n") {
   return "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n" + session_c + "t=0 0\r\n" + media_part;
 }
 
@@ -72,7 +73,8 @@ TEST_CASE("a baresip SAVP offer: opus, G.711, events, rtcp-mux and four crypto l
   CHECK(m.crypto_refused[0].find("AEAD_AES_256_GCM") != std::string::npos);
 }
 
-TEST_CASE("a Linphone offer: static G.729 without rtpmap, three event clocks, video kept refused", "[parse]") {
+TEST_CASE("a Linphone offer: static G.729 without rtpmap, three event clocks, video kept refused",
+          "[parse]") {
   const auto r = parse_sdp(sdp_fixture("linphone_offer.sdp"));
   REQUIRE(r.ok());
   REQUIRE(r.description.media.size() == 2);
@@ -118,7 +120,8 @@ TEST_CASE("a carrier offer: G.729 annexb=no, media-level c= wins, ptime and maxp
 }
 
 TEST_CASE("direction: session-level default, media-level override", "[parse]") {
-  auto r = parse_sdp(body("a=sendonly\r\nm=audio 4000 RTP/AVP 0\r\nm=audio 4002 RTP/AVP 0\r\na=inactive\r\n"));
+  auto r = parse_sdp(
+      body("a=sendonly\r\nm=audio 4000 RTP/AVP 0\r\nm=audio 4002 RTP/AVP 0\r\na=inactive\r\n"));
   REQUIRE(r.ok());
   CHECK(r.description.media[0].direction == Direction::SendOnly);
   CHECK(r.description.media[1].direction == Direction::Inactive);
@@ -131,9 +134,12 @@ TEST_CASE("direction: session-level default, media-level override", "[parse]") {
 
 TEST_CASE("unusable media lines are refused one by one with a reason", "[parse]") {
   const std::pair<std::string, SipWarning> cases[] = {
-      {body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 pbx.example.com\r\n"), SipWarning::IncompatibleNetworkAddress},
-      {body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 233.252.0.1/127\r\n"), SipWarning::IncompatibleNetworkAddress},
-      {body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 999.1.1.1\r\n"), SipWarning::IncompatibleNetworkAddress},
+      {body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 pbx.example.com\r\n"),
+       SipWarning::IncompatibleNetworkAddress},
+      {body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 233.252.0.1/127\r\n"),
+       SipWarning::IncompatibleNetworkAddress},
+      {body("m=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 999.1.1.1\r\n"),
+       SipWarning::IncompatibleNetworkAddress},
       {body("m=audio 4000 RTP/AVPF 0\r\n"), SipWarning::IncompatibleTransport},
       {body("m=audio 4000 UDP/TLS/RTP/SAVPF 0\r\n"), SipWarning::IncompatibleTransport},
       {body("m=audio 4000/2 RTP/AVP 0\r\n"), SipWarning::IncompatibleTransport},
@@ -153,17 +159,17 @@ TEST_CASE("malformed bodies are 400s, never crashes", "[parse][malformed]") {
   const std::string bad[] = {
       "",
       "v=0\r\n",
-      good.substr(0, good.size() / 2),                                   // truncated mid-body
-      good.substr(0, good.find("m=") + 9),                              // truncated m= line
-      body(""),                                                          // no m= line
-      body("m=audio 70000 RTP/AVP 0\r\n"),                               // port out of range
+      good.substr(0, good.size() / 2),      // truncated mid-body
+      good.substr(0, good.find("m=") + 9),  // truncated m= line
+      body(""),                             // no m= line
+      body("m=audio 70000 RTP/AVP 0\r\n"),  // port out of range
       body("m=audio -1 RTP/AVP 0\r\n"),
-      body("m=audio 4000 RTP/AVP 128\r\n"),                              // PT beyond 127
-      body("m=audio 4000 RTP/AVP 99999999999999999999\r\n"),             // huge PT
-      body("m=audio 4000 RTP/AVP\r\n"),                                  // no formats
-      body("m=audio 4000 RTP/AVP 0\r\n", ""),                            // no c= anywhere
-      "o=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nm=audio 4000 RTP/AVP 0\r\n",   // no v=
-      std::string("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\0\r\n", 35),     // NUL inside
+      body("m=audio 4000 RTP/AVP 128\r\n"),                             // PT beyond 127
+      body("m=audio 4000 RTP/AVP 99999999999999999999\r\n"),            // huge PT
+      body("m=audio 4000 RTP/AVP\r\n"),                                 // no formats
+      body("m=audio 4000 RTP/AVP 0\r\n", ""),                           // no c= anywhere
+      "o=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nm=audio 4000 RTP/AVP 0\r\n",  // no v=
+      std::string("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\0\r\n", 35),    // NUL inside
       // sofia-sip loops forever on this m= line (found by sdp_parse_fuzz): refused before it
       body("m=audio 4000 RTP/SA\xff\xffVP 0\r\n"),
       body("m=audio 4000 X\xc3\xa9 0\r\n"),
@@ -191,7 +197,7 @@ TEST_CASE("a 64 KiB body and random bytes are refused cleanly", "[parse][malform
   for (int i = 0; i < 2000; ++i) {
     std::string junk(rng() % 600, '\0');
     for (auto& c : junk) c = static_cast<char>(rng());
-    if (i % 2 == 0) junk = body("m=audio 4000 RTP/AVP 0\r\n") .substr(0, rng() % 60) + junk;
+    if (i % 2 == 0) junk = body("m=audio 4000 RTP/AVP 0\r\n").substr(0, rng() % 60) + junk;
     refused += parse_sdp(junk).ok() ? 0 : 1;
   }
   CHECK(refused > 1900);  // random bytes are almost never an SDP body with an m= line
@@ -199,7 +205,8 @@ TEST_CASE("a 64 KiB body and random bytes are refused cleanly", "[parse][malform
 
 TEST_CASE("more m= lines than we read are refused", "[parse][malformed]") {
   std::string media;
-  for (std::size_t i = 0; i <= kMaxMediaLines; ++i) media += "m=audio " + std::to_string(4000 + 2 * i) + " RTP/AVP 0\r\n";
+  for (std::size_t i = 0; i <= kMaxMediaLines; ++i)
+    media += "m=audio " + std::to_string(4000 + 2 * i) + " RTP/AVP 0\r\n";
   const auto r = parse_sdp(body(media));
   REQUIRE_FALSE(r.ok());
   CHECK(r.failure->text.find("m= lines") != std::string::npos);
