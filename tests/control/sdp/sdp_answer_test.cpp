@@ -294,3 +294,24 @@ TEST_CASE("a second audio stream is rejected, the first unusable one does not si
   CHECK(r.media.codec.payload_type == 8);
   CHECK(r.media.remote_rtp.port == 4002);
 }
+
+TEST_CASE("static payload types without rtpmap are understood and answered with one", "[answer]") {
+  auto local = local_v4();
+  local.codecs = {CodecId::G729, CodecId::Pcmu};
+  AnswerResult r;
+  const auto a = answered(body("m=audio 4000 RTP/AVP 8 0 18\r\n"), local, r);
+  CHECK(r.media.codec.payload_type == 18);
+  CHECK(r.media.codec.format.annexb);  // RFC 4856: absent annexb means yes
+  REQUIRE(a.media[0].formats.size() == 1);
+  CHECK(a.media[0].formats[0].encoding == "G729");
+  CHECK(a.media[0].formats[0].fmtp == "annexb=yes");
+}
+
+TEST_CASE("the strict sofia check used on our answers rejects broken SDP", "[answer]") {
+  // The judge can fail: a body without o= or with a bad m= line is reported.
+  CHECK_FALSE(
+      sofia_strict_error("v=0\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\n")
+          .empty());
+  CHECK_FALSE(sofia_strict_error(body("m=audio 4000 RTP/AVP 300\r\n")).empty());
+  CHECK(sofia_strict_error(body("m=audio 4000 RTP/AVP 0\r\n")).empty());
+}
