@@ -53,6 +53,7 @@ struct Runtime::WorkerThread {
   // Written by the worker thread only, read by anyone. Relaxed: counts and gauges for metrics.
   std::atomic<std::uint32_t> legs{0};
   std::atomic<std::uint64_t> idle_sleeps{0};
+  std::atomic<std::uint64_t> idle_parks{0};
   std::atomic<std::uint64_t> final_cpu_ns{0};
 
   void run() noexcept;
@@ -121,6 +122,12 @@ void Runtime::WorkerThread::run() noexcept {
       ++idle_turns;
       continue;
     }
+    if (idle.park_after_sleeps != 0 && idle_turns - idle.spin_turns >= idle.park_after_sleeps) {
+      io->wait_rx(1);  // parked: a packet wakes us, a command waits up to 1 ms
+      bump(idle_parks);
+      continue;
+    }
+    ++idle_turns;
     ::nanosleep(&sleep, nullptr);
     bump(idle_sleeps);
   }
@@ -276,6 +283,7 @@ WorkerSnapshot Runtime::snapshot(std::size_t worker) const noexcept {
   s.event_ring_depth = w.rings->events.size_approx();
   s.event_ring_capacity = w.rings->events.capacity();
   s.idle_sleeps = w.idle_sleeps.load(std::memory_order_relaxed);
+  s.idle_parks = w.idle_parks.load(std::memory_order_relaxed);
   s.port_refused = w.io->refused();
   if (exited) {
     s.cpu_ns = w.final_cpu_ns.load(std::memory_order_relaxed);

@@ -62,6 +62,7 @@ struct WorkerSnapshot {
   std::size_t event_ring_depth = 0;
   std::size_t event_ring_capacity = 0;
   std::uint64_t idle_sleeps = 0;   // back-off sleeps taken
+  std::uint64_t idle_parks = 0;    // 1 ms waits in the backend after a long idle spell
   std::uint64_t port_refused = 0;  // opens refused: port of another worker's shard
   std::uint64_t cpu_ns = 0;        // the thread's CPU time
 };

@@ -13,17 +13,22 @@ namespace dialcore::dataplane {
 class PromptLibrary;
 
 // What an idle worker does (a turn that found no command, packet or timer due):
-//   spin `spin_turns` more turns (an idle socket turn is one epoll_wait(0), ~0.3 µs: ~50 µs of
-//   spinning by default), then sleep `sleep_us` per turn (nanosleep, 1 µs timer slack) until
-//   work comes back.
-// The trade-off: a packet or command arriving while the worker sleeps waits up to sleep_us
-// (added latency, first packet after an idle spell only: a worker relaying 50 packets/s per
-// leg is rarely idle long); each sleep costs a wake-up (~3-5 µs of CPU with the idle turn), so
-// an idle worker uses about 3-5 % of a core at 100 µs, ~2 % at 200 µs, and 100 % at 0
-// (busy-poll, for dedicated isolated cores). Measured in runtime_idle_test (see README.md).
+//   1. spin `spin_turns` more turns (an idle socket turn is one epoll_wait(0), well under 1 µs);
+//   2. then sleep `sleep_us` per turn (nanosleep, 1 µs timer slack): a packet or command that
+//      arrives meanwhile waits up to sleep_us (plus the scheduler's wake-up latency);
+//   3. after `park_after_sleeps` sleeps in a row (~0.3 s at the defaults), park in the
+//      backend's wait_rx(1 ms): a packet wakes the worker at once, a command waits up to 1 ms
+//      (control polls replies every 1 ms anyway). 0 disables parking.
+// sleep_us 0 busy-polls (dedicated isolated cores, DPDK). Measured (`runtime_test "[.bench]"`,
+// one idle unpinned worker, this 2-core machine with other builds running, load ~5), CPU of one
+// core: busy-poll 49-62 % (all it could get), sleep 50 µs 20 %, 100 µs 15-18 %, 200 µs 11 % (a cycle
+// costs ~25 µs of CPU here: two system calls and a context switch on a loaded VM); parked
+// (wait_rx 1 ms) 3.3 %. So a worker idle for long costs little, and one between packets of
+// live calls sleeps at most sleep_us.
 struct IdlePolicy {
   std::uint32_t spin_turns = 200;
   std::uint32_t sleep_us = 100;  // 0: never sleep (busy-poll); at most 200 (kMaxSleepUs)
+  std::uint32_t park_after_sleeps = 2000;
   static constexpr std::uint32_t kMaxSleepUs = 200;
 };
 
