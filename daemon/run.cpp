@@ -171,12 +171,15 @@ int run(const config::Config& initial, const std::string& config_file) {
         for (const auto& k : d.restart) log("dialcored: reload: %s changed; needs a restart\n", k);
         if (d.empty()) log("dialcored: reload: %s\n", std::string("no changes"));
         router.apply(live_settings(*r.config));
+        media.set_rtp_timeout_ms(r.config->dataplane.no_rtp_timeout_ms);
         // Keys that need a restart keep their running values until then.
         config::Config next = *r.config;
         next.data_dir = current.data_dir;
         next.store = current.store;
         next.api.listen = current.api.listen;
         next.api.tls = current.api.tls;
+        next.dataplane = current.dataplane;  // workers, ports, sizes: restart keys
+        next.dataplane.no_rtp_timeout_ms = r.config->dataplane.no_rtp_timeout_ms;  // live
         current = std::move(next);
       }
       wait_hup();

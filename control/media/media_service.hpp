@@ -117,6 +117,9 @@ class MediaService {
   // once nothing is in flight or queued (bounded by reply_timeout); then polling stops.
   void shutdown(std::function<void()> done);
 
+  // Live reload (dataplane.no_rtp_timeout_ms): applies to legs allocated from now on.
+  void set_rtp_timeout_ms(std::uint32_t ms) noexcept { settings_.rtp_timeout_ms = ms; }
+
   const MediaCounters& counters() const noexcept { return counters_; }
   const dataplane::ChannelCounters& channel_counters(std::uint32_t worker) const noexcept;
   std::size_t legs(std::uint32_t worker) const noexcept { return lanes_[worker]->legs; }

@@ -65,6 +65,20 @@ dataplane::SetCodecArgs pcmu_and_events() {
   return c;
 }
 
+// The real runtime with `rs` and a MediaService over its rings on an io_context.
+struct Live {
+  explicit Live(const dataplane::RuntimeSettings& rs = test::test_settings(2),
+                const MediaSettings& ms = settings()) {
+    dataplane::RuntimeError error;
+    rt = dataplane::Runtime::start(rs, error);
+    REQUIRE(rt != nullptr);
+    media = std::make_unique<MediaService>(io, rings_of(*rt), ms);
+  }
+  std::unique_ptr<dataplane::Runtime> rt;
+  boost::asio::io_context io;
+  std::unique_ptr<MediaService> media;
+};
+
 // Synchronous wrappers over the asynchronous calls, for a readable test.
 struct Sync {
   boost::asio::io_context& io;
@@ -88,11 +102,10 @@ struct Sync {
 
 TEST_CASE("a call through MediaService: two legs, PCMU, bridge, RTP both ways, DTMF, stats, destroy",
           "[media][ortp]") {
-  dataplane::RuntimeError error;
-  auto rt = dataplane::Runtime::start(test::test_settings(2), error);
-  REQUIRE(rt != nullptr);
-  boost::asio::io_context io;
-  MediaService media(io, rings_of(*rt), settings());
+  Live live;
+  auto& rt = live.rt;
+  auto& io = live.io;
+  MediaService& media = *live.media;
   Sync sync{io, media};
 
   std::vector<Event> customer_events, agent_events;
@@ -177,11 +190,10 @@ TEST_CASE("a call through MediaService: two legs, PCMU, bridge, RTP both ways, D
 }
 
 TEST_CASE("MediaService refuses what cannot be sent, without a round trip", "[media]") {
-  dataplane::RuntimeError error;
-  auto rt = dataplane::Runtime::start(test::test_settings(2), error);
-  REQUIRE(rt != nullptr);
-  boost::asio::io_context io;
-  MediaService media(io, rings_of(*rt), settings());
+  Live live;
+  auto& rt = live.rt;
+  auto& io = live.io;
+  MediaService& media = *live.media;
   Sync sync{io, media};
   const Allocated a = sync.allocate(LegPlacement::on_worker(0), nullptr);
   const Allocated b = sync.allocate(LegPlacement::on_worker(1), nullptr);
@@ -206,11 +218,9 @@ TEST_CASE("Busy: commands beyond a tiny ring are queued, retried in order and al
   dataplane::RuntimeSettings rs = test::test_settings(1);
   rs.command_ring = 2;
   rs.event_ring = 8;
-  dataplane::RuntimeError error;
-  auto rt = dataplane::Runtime::start(rs, error);
-  REQUIRE(rt != nullptr);
-  boost::asio::io_context io;
-  MediaService media(io, rings_of(*rt), settings());
+  Live live(rs);
+  auto& io = live.io;
+  MediaService& media = *live.media;
   std::vector<ReplyStatus> results;
   std::vector<int> order;
   for (int i = 0; i < 40; ++i) {
@@ -233,14 +243,12 @@ TEST_CASE("Busy that outlasts the retries fails clearly; a stopped worker times 
           "[media][busy][timeout]") {
   dataplane::RuntimeSettings rs = test::test_settings(2);
   rs.command_ring = 2;
-  dataplane::RuntimeError error;
-  auto rt = dataplane::Runtime::start(rs, error);
-  REQUIRE(rt != nullptr);
-  REQUIRE(rt->stop_worker(1));
-  boost::asio::io_context io;
   MediaSettings ms = settings();
   ms.reply_timeout = std::chrono::milliseconds(300);
-  MediaService media(io, rings_of(*rt), ms);
+  Live live(rs, ms);
+  REQUIRE(live.rt->stop_worker(1));
+  auto& io = live.io;
+  MediaService& media = *live.media;
   Sync sync{io, media};
 
   const Allocated lost = sync.allocate(LegPlacement::on_worker(1), nullptr);
@@ -326,11 +334,10 @@ TEST_CASE("events of a destroyed leg are dropped and counted, never delivered", 
 }
 
 TEST_CASE("shutdown destroys every leg and then reports done", "[media][shutdown]") {
-  dataplane::RuntimeError error;
-  auto rt = dataplane::Runtime::start(test::test_settings(2), error);
-  REQUIRE(rt != nullptr);
-  boost::asio::io_context io;
-  MediaService media(io, rings_of(*rt), settings());
+  Live live;
+  auto& rt = live.rt;
+  auto& io = live.io;
+  MediaService& media = *live.media;
   Sync sync{io, media};
   for (int i = 0; i < 4; ++i) REQUIRE(sync.allocate(LegPlacement::any(), nullptr).status == ReplyStatus::Ok);
   CHECK(media.legs(0) + media.legs(1) == 4);
