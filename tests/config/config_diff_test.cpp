@@ -53,6 +53,8 @@ TEST_CASE("each restart key is reported as such, alone", "[config][diff]") {
       {"data_dir", [](auto& c) { c.data_dir = "/srv/dialcore"; }},
       {"dataplane.backend", [](auto& c) { c.dataplane.backend = config::Backend::Socket; }},
       {"dataplane.workers", [](auto& c) { c.dataplane.workers.push_back(7); }},
+      {"dataplane.pin_workers", [](auto& c) { c.dataplane.pin_workers = !c.dataplane.pin_workers; }},
+      {"dataplane.idle_sleep_us", [](auto& c) { c.dataplane.idle_sleep_us = 7; }},
       {"dataplane.addresses", [](auto& c) { c.dataplane.addresses.pop_back(); }},
       {"dataplane.rtp_port_first", [](auto& c) { c.dataplane.rtp_port_first = 10000; }},
       {"dataplane.rtp_port_last", [](auto& c) { c.dataplane.rtp_port_last = 40000; }},
