@@ -191,7 +191,6 @@ TEST_CASE("a call through MediaService: two legs, PCMU, bridge, RTP both ways, D
 
 TEST_CASE("MediaService refuses what cannot be sent, without a round trip", "[media]") {
   Live live;
-  auto& rt = live.rt;
   auto& io = live.io;
   MediaService& media = *live.media;
   Sync sync{io, media};
