@@ -238,7 +238,7 @@ TEST_CASE("Busy: commands beyond a tiny ring are queued, retried in order and al
   CHECK(media.counters().busy_failures == 0);
 }
 
-TEST_CASE("Busy that outlasts the retries fails clearly; a stopped worker times out",
+TEST_CASE("Busy that outlasts the retries fails clearly, and a stopped worker times out",
           "[media][busy][timeout]") {
   dataplane::RuntimeSettings rs = test::test_settings(2);
   rs.command_ring = 2;
