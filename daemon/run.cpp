@@ -117,10 +117,10 @@ int run(const config::Config& initial, const std::string& config_file) {
     std::string cores;
     for (int c : current.dataplane.workers) cores += (cores.empty() ? "" : ",") + std::to_string(c);
     log("dialcored: %s\n", "dataplane: " + std::to_string(runtime->worker_count()) +
-                                " socket workers on cores " + cores +
-                                (current.dataplane.pin_workers ? " (pinned)" : " (unpinned)") +
-                                ", RTP ports " + std::to_string(current.dataplane.rtp_port_first) +
-                                "-" + std::to_string(current.dataplane.rtp_port_last));
+                               " socket workers on cores " + cores +
+                               (current.dataplane.pin_workers ? " (pinned)" : " (unpinned)") +
+                               ", RTP ports " + std::to_string(current.dataplane.rtp_port_first) +
+                               "-" + std::to_string(current.dataplane.rtp_port_last));
   }
 
   boost::asio::io_context io(1);

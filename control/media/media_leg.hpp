@@ -27,9 +27,9 @@ struct MediaLegHash {
 // Where allocate_leg puts a new leg: beside an existing leg (same worker: it will be bridged to
 // it), on a given worker, or (neither) on the worker with the fewest legs.
 struct LegPlacement {
-  MediaLeg beside;                            // valid: this leg's worker
-  std::uint32_t worker = UINT32_MAX;          // else, when set: this worker
-  std::size_t address = 0;                    // index into MediaSettings::addresses
+  MediaLeg beside;                    // valid: this leg's worker
+  std::uint32_t worker = UINT32_MAX;  // else, when set: this worker
+  std::size_t address = 0;            // index into MediaSettings::addresses
 
   static LegPlacement any() { return {}; }
   static LegPlacement next_to(const MediaLeg& leg) {

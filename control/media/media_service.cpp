@@ -358,8 +358,8 @@ void MediaService::stats(const MediaLeg& leg, StatsDone done) {
   }
   submit(leg.worker, dp::make_command(leg.id, dp::StatsArgs{}),
          [done = std::move(done)](const dp::Event& e) {
-           if (done) done(e.status, e.status == ReplyStatus::Ok ? e.args<dp::LegStats>()
-                                                                : dp::LegStats{});
+           if (done)
+             done(e.status, e.status == ReplyStatus::Ok ? e.args<dp::LegStats>() : dp::LegStats{});
          });
 }
 void MediaService::ping(std::uint32_t worker, Done done) {

@@ -142,16 +142,17 @@ std::unique_ptr<Runtime> Runtime::start(const RuntimeSettings& settings, Runtime
   };
   if (settings.cores.empty()) return fail(RuntimeErrc::BadSettings, "no worker cores configured");
   if (settings.idle.sleep_us > IdlePolicy::kMaxSleepUs) {
-    return fail(RuntimeErrc::BadSettings, "idle sleep " + std::to_string(settings.idle.sleep_us) +
-                                              " us is above 200 us");
+    return fail(RuntimeErrc::BadSettings,
+                "idle sleep " + std::to_string(settings.idle.sleep_us) + " us is above 200 us");
   }
   std::unique_ptr<Runtime> rt(new Runtime());
   rt->shards_ = split_port_range(settings.rtp_ports, settings.cores.size());
   if (rt->shards_.empty()) {
-    return fail(RuntimeErrc::BadSettings,
-                "RTP port range " + std::to_string(settings.rtp_ports.first) + "-" +
-                    std::to_string(settings.rtp_ports.last) + " has fewer even/odd pairs than the " +
-                    std::to_string(settings.cores.size()) + " workers");
+    return fail(RuntimeErrc::BadSettings, "RTP port range " +
+                                              std::to_string(settings.rtp_ports.first) + "-" +
+                                              std::to_string(settings.rtp_ports.last) +
+                                              " has fewer even/odd pairs than the " +
+                                              std::to_string(settings.cores.size()) + " workers");
   }
   cpu_set_t allowed;
   CPU_ZERO(&allowed);
@@ -212,8 +213,7 @@ std::unique_ptr<Runtime> Runtime::start(const RuntimeSettings& settings, Runtime
           rc != 0) {
         rt->stop();
         return fail(RuntimeErrc::PinFailed, "worker " + std::to_string(i) + ": pinning to core " +
-                                                std::to_string(w.core) + ": " +
-                                                std::strerror(rc));
+                                                std::to_string(w.core) + ": " + std::strerror(rc));
       }
       w.pinned = true;
     }

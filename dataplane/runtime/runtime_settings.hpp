@@ -21,8 +21,8 @@ class PromptLibrary;
 //      (control polls replies every 1 ms anyway). 0 disables parking.
 // sleep_us 0 busy-polls (dedicated isolated cores, DPDK). Measured (`runtime_test "[.bench]"`,
 // one idle unpinned worker, this 2-core machine with other builds running, load ~5), CPU of one
-// core: busy-poll 49-62 % (all it could get), sleep 50 µs 20 %, 100 µs 15-18 %, 200 µs 11 % (a cycle
-// costs ~25 µs of CPU here: two system calls and a context switch on a loaded VM); parked
+// core: busy-poll 49-62 % (all it could get), sleep 50 µs 20 %, 100 µs 15-18 %, 200 µs 11 % (a
+// cycle costs ~25 µs of CPU here: two system calls and a context switch on a loaded VM); parked
 // (wait_rx 1 ms) 3.3 %. So a worker idle for long costs little, and one between packets of
 // live calls sleeps at most sleep_us.
 struct IdlePolicy {
@@ -38,8 +38,8 @@ struct RuntimeSettings {
                     // false: the thread floats (tests, CI, shared development cores)
   PortRange rtp_ports{20000, 29999};  // cut into one contiguous shard per worker
   std::uint32_t legs_per_worker = 4096;
-  std::size_t command_ring = 256;  // per worker; control's in-flight limit should be below it
-  std::size_t event_ring = 1024;   // per worker; replies and the worker's own events
+  std::size_t command_ring = 256;   // per worker; control's in-flight limit should be below it
+  std::size_t event_ring = 1024;    // per worker; replies and the worker's own events
   std::size_t pool_packets = 4096;  // socket backend: packet buffers per worker (~2.1 KiB each)
   IdlePolicy idle;
   std::uint64_t seed = 1;                  // worker i uses seed + i (SSRCs, sequence numbers)

@@ -24,10 +24,18 @@ constexpr const char* kToken = "test-admin-token-0123456789";
 std::string dataplane_yaml(const std::string& workers = "[0, 1]", bool pin = false) {
   const unsigned first = 40000 + (static_cast<unsigned>(::getpid()) % 300) * 64 + 32;
   return "dataplane:\n"
-         "  workers: " + workers + "\n"
-         "  pin_workers: " + (pin ? "true" : "false") + "\n"
-         "  rtp_port_first: " + std::to_string(first) + "\n"
-         "  rtp_port_last: " + std::to_string(first + 31) + "\n"
+         "  workers: " +
+         workers +
+         "\n"
+         "  pin_workers: " +
+         (pin ? "true" : "false") +
+         "\n"
+         "  rtp_port_first: " +
+         std::to_string(first) +
+         "\n"
+         "  rtp_port_last: " +
+         std::to_string(first + 31) +
+         "\n"
          "  legs_per_worker: 64\n"
          "pause_reasons:\n"
          "  - {code: auto, name: Auto Pause, auto_pause: true}\n";

@@ -100,8 +100,9 @@ struct Sync {
 
 }  // namespace
 
-TEST_CASE("a call through MediaService: two legs, PCMU, bridge, RTP both ways, DTMF, stats, destroy",
-          "[media][ortp]") {
+TEST_CASE(
+    "a call through MediaService: two legs, PCMU, bridge, RTP both ways, DTMF, stats, destroy",
+    "[media][ortp]") {
   Live live;
   auto& rt = live.rt;
   auto& io = live.io;
@@ -127,14 +128,17 @@ TEST_CASE("a call through MediaService: two legs, PCMU, bridge, RTP both ways, D
   dataplane::SetRemoteArgs remote;
   remote.latch = false;
   remote.rtp = customer.address();
-  CHECK(sync.wait([&](Done d) { media.set_remote(customer_leg.leg, remote, d); }) == ReplyStatus::Ok);
+  CHECK(sync.wait([&](Done d) { media.set_remote(customer_leg.leg, remote, d); }) ==
+        ReplyStatus::Ok);
   remote.rtp = agent.address();
   CHECK(sync.wait([&](Done d) { media.set_remote(agent_leg.leg, remote, d); }) == ReplyStatus::Ok);
   for (const MediaLeg& leg : {customer_leg.leg, agent_leg.leg}) {
-    CHECK(sync.wait([&](Done d) { media.set_codec(leg, pcmu_and_events(), d); }) == ReplyStatus::Ok);
+    CHECK(sync.wait([&](Done d) { media.set_codec(leg, pcmu_and_events(), d); }) ==
+          ReplyStatus::Ok);
   }
-  CHECK(sync.wait([&](Done d) { media.set_dtmf(customer_leg.leg, {false, true}, d); }) ==
-        ReplyStatus::Ok);
+  CHECK(sync.wait([&](Done d) {
+    media.set_dtmf(customer_leg.leg, {false, true}, d);
+  }) == ReplyStatus::Ok);
   CHECK(sync.wait([&](Done d) { media.bridge(customer_leg.leg, agent_leg.leg, d); }) ==
         ReplyStatus::Ok);
 
@@ -228,7 +232,8 @@ TEST_CASE("Busy: commands beyond a tiny ring are queued, retried in order and al
       order.push_back(i);
     });
   }
-  REQUIRE(run_until(io, [&] { return results.size() == 40; }, std::chrono::milliseconds(10000)));
+  REQUIRE(run_until(
+      io, [&] { return results.size() == 40; }, std::chrono::milliseconds(10000)));
   for (std::size_t i = 0; i < results.size(); ++i) {
     CHECK(results[i] == ReplyStatus::Ok);
     CHECK(order[i] == static_cast<int>(i));  // in submission order
@@ -308,8 +313,9 @@ TEST_CASE("events of a destroyed leg are dropped and counted, never delivered", 
   MediaService media(io, {&w.rings}, settings(), [&now] { return now; });
   std::optional<Allocated> got;
   int delivered = 0;
-  media.allocate_leg(LegPlacement::any(), [&](const Event&) { ++delivered; },
-                     [&](const Allocated& a) { got = a; });
+  media.allocate_leg(
+      LegPlacement::any(), [&](const Event&) { ++delivered; },
+      [&](const Allocated& a) { got = a; });
   w.worker.poll(now);
   REQUIRE(run_until(io, [&] { return got.has_value(); }));
   REQUIRE(got->status == ReplyStatus::Ok);
@@ -338,7 +344,8 @@ TEST_CASE("shutdown destroys every leg and then reports done", "[media][shutdown
   auto& io = live.io;
   MediaService& media = *live.media;
   Sync sync{io, media};
-  for (int i = 0; i < 4; ++i) REQUIRE(sync.allocate(LegPlacement::any(), nullptr).status == ReplyStatus::Ok);
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(sync.allocate(LegPlacement::any(), nullptr).status == ReplyStatus::Ok);
   CHECK(media.legs(0) + media.legs(1) == 4);
   bool done = false;
   media.shutdown([&] { done = true; });

@@ -4,11 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "dataplane/api/command_channel.hpp"

@@ -266,11 +266,15 @@ TEST_CASE("idle worker CPU by sleep", "[.bench][runtime]") {
     const auto t0 = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::seconds(1));
     const WorkerSnapshot b = rt->snapshot(0);
-    const double wall_ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+    const double wall_ns =
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
     const double sleeps = static_cast<double>(b.idle_sleeps - a.idle_sleeps);
-    if (sleep_us == 1) std::printf("parked (wait_rx 1 ms), %llu parks\n", static_cast<unsigned long long>(b.idle_parks - a.idle_parks));
-    std::printf("sleep_us %3u: CPU %5.1f %% of a core, %7.0f sleeps/s, %6.1f us per sleep+turn cycle\n",
-                sleep_us, 100.0 * static_cast<double>(b.cpu_ns - a.cpu_ns) / wall_ns,
-                sleeps * 1e9 / wall_ns, sleeps > 0 ? wall_ns / sleeps / 1000.0 : 0.0);
+    if (sleep_us == 1)
+      std::printf("parked (wait_rx 1 ms), %llu parks\n",
+                  static_cast<unsigned long long>(b.idle_parks - a.idle_parks));
+    std::printf(
+        "sleep_us %3u: CPU %5.1f %% of a core, %7.0f sleeps/s, %6.1f us per sleep+turn cycle\n",
+        sleep_us, 100.0 * static_cast<double>(b.cpu_ns - a.cpu_ns) / wall_ns,
+        sleeps * 1e9 / wall_ns, sleeps > 0 ? wall_ns / sleeps / 1000.0 : 0.0);
   }
 }
