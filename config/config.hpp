@@ -35,7 +35,9 @@ struct DpdkSettings {
 
 struct Dataplane {  // restart: every key
   Backend backend = Backend::Socket;
-  std::vector<int> workers = {0};                      // worker cores
+  std::vector<int> workers = {0};  // worker cores
+  bool pin_workers = true;  // false: worker threads float (shared CI/dev cores); one per entry
+  std::uint32_t idle_sleep_us = 100;  // an idle worker sleeps this long; 0 = busy-poll
   std::vector<std::string> addresses = {"127.0.0.1"};  // local media addresses (IPv4/IPv6)
   std::uint16_t rtp_port_first = 20000;                // even
   std::uint16_t rtp_port_last = 29999;

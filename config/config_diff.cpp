@@ -26,6 +26,8 @@ constexpr KeyCheck kRestart[] = {
     {"data_dir", changed<&Config::data_dir>},
     {"dataplane.backend", changed<&Config::dataplane, &Dataplane::backend>},
     {"dataplane.workers", changed<&Config::dataplane, &Dataplane::workers>},
+    {"dataplane.pin_workers", changed<&Config::dataplane, &Dataplane::pin_workers>},
+    {"dataplane.idle_sleep_us", changed<&Config::dataplane, &Dataplane::idle_sleep_us>},
     {"dataplane.addresses", changed<&Config::dataplane, &Dataplane::addresses>},
     {"dataplane.rtp_port_first", changed<&Config::dataplane, &Dataplane::rtp_port_first>},
     {"dataplane.rtp_port_last", changed<&Config::dataplane, &Dataplane::rtp_port_last>},

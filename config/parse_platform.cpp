@@ -37,6 +37,8 @@ std::vector<int> read_cores(MapReader& in, const char* key, std::vector<int> cor
 void parse_dataplane(MapReader& in, Dataplane& out) {
   in.choice("backend", out.backend, {{"socket", Backend::Socket}, {"dpdk", Backend::Dpdk}});
   out.workers = read_cores(in, "workers", out.workers);
+  in.flag("pin_workers", out.pin_workers);
+  in.integer("idle_sleep_us", out.idle_sleep_us, 0, 200);
   std::vector<std::string> addresses;
   bool any = false;
   in.each_text("addresses", [&](const std::string& text, const std::string& path) {

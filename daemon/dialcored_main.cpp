@@ -1,5 +1,6 @@
-// dialcored: the appliance daemon. It runs the control side (store, agents, admin API) today;
-// issue 10 adds the dataplane workers and SIP to the same composition root (run.cpp).
+// dialcored: the appliance daemon. It runs the dataplane workers (socket backend), the media
+// service over their rings, and the control side (store, agents, admin API); SIP and the
+// dialler join the same composition root (run.cpp) with issues 7-10.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -18,8 +19,9 @@ constexpr const char* kHelp =
     "\n"
     "  --check   validate the configuration and exit: 0 valid, 1 invalid\n"
     "\n"
-    "This build does not run the appliance yet (issue 10 wires it together); without --check\n"
-    "it exits with status 2.\n";
+    "Without --check it starts the dataplane workers (one per dataplane.workers core) and the\n"
+    "admin API, until SIGTERM or SIGINT; SIGHUP reloads the file. SIP and the dialler are not\n"
+    "wired yet (issues 7-10).\n";
 
 // Same output as `dialctl config check`: warnings and errors on stderr, "ok: ..." on stdout.
 int check(const std::string& file) {

@@ -17,6 +17,7 @@
 #include "control/api/server.hpp"
 #include "control/api/slow_lane.hpp"
 #include "control/store/sqlite_store.hpp"
+#include "daemon/dataplane_setup.hpp"
 #include "daemon/seed.hpp"
 
 namespace dialcore::daemon {
@@ -92,8 +93,43 @@ int run(const config::Config& initial, const std::string& config_file) {
         stderr);
   }
 
+  // The dataplane: worker threads first (a core that does not exist fails start-up here), then
+  // control's MediaService over their rings.
+  if (current.dataplane.backend != config::Backend::Socket) {
+    std::fputs("dialcored: dataplane.backend: dpdk is not wired into dialcored yet; use socket\n",
+               stderr);
+    return 1;
+  }
+  control::media::MediaSettings media_config = media_settings(current.dataplane);
+  if (media_config.addresses.empty()) {
+    std::fputs("dialcored: dataplane.addresses: no usable address\n", stderr);
+    return 1;
+  }
+  dataplane::RuntimeError dp_error;
+  std::unique_ptr<dataplane::Runtime> runtime =
+      dataplane::Runtime::start(runtime_settings(current.dataplane), dp_error);
+  if (!runtime) {
+    log("dialcored: dataplane: %s\n",
+        std::string(dataplane::to_string(dp_error.code)) + ": " + dp_error.message);
+    return 1;
+  }
+  {
+    std::string cores;
+    for (int c : current.dataplane.workers) cores += (cores.empty() ? "" : ",") + std::to_string(c);
+    log("dialcored: %s\n", "dataplane: " + std::to_string(runtime->worker_count()) +
+                               " socket workers on cores " + cores +
+                               (current.dataplane.pin_workers ? " (pinned)" : " (unpinned)") +
+                               ", RTP ports " + std::to_string(current.dataplane.rtp_port_first) +
+                               "-" + std::to_string(current.dataplane.rtp_port_last));
+  }
+
   boost::asio::io_context io(1);
+  std::vector<dataplane::WorkerRings*> rings;
+  for (std::size_t i = 0; i < runtime->worker_count(); ++i) rings.push_back(&runtime->rings(i));
+  control::media::MediaService media(io, rings, media_config);
   control::api::Router router(store, agents, wall_ms);
+  router.metrics().add_source(
+      [&](std::string& out) { render_dataplane_metrics(out, *runtime, media); });
   router.apply(live_settings(current));
   // Password hashing off the control thread: its own thread and store connection.
   control::api::SlowLane lane(io, opts, security_policy(current));
@@ -111,8 +147,16 @@ int run(const config::Config& initial, const std::string& config_file) {
   stop_signals.async_wait([&](const boost::system::error_code& e, int sig) {
     if (e) return;
     log("dialcored: signal %s: stopping\n", std::to_string(sig));
+    // In order: no new requests; every leg destroyed (bounded by the reply timeout); workers
+    // stopped and joined (bounded); then the control thread.
     server.stop();
-    io.stop();
+    media.shutdown([&] {
+      if (!runtime->stop()) {
+        std::fputs("dialcored: a dataplane worker did not stop within 2 s; exiting\n", stderr);
+        std::_Exit(1);
+      }
+      io.stop();
+    });
   });
   boost::asio::signal_set hup(io, SIGHUP);
   std::function<void()> wait_hup = [&] {
@@ -127,12 +171,15 @@ int run(const config::Config& initial, const std::string& config_file) {
         for (const auto& k : d.restart) log("dialcored: reload: %s changed; needs a restart\n", k);
         if (d.empty()) log("dialcored: reload: %s\n", std::string("no changes"));
         router.apply(live_settings(*r.config));
+        media.set_rtp_timeout_ms(r.config->dataplane.no_rtp_timeout_ms);
         // Keys that need a restart keep their running values until then.
         config::Config next = *r.config;
         next.data_dir = current.data_dir;
         next.store = current.store;
         next.api.listen = current.api.listen;
         next.api.tls = current.api.tls;
+        next.dataplane = current.dataplane;  // workers, ports, sizes: restart keys
+        next.dataplane.no_rtp_timeout_ms = r.config->dataplane.no_rtp_timeout_ms;  // live
         current = std::move(next);
       }
       wait_hup();

@@ -69,6 +69,8 @@ TEST_CASE("wrong types", "[config][errors]") {
              "expected an integer, got 'lots'");
   expect_one("organisation:\n  require_mfa: maybe\n", "organisation.require_mfa", 2, 16,
              "expected true or false");
+  expect_one("dataplane:\n  pin_workers: maybe\n", "dataplane.pin_workers", 2, 16,
+             "expected true or false");
   expect_one("recording: [a]\n", "recording", 1, 12, "expected a mapping, got a list");
   expect_one("api:\n  listen: {a: 1}\n", "api.listen", 2, 11, "expected a string, got a mapping");
   expect_one("dataplane:\n  workers: [1, x]\n", "dataplane.workers[1]", 2, 16,
@@ -84,6 +86,8 @@ TEST_CASE("out-of-range values", "[config][errors]") {
              "5 is out of range [16, 1048576]");
   expect_one("recording:\n  sample_rate_hz: 11025\n", "recording.sample_rate_hz", 2, 19,
              "must be 8000 or 16000");
+  expect_one("dataplane:\n  idle_sleep_us: 500\n", "dataplane.idle_sleep_us", 2, 18,
+             "500 is out of range [0, 200]");
   expect_one("dataplane:\n  rtp_port_first: 20001\n", "dataplane.rtp_port_first", 2, 19,
              "must be even");
   expect_one("dataplane:\n  rtp_port_first: 30000\n  rtp_port_last: 20000\n",
