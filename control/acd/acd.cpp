@@ -68,12 +68,18 @@ Status Acd::add_agent(const AgentProfile& agent, std::int64_t now_ms) {
   if (agents_.count(agent.id) != 0) return Errc::DuplicateAgent;
   for (const auto& q : agent.queues)
     if (find_queue(q) == nullptr) return Errc::UnknownQueue;
+  auto& slot = agents_[agent.id];
+  slot.profile = agent;
+  slot.idle_since_ms = now_ms;
   for (const auto& id : agent.queues) {
-    auto& m = queues_[static_cast<std::size_t>(find_queue(id) - queues_.data())].members;
-    if (!std::binary_search(m.begin(), m.end(), agent.id))
-      m.insert(std::upper_bound(m.begin(), m.end(), agent.id), agent.id);
+    const auto index = static_cast<std::size_t>(find_queue(id) - queues_.data());
+    if (std::find(slot.queues.begin(), slot.queues.end(), index) != slot.queues.end()) continue;
+    slot.queues.push_back(index);
+    auto& m = queues_[index].members;
+    auto at = std::lower_bound(m.begin(), m.end(), agent.id,
+                               [](const Member& x, AgentId v) { return x.id < v; });
+    m.insert(at, Member{agent.id, &slot});
   }
-  agents_.emplace(agent.id, AgentSlot{agent, AgentMode::Unavailable, now_ms, 0, 0, 0, 0, 0});
   dispatch(now_ms);
   return std::nullopt;
 }
@@ -89,7 +95,7 @@ Status Acd::remove_agent(AgentId agent, std::int64_t now_ms) {
     if (c.ringing.empty()) c.ring_deadline_ms = 0;
     emit(DecisionKind::Withdraw, it->second.call, agent, c.queue, now_ms);
   }
-  for (auto& q : queues_) std::erase(q.members, agent);
+  for (auto& q : queues_) std::erase_if(q.members, [agent](const Member& m) { return m.id == agent; });
   agents_.erase(it);
   dispatch(now_ms);
   return std::nullopt;

@@ -55,14 +55,6 @@ class Acd {
   std::vector<Decision> drain();
 
  private:
-  struct QueueSlot {
-    QueueConfig cfg;
-    std::vector<AgentId> members;  // sorted
-    std::optional<AgentId> rr_last;
-    QueueStats counts;              // entered ... overflowed_within_sl
-    std::int64_t handle_sum_ms = 0;  // completed calls' talk + wrap
-    std::uint64_t handled = 0;
-  };
   struct AgentSlot {
     AgentProfile profile;
     AgentMode mode = AgentMode::Unavailable;
@@ -72,6 +64,21 @@ class Acd {
     CallId call = 0;                 // offered or answered
     std::size_t call_queue = 0;      // the answered call's queue
     std::int64_t answered_ms = 0;
+    std::vector<std::size_t> queues;  // indices into queues_
+  };
+  // A queue's member: the slot pointer saves a map lookup per agent in dispatch (std::map
+  // nodes never move; remove_agent drops the member before the slot).
+  struct Member {
+    AgentId id = 0;
+    AgentSlot* slot = nullptr;
+  };
+  struct QueueSlot {
+    QueueConfig cfg;
+    std::vector<Member> members;  // sorted by id
+    std::optional<AgentId> rr_last;
+    QueueStats counts;              // entered ... overflowed_within_sl
+    std::int64_t handle_sum_ms = 0;  // completed calls' talk + wrap
+    std::uint64_t handled = 0;
   };
   struct CallSlot {
     std::size_t queue = 0;

@@ -14,38 +14,47 @@ bool Acd::offerable(const AgentSlot& a, std::int64_t now_ms) const {
 // Waiting (not ringing) calls in service order: higher priority, earlier arrival, then order of
 // entry (seq) so equal arrivals keep a stable order.
 std::vector<CallId> Acd::waiting_order() const {
-  std::vector<CallId> ids;
-  ids.reserve(calls_.size());
+  using Key = std::tuple<int, std::int64_t, std::uint64_t, CallId>;
+  std::vector<Key> keys;
+  keys.reserve(calls_.size());
   for (const auto& [id, c] : calls_)
-    if (c.ringing.empty()) ids.push_back(id);
-  std::sort(ids.begin(), ids.end(), [this](CallId x, CallId y) {
-    const auto& a = calls_.at(x);
-    const auto& b = calls_.at(y);
-    return std::tuple(-a.priority, a.arrived_ms, a.seq) < std::tuple(-b.priority, b.arrived_ms, b.seq);
-  });
+    if (c.ringing.empty()) keys.emplace_back(-c.priority, c.arrived_ms, c.seq, id);
+  std::sort(keys.begin(), keys.end());
+  std::vector<CallId> ids;
+  ids.reserve(keys.size());
+  for (const auto& k : keys) ids.push_back(std::get<3>(k));
   return ids;
 }
 
+// Waiting calls in service order each take the best offerable agent of their queue. The
+// candidates come from whichever list is shorter: the queue's members, or the agents free now
+// (few free agents is the common case on a busy floor: then a call costs a few checks, not a
+// walk over its queue's members).
 void Acd::dispatch(std::int64_t now_ms) {
   last_ms_ = now_ms;
-  std::size_t free = 0;
-  for (const auto& [id, a] : agents_) free += offerable(a, now_ms) ? 1 : 0;
-  if (free == 0 || calls_.empty()) return;
+  if (calls_.empty()) return;
+  std::vector<Member> free;
+  for (auto& [id, a] : agents_)
+    if (offerable(a, now_ms)) free.push_back(Member{id, &a});
+  if (free.empty()) return;
   std::vector<Candidate> cands;
   for (CallId call : waiting_order()) {
     auto& c = calls_.at(call);
     auto& q = queues_[c.queue];
+    const bool by_free = free.size() < q.members.size();
     cands.clear();
-    for (AgentId id : q.members) {
-      const auto& a = agents_.at(id);
-      if (!offerable(a, now_ms) || c.declined.count(id) != 0) continue;
+    for (const Member& m : by_free ? free : q.members) {
+      const AgentSlot& a = *m.slot;
+      if (by_free && std::find(a.queues.begin(), a.queues.end(), c.queue) == a.queues.end())
+        continue;
+      if (!offerable(a, now_ms) || c.declined.count(m.id) != 0) continue;
       int score = 0;
       if (q.cfg.strategy == Strategy::SkillWeighted) {
-        const auto s = skill_score(q.cfg.skills, a.profile.skills);
-        if (!s) continue;
-        score = *s;
+        const auto sc = skill_score(q.cfg.skills, a.profile.skills);
+        if (!sc) continue;
+        score = *sc;
       }
-      cands.push_back(Candidate{id, a.idle_since_ms, a.calls_answered, score});
+      cands.push_back(Candidate{m.id, a.idle_since_ms, a.calls_answered, score});
     }
     if (cands.empty()) continue;
     std::vector<AgentId> chosen;
@@ -62,9 +71,9 @@ void Acd::dispatch(std::int64_t now_ms) {
       a.call = call;
       c.ringing.push_back(id);
       emit(DecisionKind::Offer, call, id, c.queue, now_ms).deadline_ms = c.ring_deadline_ms;
+      std::erase_if(free, [id](const Member& m) { return m.id == id; });
     }
-    free -= chosen.size();
-    if (free == 0) break;
+    if (free.empty()) break;
   }
 }
 
@@ -142,7 +151,7 @@ std::int64_t Acd::wait_estimate(std::size_t queue, std::uint32_t pos) const {
   const auto& q = queues_[queue];
   if (q.handled == 0) return -1;
   std::int64_t staffed = 0;
-  for (AgentId id : q.members) staffed += agents_.at(id).mode != AgentMode::Unavailable ? 1 : 0;
+  for (const Member& m : q.members) staffed += m.slot->mode != AgentMode::Unavailable ? 1 : 0;
   const auto aht = q.handle_sum_ms / static_cast<std::int64_t>(q.handled);
   return static_cast<std::int64_t>(pos) * aht / std::max<std::int64_t>(1, staffed);
 }
