@@ -59,7 +59,7 @@ TEST_CASE("longest idle offers the agent ready longest", "[acd]") {
   CHECK(acd.mode(1) == AgentMode::Offered);
 }
 
-TEST_CASE("ring all offers every ready agent; the first answer withdraws the others", "[acd]") {
+TEST_CASE("ring all offers every ready agent - the first answer withdraws the others", "[acd]") {
   auto acd = team(Strategy::RingAll, 3);
   REQUIRE_FALSE(acd.enqueue(11, "q", 0, 1000));
   CHECK(of_kind(acd.drain(), DecisionKind::Offer) == Pairs{{11, 1}, {11, 2}, {11, 3}});

@@ -182,7 +182,7 @@ TEST_CASE("voice lost: auto pause with reason, reconnect, then available", "[age
   CHECK(m.pause_spec()->cause == AutoCause::VoiceLost);
 }
 
-TEST_CASE("auto-wrap applies the default code; one extension", "[agent_state]") {
+TEST_CASE("auto-wrap applies the default code - one extension", "[agent_state]") {
   auto m = ready();
   REQUIRE_FALSE(m.offer(2000, 7, routed()));
   REQUIRE_FALSE(m.answer(2500, 7));
@@ -297,7 +297,7 @@ TEST_CASE("hold, consult, consult transfer", "[agent_state]") {
   CHECK(out[1].call_released);
 }
 
-TEST_CASE("consult ended: the customer stays on hold; merge then leave", "[agent_state]") {
+TEST_CASE("consult ended: the customer stays on hold - merge then leave", "[agent_state]") {
   auto m = ready();
   REQUIRE_FALSE(m.offer(2000, 1, routed()));
   REQUIRE_FALSE(m.answer(2100, 1));
@@ -329,7 +329,7 @@ TEST_CASE("reject and withdraw return to where the agent was", "[agent_state]") 
   CHECK(m.state() == State::Available);
 }
 
-TEST_CASE("logout only when not on a call; forced logout ends a call in a defined way",
+TEST_CASE("logout only when not on a call - forced logout ends a call in a defined way",
           "[agent_state]") {
   auto m = ready();
   REQUIRE_FALSE(m.offer(2000, 1, routed()));
