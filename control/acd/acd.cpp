@@ -108,9 +108,10 @@ Status Acd::agent_ready(AgentId agent, std::int64_t now_ms) {
   auto& a = it->second;
   if (a.mode == AgentMode::Offered || a.mode == AgentMode::Busy) return Errc::AgentBusy;
   if (a.mode != AgentMode::Ready) {
+    if (!a.keep_idle) a.idle_since_ms = now_ms;
     a.mode = AgentMode::Ready;
-    a.idle_since_ms = now_ms;
   }
+  a.keep_idle = false;
   dispatch(now_ms);
   return std::nullopt;
 }
@@ -122,6 +123,7 @@ Status Acd::agent_unavailable(AgentId agent, std::int64_t now_ms) {
   if (it->second.mode == AgentMode::Offered || it->second.mode == AgentMode::Busy)
     return Errc::AgentBusy;
   it->second.mode = AgentMode::Unavailable;
+  it->second.keep_idle = false;
   dispatch(now_ms);
   return std::nullopt;
 }
@@ -152,17 +154,23 @@ Status Acd::enqueue(CallId call, std::string_view queue, int priority, std::int6
   return std::nullopt;
 }
 
-// Stops every ringing agent but `except` (they return to Ready, their idle time kept).
+// Stops every ringing agent but `except`. They are not offered again until agent_ready: the
+// agent machine decides where a withdrawn agent goes (Available, or a pause asked for while it
+// rang), and the owner forwards that. Their idle time is kept.
 void Acd::withdraw_all(CallId call, CallSlot& c, AgentId except, std::int64_t now_ms) {
   for (AgentId id : c.ringing) {
     if (id == except) continue;
-    auto& a = agents_.at(id);
-    a.mode = AgentMode::Ready;
-    a.call = 0;
+    step_back(agents_.at(id));
     emit(DecisionKind::Withdraw, call, id, c.queue, now_ms);
   }
   c.ringing.clear();
   c.ring_deadline_ms = 0;
+}
+
+void Acd::step_back(AgentSlot& a) {
+  a.mode = AgentMode::Unavailable;
+  a.keep_idle = true;
+  a.call = 0;
 }
 
 Status Acd::answered(CallId call, AgentId agent, std::int64_t now_ms) {
@@ -198,9 +206,7 @@ Status Acd::rejected(CallId call, AgentId agent, std::int64_t now_ms) {
   c.ringing.erase(r);
   if (c.ringing.empty()) c.ring_deadline_ms = 0;
   c.declined.insert(agent);
-  auto& a = agents_.at(agent);
-  a.mode = AgentMode::Ready;
-  a.call = 0;
+  step_back(agents_.at(agent));
   dispatch(now_ms);
   return std::nullopt;
 }

@@ -36,6 +36,8 @@ class Acd {
   Status enqueue(CallId call, std::string_view queue, int priority, std::int64_t now_ms);
   Status answered(CallId call, AgentId agent, std::int64_t now_ms);  // leaves the queue
   Status rejected(CallId call, AgentId agent, std::int64_t now_ms);  // never offered it again
+  // After Withdraw or rejected the agent waits for agent_ready (its idle time kept): the agent
+  // machine decides whether it went back to Available or to a pause asked for while ringing.
   Status abandoned(CallId call, std::int64_t now_ms);  // the caller hung up while waiting
   Status call_ended(AgentId agent, std::int64_t now_ms);  // the agent's answered call ended
 
@@ -65,6 +67,7 @@ class Acd {
     std::size_t call_queue = 0;      // the answered call's queue
     std::int64_t answered_ms = 0;
     std::vector<std::size_t> queues;  // indices into queues_
+    bool keep_idle = false;  // offer withdrawn/declined: agent_ready keeps idle_since_ms
   };
   // A queue's member: the slot pointer saves a map lookup per agent in dispatch (std::map
   // nodes never move; remove_agent drops the member before the slot).
@@ -98,6 +101,7 @@ class Acd {
   const QueueSlot* find_queue(std::string_view id) const;
   void place(CallId call, std::size_t queue, int priority, std::int64_t arrived_ms,
              std::uint64_t seq, std::int64_t now_ms);
+  void step_back(AgentSlot& a);  // an offer ended unanswered: wait for agent_ready
   void withdraw_all(CallId call, CallSlot& c, AgentId except, std::int64_t now_ms);
   void leave_queue(CallId call, std::int64_t now_ms);
   void ring_timeouts(std::int64_t now_ms);

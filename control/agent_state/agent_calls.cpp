@@ -86,6 +86,14 @@ Status AgentMachine::withdraw(std::int64_t now_ms, CallId call) {
   return std::nullopt;
 }
 
+Status AgentMachine::no_answer(std::int64_t now_ms, CallId call) {
+  if (auto t = check_time(Action::NoAnswer, now_ms)) return t;
+  if (state_ != State::Reserved) return refuse(Action::NoAnswer, RejectCode::WrongState);
+  if (calls_.front().id != call) return refuse(Action::NoAnswer, RejectCode::UnknownCall);
+  ring_timeout(now_ms);
+  return std::nullopt;
+}
+
 Status AgentMachine::hold(std::int64_t now_ms, CallId call) {
   if (auto t = check_time(Action::Hold, now_ms)) return t;
   if (state_ != State::OnCall || merged_) return refuse(Action::Hold, RejectCode::WrongState);

@@ -199,15 +199,19 @@ std::optional<std::int64_t> AgentMachine::next_deadline() const {
 bool AgentMachine::on_timer(std::int64_t now_ms) {
   if (deadline_ms_ == 0 || now_ms < deadline_ms_ || now_ms < last_ms_) return false;
   if (state_ == State::Reserved) {
-    // Ring timeout: the call goes back to its queue; an agent who was Available is auto-paused
-    // (seed 001 "Auto Pause"), one who took a transfer while paused returns to that pause.
-    const CallId call = calls_.front().id;
-    if (!pending_) pending_ = PauseSpec{policy_.auto_pause_code, AutoCause::RingTimeout, false};
-    go_idle(now_ms, Cause::RingTimeout, pending_->code, call, true);
+    ring_timeout(now_ms);
   } else {  // Wrap: auto-wrap with the campaign's default code
     go_idle(now_ms, Cause::AutoWrapped, interaction_.wrap.auto_code, 0, false);
   }
   return true;
+}
+
+// The call goes back to its queue; an agent who was Available is auto-paused (seed 001 "Auto
+// Pause"), one who took a transfer while paused returns to that pause.
+void AgentMachine::ring_timeout(std::int64_t now_ms) {
+  const CallId call = calls_.front().id;
+  if (!pending_) pending_ = PauseSpec{policy_.auto_pause_code, AutoCause::RingTimeout, false};
+  go_idle(now_ms, Cause::RingTimeout, pending_->code, call, true);
 }
 
 StateTimes AgentMachine::time_in_state(std::int64_t now_ms) const {

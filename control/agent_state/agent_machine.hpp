@@ -48,6 +48,8 @@ class AgentMachine {
   Status answer(std::int64_t now_ms, CallId call);    // Reserved → OnCall
   Status reject(std::int64_t now_ms, CallId call);    // the agent declines: back where it was
   Status withdraw(std::int64_t now_ms, CallId call);  // caller gone / ACD moved on
+  // The ring timeout, decided outside (the ACD's AutoPause): as if the machine's own fired.
+  Status no_answer(std::int64_t now_ms, CallId call);
   Status hold(std::int64_t now_ms, CallId call);
   Status retrieve(std::int64_t now_ms, CallId call);  // the other call, if any, goes on hold
   // Puts the active call on hold and adds `consult` as the active one.
@@ -100,7 +102,7 @@ class AgentMachine {
             bool released = false);  // a record without a state change
   void go_idle(std::int64_t now_ms, Cause cause, std::string detail, CallId call, bool released);
   void release(std::int64_t now_ms, CallId call, Cause cause);  // remove; → Wrap when last
-  void finish_wrap(std::int64_t now_ms, Cause cause, std::string code);
+  void ring_timeout(std::int64_t now_ms);
   Status take_call(std::int64_t now_ms, Action a, CallId call, const CallContext& ctx);
 
   AgentPolicy policy_;

@@ -72,6 +72,7 @@ std::string_view to_string(Action a) {
     case Action::ExtendWrap: return "extend_wrap";
     case Action::Logout: return "logout";
     case Action::ForceLogout: return "force_logout";
+    case Action::NoAnswer: return "no_answer";
   }
   return "?";
 }

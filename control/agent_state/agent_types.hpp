@@ -106,7 +106,7 @@ struct Transition {
 enum class Action : std::uint8_t {
   Login, ConnectVoice, LoseVoice, Pause, SetAvailable, Offer, StartCall, Answer, Reject,
   Withdraw, Hold, Retrieve, StartConsult, EndCall, Transfer, Merge, Leave, SubmitWrap,
-  ExtendWrap, Logout, ForceLogout,
+  ExtendWrap, Logout, ForceLogout, NoAnswer,
 };
 
 enum class RejectCode : std::uint8_t {

@@ -65,9 +65,13 @@ TEST_CASE("ring all offers every ready agent - the first answer withdraws the ot
   CHECK(of_kind(acd.drain(), DecisionKind::Offer) == Pairs{{11, 1}, {11, 2}, {11, 3}});
   REQUIRE_FALSE(acd.answered(11, 2, 3000));
   CHECK(of_kind(acd.drain(), DecisionKind::Withdraw) == Pairs{{11, 1}, {11, 3}});
-  CHECK(acd.mode(1) == AgentMode::Ready);
+  CHECK(acd.mode(1) == AgentMode::Unavailable);  // until the owner says where it went
   CHECK(acd.mode(2) == AgentMode::Busy);
   CHECK(acd.answered(11, 1, 3001) == Errc::UnknownCall);
+  REQUIRE_FALSE(acd.agent_ready(3, 3100));
+  REQUIRE_FALSE(acd.agent_ready(1, 3200));
+  REQUIRE_FALSE(acd.enqueue(12, "q", 0, 3300));
+  CHECK(of_kind(acd.drain(), DecisionKind::Offer) == Pairs{{12, 1}, {12, 3}});
 }
 
 TEST_CASE("fewest calls prefers the agent with fewer answered calls", "[acd]") {
@@ -167,7 +171,14 @@ TEST_CASE("rejected: the call goes to another agent, never back to the one who d
   REQUIRE_FALSE(acd.rejected(11, 2, 1600));
   CHECK(acd.drain().empty());  // both declined: it waits for someone else
   CHECK(acd.has_call(11));
+  CHECK(acd.mode(1) == AgentMode::Unavailable);
+  REQUIRE_FALSE(acd.agent_ready(2, 1650));
+  REQUIRE_FALSE(acd.agent_ready(1, 1700));
+  CHECK(acd.drain().empty());  // ready, but both declined this call
   CHECK(acd.mode(1) == AgentMode::Ready);
+  // Their idle time was kept through the offer: agent 1 (idle since 100) before 2 (200).
+  REQUIRE_FALSE(acd.enqueue(12, "q", 0, 1800));
+  CHECK(of_kind(acd.drain(), DecisionKind::Offer) == Pairs{{12, 1}});
 }
 
 TEST_CASE("wrap time: an agent is not offered before its wrap ends", "[acd]") {

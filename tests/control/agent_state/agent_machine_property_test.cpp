@@ -90,7 +90,7 @@ struct Run {
       case 8: s = m.start_call(t, some_call(), ctx()); break;
       case 9: s = m.answer(t, some_call()); break;
       case 10: s = m.reject(t, some_call()); break;
-      case 11: s = m.withdraw(t, some_call()); break;
+      case 11: s = pick(3) == 0 ? m.no_answer(t, some_call()) : m.withdraw(t, some_call()); break;
       case 12: s = m.hold(t, some_call()); break;
       case 13: s = m.retrieve(t, some_call()); break;
       case 14: s = m.start_consult(t, some_call()); break;

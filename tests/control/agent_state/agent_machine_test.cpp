@@ -151,6 +151,13 @@ TEST_CASE("ring timeout auto-pauses with the auto reason and releases the call",
   CHECK_FALSE(m.accepts(CallKind::Routed));
   REQUIRE_FALSE(m.set_available(30'000));  // the agent makes itself available again
   CHECK(m.state() == State::Available);
+
+  // The same decided outside (the ACD's AutoPause): no_answer.
+  REQUIRE_FALSE(m.offer(31'000, 8, routed(0)));
+  refused(m, RejectCode::UnknownCall, [](auto& a) { return a.no_answer(32'000, 9); });
+  REQUIRE_FALSE(m.no_answer(32'000, 8));
+  CHECK(m.state() == State::AutoPaused);
+  CHECK(m.drain().back().cause == Cause::RingTimeout);
 }
 
 TEST_CASE("voice lost: auto pause with reason, reconnect, then available", "[agent_state]") {
