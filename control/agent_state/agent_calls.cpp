@@ -50,6 +50,13 @@ Status AgentMachine::take_call(std::int64_t now_ms, Action a, CallId call,
   return std::nullopt;
 }
 
+Status AgentMachine::check_ringing(Action a, std::int64_t now_ms, CallId call) const {
+  if (auto t = check_time(a, now_ms)) return t;
+  if (state_ != State::Reserved) return refuse(a, RejectCode::WrongState);
+  if (calls_.front().id != call) return refuse(a, RejectCode::UnknownCall);
+  return std::nullopt;
+}
+
 Status AgentMachine::offer(std::int64_t now_ms, CallId call, const CallContext& ctx) {
   if (ctx.kind == CallKind::Manual) return refuse(Action::Offer, RejectCode::WrongState);
   return take_call(now_ms, Action::Offer, call, ctx);
@@ -62,34 +69,26 @@ Status AgentMachine::start_call(std::int64_t now_ms, CallId call, const CallCont
 }
 
 Status AgentMachine::answer(std::int64_t now_ms, CallId call) {
-  if (auto t = check_time(Action::Answer, now_ms)) return t;
-  if (state_ != State::Reserved) return refuse(Action::Answer, RejectCode::WrongState);
-  if (calls_.front().id != call) return refuse(Action::Answer, RejectCode::UnknownCall);
+  if (auto t = check_ringing(Action::Answer, now_ms, call)) return t;
   deadline_ms_ = 0;
   enter(now_ms, State::OnCall, Cause::Answered, {}, call);
   return std::nullopt;
 }
 
 Status AgentMachine::reject(std::int64_t now_ms, CallId call) {
-  if (auto t = check_time(Action::Reject, now_ms)) return t;
-  if (state_ != State::Reserved) return refuse(Action::Reject, RejectCode::WrongState);
-  if (calls_.front().id != call) return refuse(Action::Reject, RejectCode::UnknownCall);
+  if (auto t = check_ringing(Action::Reject, now_ms, call)) return t;
   go_idle(now_ms, Cause::Rejected, {}, call, true);
   return std::nullopt;
 }
 
 Status AgentMachine::withdraw(std::int64_t now_ms, CallId call) {
-  if (auto t = check_time(Action::Withdraw, now_ms)) return t;
-  if (state_ != State::Reserved) return refuse(Action::Withdraw, RejectCode::WrongState);
-  if (calls_.front().id != call) return refuse(Action::Withdraw, RejectCode::UnknownCall);
+  if (auto t = check_ringing(Action::Withdraw, now_ms, call)) return t;
   go_idle(now_ms, Cause::Withdrawn, {}, call, true);
   return std::nullopt;
 }
 
 Status AgentMachine::no_answer(std::int64_t now_ms, CallId call) {
-  if (auto t = check_time(Action::NoAnswer, now_ms)) return t;
-  if (state_ != State::Reserved) return refuse(Action::NoAnswer, RejectCode::WrongState);
-  if (calls_.front().id != call) return refuse(Action::NoAnswer, RejectCode::UnknownCall);
+  if (auto t = check_ringing(Action::NoAnswer, now_ms, call)) return t;
   ring_timeout(now_ms);
   return std::nullopt;
 }

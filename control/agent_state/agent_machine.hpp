@@ -94,6 +94,7 @@ class AgentMachine {
  private:
   Status refuse(Action a, RejectCode c) const { return Rejection{state_, a, c}; }
   Status check_time(Action a, std::int64_t now_ms) const;
+  Status check_ringing(Action a, std::int64_t now_ms, CallId call) const;  // Reserved with `call`
   const PauseRule* find_reason(std::string_view code) const;
   CallSlot* find_call(CallId call);
   void enter(std::int64_t now_ms, State to, Cause cause, std::string detail = {},
