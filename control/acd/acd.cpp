@@ -23,9 +23,12 @@ std::string_view to_string(Errc e) {
 }
 
 std::optional<std::string> Acd::validate(const std::vector<QueueConfig>& queues) {
-  std::set<std::string> ids;
-  for (const auto& q : queues)
+  std::set<std::string> ids, dids;
+  for (const auto& q : queues) {
     if (!ids.insert(q.id).second) return "duplicate queue id '" + q.id + "'";
+    for (const auto& d : q.dids)
+      if (!dids.insert(d).second) return "DID '" + d + "' routed to two queues";
+  }
   for (const auto& q : queues) {
     if (q.overflow != OverflowAction::Queue) continue;
     if (q.overflow_queue == q.id) return "queue '" + q.id + "' overflows to itself";
@@ -140,6 +143,13 @@ void Acd::place(CallId call, std::size_t queue, int priority, std::int64_t arriv
   c.next_announce_ms = interval > 0 ? now_ms + interval : 0;
   calls_[call] = std::move(c);
   ++queues_[queue].counts.entered;
+}
+
+const std::string* Acd::queue_for_did(std::string_view did) const {
+  for (const auto& q : queues_)
+    for (const auto& d : q.cfg.dids)
+      if (d == did) return &q.cfg.id;
+  return nullptr;
 }
 
 Status Acd::enqueue(CallId call, std::string_view queue, int priority, std::int64_t now_ms) {

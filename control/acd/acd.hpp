@@ -21,7 +21,8 @@ namespace dialcore::control::acd {
 
 class Acd {
  public:
-  // Queues must have unique ids and overflow targets that exist (validate() says which not).
+  // Queues must have unique ids and DIDs, and overflow targets that exist (validate() says
+  // which not).
   Acd(std::vector<QueueConfig> queues, std::uint64_t seed, std::int64_t now_ms);
   static std::optional<std::string> validate(const std::vector<QueueConfig>& queues);
 
@@ -32,6 +33,8 @@ class Acd {
   Status agent_unavailable(AgentId agent, std::int64_t now_ms);
 
   // --- calls ---
+  // The queue a DID routes to, or nullptr (the owner then plays its "not in service" path).
+  const std::string* queue_for_did(std::string_view did) const;
   // A call enters `queue`; higher priority is served first, then the earlier arrival.
   Status enqueue(CallId call, std::string_view queue, int priority, std::int64_t now_ms);
   Status answered(CallId call, AgentId agent, std::int64_t now_ms);  // leaves the queue

@@ -34,6 +34,7 @@ struct AgentSkill {
 
 struct QueueConfig {
   std::string id;
+  std::vector<std::string> dids;  // inbound numbers routed here (unique across queues)
   Strategy strategy = Strategy::LongestIdle;
   std::int64_t ring_timeout_ms = 20'000;  // then the agent is auto-paused; 0 none
   std::int64_t wrap_ms = 10'000;          // after a call, the agent is not offered before

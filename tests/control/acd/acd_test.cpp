@@ -209,7 +209,7 @@ TEST_CASE("overflow at maximum wait: to another queue, to voicemail, hang up", "
   auto a = queue("a", Strategy::LongestIdle);
   a.max_wait_ms = 60'000;
   a.overflow = OverflowAction::Queue;
-  a.overflow_queue = "b";
+  a.overflow_queue = std::string("b");  // moved in: GCC 12 -Wrestrict misfires on char* =
   auto b = queue("b", Strategy::LongestIdle);
   b.max_wait_ms = 30'000;
   b.overflow = OverflowAction::Voicemail;
@@ -239,7 +239,7 @@ TEST_CASE("overflow at maximum wait: to another queue, to voicemail, hang up", "
   CHECK(ds[0].overflow == OverflowAction::Voicemail);
   CHECK_FALSE(acd.has_call(12));
 
-  a.overflow_queue = "nowhere";
+  a.overflow_queue = std::string("nowhere");
   CHECK(Acd::validate({a, b}));
   a.overflow_queue = a.id;  // itself
   CHECK(Acd::validate({a, b}));
@@ -334,4 +334,21 @@ TEST_CASE("refusals change nothing and name the reason", "[acd]") {
   const auto ds = acd.drain();
   CHECK(of_kind(ds, DecisionKind::Withdraw) == Pairs{{11, 1}});
   CHECK(of_kind(ds, DecisionKind::Offer) == Pairs{{11, 2}});
+}
+
+TEST_CASE("DID to queue, and a DID routed twice is refused", "[acd]") {
+  auto a = queue("sales", Strategy::LongestIdle);
+  a.dids.emplace_back("+442071234567");
+  a.dids.emplace_back("+442071234568");
+  auto b = queue("support", Strategy::LongestIdle);
+  b.dids.emplace_back("+442079999999");
+  REQUIRE_FALSE(Acd::validate({a, b}));
+  Acd acd({a, b}, 1, 0);
+  REQUIRE(acd.queue_for_did("+442071234568"));
+  CHECK(*acd.queue_for_did("+442071234568") == "sales");
+  CHECK(*acd.queue_for_did("+442079999999") == "support");
+  CHECK(acd.queue_for_did("+15550000000") == nullptr);
+  b.dids.push_back(a.dids[0]);
+  REQUIRE(Acd::validate({a, b}));
+  CHECK(Acd::validate({a, b})->find("two queues") != std::string::npos);
 }
