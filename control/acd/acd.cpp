@@ -98,7 +98,8 @@ Status Acd::remove_agent(AgentId agent, std::int64_t now_ms) {
     if (c.ringing.empty()) c.ring_deadline_ms = 0;
     emit(DecisionKind::Withdraw, it->second.call, agent, c.queue, now_ms);
   }
-  for (auto& q : queues_) std::erase_if(q.members, [agent](const Member& m) { return m.id == agent; });
+  for (auto& q : queues_)
+    std::erase_if(q.members, [agent](const Member& m) { return m.id == agent; });
   agents_.erase(it);
   dispatch(now_ms);
   return std::nullopt;

@@ -41,7 +41,7 @@ class Acd {
   Status rejected(CallId call, AgentId agent, std::int64_t now_ms);  // never offered it again
   // After Withdraw or rejected the agent waits for agent_ready (its idle time kept): the agent
   // machine decides whether it went back to Available or to a pause asked for while ringing.
-  Status abandoned(CallId call, std::int64_t now_ms);  // the caller hung up while waiting
+  Status abandoned(CallId call, std::int64_t now_ms);     // the caller hung up while waiting
   Status call_ended(AgentId agent, std::int64_t now_ms);  // the agent's answered call ended
 
   // --- timers ---
@@ -66,11 +66,11 @@ class Acd {
     std::int64_t idle_since_ms = 0;
     std::int64_t wrap_until_ms = 0;  // not offered before
     std::uint64_t calls_answered = 0;
-    CallId call = 0;                 // offered or answered
-    std::size_t call_queue = 0;      // the answered call's queue
+    CallId call = 0;             // offered or answered
+    std::size_t call_queue = 0;  // the answered call's queue
     std::int64_t answered_ms = 0;
     std::vector<std::size_t> queues;  // indices into queues_
-    bool keep_idle = false;  // offer withdrawn/declined: agent_ready keeps idle_since_ms
+    bool keep_idle = false;           // offer withdrawn/declined: agent_ready keeps idle_since_ms
   };
   // A queue's member: the slot pointer saves a map lookup per agent in dispatch (std::map
   // nodes never move; remove_agent drops the member before the slot).
@@ -82,7 +82,7 @@ class Acd {
     QueueConfig cfg;
     std::vector<Member> members;  // sorted by id
     std::optional<AgentId> rr_last;
-    QueueStats counts;              // entered ... overflowed_within_sl
+    QueueStats counts;               // entered ... overflowed_within_sl
     std::int64_t handle_sum_ms = 0;  // completed calls' talk + wrap
     std::uint64_t handled = 0;
   };

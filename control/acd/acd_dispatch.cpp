@@ -194,11 +194,13 @@ QueueStats Acd::stats(std::string_view queue, std::int64_t now_ms) const {
     ++s.waiting;
     s.longest_wait_ms = std::max(s.longest_wait_ms, now_ms - c.enqueued_ms);
   }
-  const auto failed = (s.abandoned - s.abandoned_within_sl) + (s.overflowed - s.overflowed_within_sl);
+  const auto failed =
+      (s.abandoned - s.abandoned_within_sl) + (s.overflowed - s.overflowed_within_sl);
   if (s.answered + failed > 0)
     s.service_level_percent = 100.0 * static_cast<double>(s.answered_within_sl) /
                               static_cast<double>(s.answered + failed);
-  if (q->handled > 0) s.average_handle_ms = q->handle_sum_ms / static_cast<std::int64_t>(q->handled);
+  if (q->handled > 0)
+    s.average_handle_ms = q->handle_sum_ms / static_cast<std::int64_t>(q->handled);
   return s;
 }
 

@@ -14,8 +14,14 @@ using CallId = std::uint64_t;   // the owner's interaction id; 0 is never a call
 using AgentId = std::uint32_t;  // the owner's agent id
 
 // config::QueueStrategy, one to one.
-enum class Strategy : std::uint8_t { RingAll, LongestIdle, FewestCalls, RoundRobin, Random,
-                                     SkillWeighted };
+enum class Strategy : std::uint8_t {
+  RingAll,
+  LongestIdle,
+  FewestCalls,
+  RoundRobin,
+  Random,
+  SkillWeighted
+};
 // config::OverflowAction, one to one.
 enum class OverflowAction : std::uint8_t { Hangup, Queue, Voicemail };
 
@@ -40,7 +46,7 @@ struct QueueConfig {
   std::int64_t wrap_ms = 10'000;          // after a call, the agent is not offered before
   std::int64_t max_wait_ms = 600'000;     // then overflow; 0 none
   OverflowAction overflow = OverflowAction::Hangup;
-  std::string overflow_queue;             // OverflowAction::Queue: the target queue id
+  std::string overflow_queue;              // OverflowAction::Queue: the target queue id
   std::int64_t service_level_ms = 20'000;  // "answered within T"
   std::int64_t announce_interval_ms = 0;   // position/wait announcements; 0 none
   std::vector<SkillRequirement> skills;    // SkillWeighted (others ignore it)
@@ -79,7 +85,7 @@ struct Decision {
 // Per queue, since construction or reset_stats(). Service level (README "Service level"):
 //   answered_within_sl / (answered + abandoned_after_sl + overflowed_after_sl) × 100.
 struct QueueStats {
-  std::uint32_t waiting = 0;        // now, ringing included
+  std::uint32_t waiting = 0;         // now, ringing included
   std::int64_t longest_wait_ms = 0;  // of the calls waiting now
   std::uint64_t entered = 0;
   std::uint64_t answered = 0;
@@ -89,7 +95,7 @@ struct QueueStats {
   std::uint64_t overflowed = 0;
   std::uint64_t overflowed_within_sl = 0;
   std::optional<double> service_level_percent;  // nullopt: no call counted yet
-  std::int64_t average_handle_ms = -1;           // talk + wrap of completed calls; -1 none
+  std::int64_t average_handle_ms = -1;          // talk + wrap of completed calls; -1 none
 };
 
 enum class Errc : std::uint8_t {

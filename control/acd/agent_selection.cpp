@@ -22,8 +22,8 @@ std::size_t best(std::span<const Candidate> c, Better better) {
 
 }  // namespace
 
-std::size_t select_agent(Strategy s, std::span<const Candidate> c,
-                         std::optional<AgentId> rr_last, std::mt19937_64& rng) {
+std::size_t select_agent(Strategy s, std::span<const Candidate> c, std::optional<AgentId> rr_last,
+                         std::mt19937_64& rng) {
   switch (s) {
     case Strategy::FewestCalls:
       return best(c, [](const Candidate& a, const Candidate& b) {
@@ -46,8 +46,7 @@ std::size_t select_agent(Strategy s, std::span<const Candidate> c,
       // (std::uniform_int_distribution's output differs between standard libraries).
       return static_cast<std::size_t>(rng() % c.size());
     case Strategy::RingAll:
-    case Strategy::LongestIdle:
-      break;
+    case Strategy::LongestIdle: break;
   }
   return best(c, idler);
 }

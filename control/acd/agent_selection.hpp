@@ -14,9 +14,9 @@ namespace dialcore::control::acd {
 
 struct Candidate {
   AgentId id = 0;
-  std::int64_t idle_since_ms = 0;   // Ready since
+  std::int64_t idle_since_ms = 0;    // Ready since
   std::uint64_t calls_answered = 0;  // since the ACD started (FewestCalls)
-  int skill_score = 0;              // Σ weight × level (SkillWeighted)
+  int skill_score = 0;               // Σ weight × level (SkillWeighted)
 };
 
 // The index in `candidates` (sorted by id ascending, non-empty) of the agent to ring. RingAll is

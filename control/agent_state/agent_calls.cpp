@@ -26,14 +26,13 @@ CallSlot* AgentMachine::find_call(CallId call) {
   return it == calls_.end() ? nullptr : &*it;
 }
 
-Status AgentMachine::take_call(std::int64_t now_ms, Action a, CallId call,
-                               const CallContext& ctx) {
+Status AgentMachine::take_call(std::int64_t now_ms, Action a, CallId call, const CallContext& ctx) {
   if (auto t = check_time(a, now_ms)) return t;
   if (state_ == State::LoggedOut) return refuse(a, RejectCode::WrongState);
   if (call == 0 || find_call(call) != nullptr) return refuse(a, RejectCode::DuplicateCall);
   if (!voice_) return refuse(a, RejectCode::NoVoice);
-  const bool idle = state_ == State::Available || state_ == State::Paused ||
-                    state_ == State::AutoPaused;
+  const bool idle =
+      state_ == State::Available || state_ == State::Paused || state_ == State::AutoPaused;
   if (!idle) return refuse(a, RejectCode::OnCall);
   if (!accepts(ctx.kind)) {
     // Paused agents refuse routed calls by state; transfers, direct and manual calls by
@@ -186,8 +185,8 @@ Status AgentMachine::submit_wrap(std::int64_t now_ms, std::string_view code) {
   if (auto t = check_time(Action::SubmitWrap, now_ms)) return t;
   if (state_ != State::Wrap) return refuse(Action::SubmitWrap, RejectCode::WrongState);
   const auto& codes = interaction_.wrap.codes;
-  const bool known = codes.empty() ? !code.empty()
-                                   : std::find(codes.begin(), codes.end(), code) != codes.end();
+  const bool known =
+      codes.empty() ? !code.empty() : std::find(codes.begin(), codes.end(), code) != codes.end();
   if (!known) return refuse(Action::SubmitWrap, RejectCode::UnknownWrapCode);
   go_idle(now_ms, Cause::Wrapped, std::string(code), 0, false);
   return std::nullopt;

@@ -47,7 +47,7 @@ void AgentMachine::go_idle(std::int64_t now_ms, Cause cause, std::string detail,
   extension_used_ = false;
   pause_ = std::exchange(pending_, std::nullopt);
   if (!pause_ && !voice_) pause_ = PauseSpec{policy_.auto_pause_code, AutoCause::VoiceLost};
-  const State to = !pause_ ? State::Available
+  const State to = !pause_                            ? State::Available
                    : pause_->cause == AutoCause::None ? State::Paused
                                                       : State::AutoPaused;
   enter(now_ms, to, cause, std::move(detail), call, released);
@@ -86,9 +86,7 @@ Status AgentMachine::lose_voice(std::int64_t now_ms) {
   const PauseSpec lost{policy_.auto_pause_code, AutoCause::VoiceLost, false};
   switch (state_) {
     case State::Paused:
-    case State::AutoPaused:
-      note(now_ms, Cause::VoiceLost);
-      break;
+    case State::AutoPaused: note(now_ms, Cause::VoiceLost); break;
     case State::Wrap:
       pending_ = lost;
       note(now_ms, Cause::VoiceLost, lost.code);
@@ -148,11 +146,10 @@ Status AgentMachine::pause(std::int64_t now_ms, std::string_view code) {
     return refuse(Action::Pause, RejectCode::ReasonRequired);
   const PauseRule* rule = find_reason(code);
   if (!code.empty() && rule == nullptr) return refuse(Action::Pause, RejectCode::UnknownReason);
-  const bool idle = state_ == State::Available || state_ == State::Paused ||
-                    state_ == State::AutoPaused;
+  const bool idle =
+      state_ == State::Available || state_ == State::Paused || state_ == State::AutoPaused;
   const auto& current = idle ? pause_ : pending_;
-  if (current && current->supervisor_only)
-    return refuse(Action::Pause, RejectCode::SupervisorOnly);
+  if (current && current->supervisor_only) return refuse(Action::Pause, RejectCode::SupervisorOnly);
   PauseSpec spec{std::string(code), AutoCause::None, rule != nullptr && rule->supervisor_only};
   if (idle) {
     pause_ = std::move(spec);
@@ -168,10 +165,8 @@ Status AgentMachine::set_available(std::int64_t now_ms, bool by_supervisor) {
   if (auto t = check_time(Action::SetAvailable, now_ms)) return t;
   switch (state_) {
     case State::LoggedOut:
-    case State::Available:
-      return refuse(Action::SetAvailable, RejectCode::WrongState);
-    case State::NoVoice:
-      return refuse(Action::SetAvailable, RejectCode::NoVoice);
+    case State::Available: return refuse(Action::SetAvailable, RejectCode::WrongState);
+    case State::NoVoice: return refuse(Action::SetAvailable, RejectCode::NoVoice);
     case State::Paused:
     case State::AutoPaused:
       if (pause_->supervisor_only && !by_supervisor)
@@ -241,7 +236,8 @@ std::string AgentMachine::invariant_violation() const {
   switch (state_) {
     case State::LoggedOut:
     case State::NoVoice:
-      if (voice_ || !no_calls || pending_) return "logged out/no voice with voice, calls or pending";
+      if (voice_ || !no_calls || pending_)
+        return "logged out/no voice with voice, calls or pending";
       break;
     case State::Available:
       if (!voice_ || !no_calls || pending_) return "available without voice or with calls";
@@ -255,8 +251,8 @@ std::string AgentMachine::invariant_violation() const {
       break;
     case State::OnCall: {
       if (!voice_ || no_calls) return "on call without voice or calls";
-      const auto live = std::count_if(calls_.begin(), calls_.end(),
-                                      [](const CallSlot& c) { return !c.held; });
+      const auto live =
+          std::count_if(calls_.begin(), calls_.end(), [](const CallSlot& c) { return !c.held; });
       if (live > 1 && !merged_) return "two live calls without a merge";
       break;
     }

@@ -29,11 +29,11 @@ class AgentMachine {
   AgentMachine(AgentPolicy policy, std::int64_t now_ms);
 
   // --- session and voice ---
-  Status login(std::int64_t now_ms);                    // LoggedOut → NoVoice
-  Status connect_voice(std::int64_t now_ms);            // NoVoice → Available | Paused(login)
-  Status lose_voice(std::int64_t now_ms);               // → AutoPaused(VoiceLost), see README
-  Status logout(std::int64_t now_ms);                   // not while Reserved/OnCall/Wrap
-  Status force_logout(std::int64_t now_ms);             // supervisor: from any logged-in state
+  Status login(std::int64_t now_ms);          // LoggedOut → NoVoice
+  Status connect_voice(std::int64_t now_ms);  // NoVoice → Available | Paused(login)
+  Status lose_voice(std::int64_t now_ms);     // → AutoPaused(VoiceLost), see README
+  Status logout(std::int64_t now_ms);         // not while Reserved/OnCall/Wrap
+  Status force_logout(std::int64_t now_ms);   // supervisor: from any logged-in state
 
   // --- status ---
   // Paused with `code`; during a call or wrap it is remembered ("pause after call").
@@ -43,7 +43,7 @@ class AgentMachine {
 
   // --- calls ---
   bool accepts(CallKind kind) const;  // would offer() of this kind be taken now
-  Status offer(std::int64_t now_ms, CallId call, const CallContext& ctx);  // → Reserved
+  Status offer(std::int64_t now_ms, CallId call, const CallContext& ctx);       // → Reserved
   Status start_call(std::int64_t now_ms, CallId call, const CallContext& ctx);  // manual
   Status answer(std::int64_t now_ms, CallId call);    // Reserved → OnCall
   Status reject(std::int64_t now_ms, CallId call);    // the agent declines: back where it was
@@ -72,8 +72,8 @@ class AgentMachine {
   // --- reading ---
   State state() const { return state_; }
   bool voice() const { return voice_; }
-  const std::optional<PauseSpec>& pause_spec() const { return pause_; }    // Paused/AutoPaused
-  const std::optional<PauseSpec>& pending() const { return pending_; }    // after the call
+  const std::optional<PauseSpec>& pause_spec() const { return pause_; }  // Paused/AutoPaused
+  const std::optional<PauseSpec>& pending() const { return pending_; }   // after the call
   const std::vector<CallSlot>& calls() const { return calls_; }
   bool merged() const { return merged_; }
   bool extension_used() const { return extension_used_; }
@@ -97,8 +97,8 @@ class AgentMachine {
   Status check_ringing(Action a, std::int64_t now_ms, CallId call) const;  // Reserved with `call`
   const PauseRule* find_reason(std::string_view code) const;
   CallSlot* find_call(CallId call);
-  void enter(std::int64_t now_ms, State to, Cause cause, std::string detail = {},
-             CallId call = 0, bool released = false);
+  void enter(std::int64_t now_ms, State to, Cause cause, std::string detail = {}, CallId call = 0,
+             bool released = false);
   void note(std::int64_t now_ms, Cause cause, std::string detail = {}, CallId call = 0,
             bool released = false);  // a record without a state change
   void go_idle(std::int64_t now_ms, Cause cause, std::string detail, CallId call, bool released);
@@ -108,9 +108,9 @@ class AgentMachine {
 
   AgentPolicy policy_;
   State state_ = State::LoggedOut;
-  std::int64_t since_ms_ = 0;      // when state_ was entered
-  std::int64_t last_ms_ = 0;       // the last accepted event's time
-  StateTimes times_{};             // closed intervals per state
+  std::int64_t since_ms_ = 0;  // when state_ was entered
+  std::int64_t last_ms_ = 0;   // the last accepted event's time
+  StateTimes times_{};         // closed intervals per state
   bool voice_ = false;
   std::optional<PauseSpec> pause_;    // set in Paused/AutoPaused only
   std::optional<PauseSpec> pending_;  // where to go after the call/wrap; nullopt: Available

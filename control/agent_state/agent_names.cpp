@@ -103,17 +103,13 @@ std::string_view to_string(RejectCode c) {
 int http_status(RejectCode c) {
   switch (c) {
     case RejectCode::NotPermitted:
-    case RejectCode::SupervisorOnly:
-      return 403;
-    case RejectCode::UnknownCall:
-      return 404;
+    case RejectCode::SupervisorOnly: return 403;
+    case RejectCode::UnknownCall: return 404;
     case RejectCode::ReasonRequired:
     case RejectCode::UnknownReason:
     case RejectCode::UnknownWrapCode:
-    case RejectCode::DuplicateCall:
-      return 422;
-    default:
-      return 409;  // the request conflicts with the agent's current state
+    case RejectCode::DuplicateCall: return 422;
+    default: return 409;  // the request conflicts with the agent's current state
   }
 }
 

@@ -40,9 +40,9 @@ enum class CallKind : std::uint8_t {
 
 // The pause an agent is in or returns to after a call ("pause after call").
 struct PauseSpec {
-  std::string code;                  // the organisation's pause reason code ("" none given)
+  std::string code;                   // the organisation's pause reason code ("" none given)
   AutoCause cause = AutoCause::None;  // not None: an auto pause
-  bool supervisor_only = false;      // only a supervisor ends it (PauseReason::enforced)
+  bool supervisor_only = false;       // only a supervisor ends it (PauseReason::enforced)
   friend bool operator==(const PauseSpec&, const PauseSpec&) = default;
 };
 
@@ -77,17 +77,38 @@ struct AgentPolicy {
   bool login_in_pause = false;                 // voice connected → Paused(login_pause_code)
   bool require_pause_reason = false;           // the organisation enforces a reason
   std::string login_pause_code = "login";
-  std::string auto_pause_code = "auto";        // the PauseReason with auto_pause = true
-  std::vector<PauseRule> pause_reasons;        // known codes; "" is allowed unless required
+  std::string auto_pause_code = "auto";  // the PauseReason with auto_pause = true
+  std::vector<PauseRule> pause_reasons;  // known codes; "" is allowed unless required
   friend bool operator==(const AgentPolicy&, const AgentPolicy&) = default;
 };
 
 // What happened, in a transition record.
 enum class Cause : std::uint8_t {
-  Login, VoiceConnected, VoiceLost, Pause, PausePending, Available, AvailablePending,
-  Offered, ManualCall, Answered, Rejected, Withdrawn, RingTimeout, Hold, Retrieve,
-  ConsultStarted, CallEnded, Transferred, Merged, Left, Wrapped, AutoWrapped, WrapExtended,
-  Logout, ForcedLogout,
+  Login,
+  VoiceConnected,
+  VoiceLost,
+  Pause,
+  PausePending,
+  Available,
+  AvailablePending,
+  Offered,
+  ManualCall,
+  Answered,
+  Rejected,
+  Withdrawn,
+  RingTimeout,
+  Hold,
+  Retrieve,
+  ConsultStarted,
+  CallEnded,
+  Transferred,
+  Merged,
+  Left,
+  Wrapped,
+  AutoWrapped,
+  WrapExtended,
+  Logout,
+  ForcedLogout,
 };
 
 // One timestamped record per accepted event (the owner drains, persists and publishes them).
@@ -96,17 +117,36 @@ struct Transition {
   State from = State::LoggedOut;
   State to = State::LoggedOut;
   Cause cause = Cause::Login;
-  std::string detail;         // pause reason or wrap code, when the cause has one
-  CallId call = 0;            // the call concerned, 0 none
+  std::string detail;          // pause reason or wrap code, when the cause has one
+  CallId call = 0;             // the call concerned, 0 none
   bool call_released = false;  // `call` left the agent with this record (owner ends its leg)
   friend bool operator==(const Transition&, const Transition&) = default;
 };
 
 // The agent-side requests and system events, named in rejections.
 enum class Action : std::uint8_t {
-  Login, ConnectVoice, LoseVoice, Pause, SetAvailable, Offer, StartCall, Answer, Reject,
-  Withdraw, Hold, Retrieve, StartConsult, EndCall, Transfer, Merge, Leave, SubmitWrap,
-  ExtendWrap, Logout, ForceLogout, NoAnswer,
+  Login,
+  ConnectVoice,
+  LoseVoice,
+  Pause,
+  SetAvailable,
+  Offer,
+  StartCall,
+  Answer,
+  Reject,
+  Withdraw,
+  Hold,
+  Retrieve,
+  StartConsult,
+  EndCall,
+  Transfer,
+  Merge,
+  Leave,
+  SubmitWrap,
+  ExtendWrap,
+  Logout,
+  ForceLogout,
+  NoAnswer,
 };
 
 enum class RejectCode : std::uint8_t {

@@ -74,7 +74,8 @@ BigFloor build() {
     REQUIRE_FALSE(acd.agent_ready(id, 2000));
   }
   for (CallId c = 1; c <= kWaiting; ++c)
-    REQUIRE_FALSE(acd.enqueue(c, name("q", static_cast<long>(c % kQueues)), static_cast<int>(c % 3), 3000));
+    REQUIRE_FALSE(
+        acd.enqueue(c, name("q", static_cast<long>(c % kQueues)), static_cast<int>(c % 3), 3000));
   REQUIRE(acd.drain().empty());
   f.ready_at = 2000 + kWrap;
   return f;
@@ -82,8 +83,7 @@ BigFloor build() {
 
 }  // namespace
 
-TEST_CASE("1,000 agents and 500 waiting calls: one dispatch offers each call once",
-          "[acd][size]") {
+TEST_CASE("1,000 agents and 500 waiting calls: one dispatch offers each call once", "[acd][size]") {
   auto f = build();
   REQUIRE(f.acd->next_deadline() == f.ready_at);
   f.acd->on_timer(f.ready_at);

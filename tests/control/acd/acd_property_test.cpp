@@ -164,9 +164,7 @@ struct Day {
         if (!s) model.busy.erase(agent);
         return s;
       }
-      default:
-        acd.on_timer(now);
-        return std::nullopt;
+      default: acd.on_timer(now); return std::nullopt;
     }
   }
 

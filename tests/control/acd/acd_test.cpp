@@ -126,8 +126,8 @@ TEST_CASE("skill weighted: the qualified agent with the best score", "[acd]") {
   q.skills = {{"french", 5, 3}, {"billing", 0, 1}};
   Acd acd({q}, 1, 0);
   REQUIRE_FALSE(acd.add_agent({1, {"fr"}, {{"french", 4}, {"billing", 9}}}, 0));  // below min
-  REQUIRE_FALSE(acd.add_agent({2, {"fr"}, {{"french", 6}}}, 0));                   // 18
-  REQUIRE_FALSE(acd.add_agent({3, {"fr"}, {{"french", 5}, {"billing", 4}}}, 0));   // 19
+  REQUIRE_FALSE(acd.add_agent({2, {"fr"}, {{"french", 6}}}, 0));                  // 18
+  REQUIRE_FALSE(acd.add_agent({3, {"fr"}, {{"french", 5}, {"billing", 4}}}, 0));  // 19
   for (AgentId id = 1; id <= 3; ++id) REQUIRE_FALSE(acd.agent_ready(id, 10));
   REQUIRE_FALSE(acd.enqueue(11, "fr", 0, 100));
   CHECK(of_kind(acd.drain(), DecisionKind::Offer) == Pairs{{11, 3}});
@@ -161,8 +161,7 @@ TEST_CASE("ring timeout: auto-pause and the next agent, down the chain", "[acd]"
   CHECK(s.waiting == 0);
 }
 
-TEST_CASE("rejected: the call goes to another agent, never back to the one who declined",
-          "[acd]") {
+TEST_CASE("rejected: the call goes to another agent, never back to the one who declined", "[acd]") {
   auto acd = team(Strategy::LongestIdle, 2);
   REQUIRE_FALSE(acd.enqueue(11, "q", 0, 1000));
   acd.drain();

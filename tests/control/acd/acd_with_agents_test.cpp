@@ -26,8 +26,7 @@ struct Floor {
   std::map<AgentId, acd::CallId> answered;  // agent → its routed call
   std::string broken;                       // the first wiring error
 
-  explicit Floor(int n, acd::Strategy s, std::uint64_t seed = 1)
-      : queues({config(s)}, seed, 0) {
+  explicit Floor(int n, acd::Strategy s, std::uint64_t seed = 1) : queues({config(s)}, seed, 0) {
     for (AgentId id = 1; id <= static_cast<AgentId>(n); ++id) {
       agents.emplace(id, agent_state::AgentMachine(agent_state::AgentPolicy{}, 0));
       REQUIRE_FALSE(queues.add_agent({id, {"sales"}, {}}, 0));
@@ -64,15 +63,16 @@ struct Floor {
         auto& m = agents.at(d.agent == 0 ? agents.begin()->first : d.agent);
         if (d.kind == DecisionKind::Offer && m.offer(now, d.call, context())) fail("offer refused");
         if (d.kind == DecisionKind::Withdraw && m.withdraw(now, d.call)) fail("withdraw refused");
-        if (d.kind == DecisionKind::AutoPause && m.no_answer(now, d.call)) fail("no_answer refused");
+        if (d.kind == DecisionKind::AutoPause && m.no_answer(now, d.call))
+          fail("no_answer refused");
       }
       for (auto& [id, m] : agents)
         for (const auto& t : m.drain()) {
           any = true;
           if (t.to == State::Available) {
             if (queues.agent_ready(id, now)) fail("agent_ready refused");
-          } else if (t.to == State::Paused || t.to == State::AutoPaused ||
-                     t.to == State::NoVoice || t.to == State::LoggedOut) {
+          } else if (t.to == State::Paused || t.to == State::AutoPaused || t.to == State::NoVoice ||
+                     t.to == State::LoggedOut) {
             if (queues.agent_unavailable(id, now)) fail("agent_unavailable refused");
           }
         }
@@ -105,12 +105,11 @@ struct Floor {
   std::string disagreement() const {
     for (const auto& [id, m] : agents) {
       const auto mode = *queues.mode(id);
-      const bool ok = m.state() == State::Reserved ? mode == acd::AgentMode::Offered
-                      : m.state() == State::OnCall ? mode == acd::AgentMode::Busy
-                      : m.state() == State::Wrap   ? mode == acd::AgentMode::AfterCall
-                      : m.state() == State::Available
-                          ? mode == acd::AgentMode::Ready
-                          : mode == acd::AgentMode::Unavailable;
+      const bool ok = m.state() == State::Reserved    ? mode == acd::AgentMode::Offered
+                      : m.state() == State::OnCall    ? mode == acd::AgentMode::Busy
+                      : m.state() == State::Wrap      ? mode == acd::AgentMode::AfterCall
+                      : m.state() == State::Available ? mode == acd::AgentMode::Ready
+                                                      : mode == acd::AgentMode::Unavailable;
       if (!ok)
         return "agent " + std::to_string(id) + " is " +
                std::string(agent_state::to_string(m.state())) + " but the Acd mode is " +
@@ -175,8 +174,10 @@ TEST_CASE("random floors: the agent machines and the Acd always agree", "[acd][a
           if (m.state() == State::OnCall) f.hang_up(id, now);
           break;
         case 6:
-          if (m.state() == State::Wrap) (void)m.submit_wrap(now, "sale");
-          else if (m.state() == State::Available || m.state() == State::Paused) (void)m.logout(now);
+          if (m.state() == State::Wrap)
+            (void)m.submit_wrap(now, "sale");
+          else if (m.state() == State::Available || m.state() == State::Paused)
+            (void)m.logout(now);
           break;
         default: f.tick(now); break;
       }

@@ -131,8 +131,7 @@ TEST_CASE("offer, answer, hang up, wrap with a code", "[agent_state]") {
   CHECK(out[3].detail == "sale");
 }
 
-TEST_CASE("ring timeout auto-pauses with the auto reason and releases the call",
-          "[agent_state]") {
+TEST_CASE("ring timeout auto-pauses with the auto reason and releases the call", "[agent_state]") {
   auto m = ready();
   REQUIRE_FALSE(m.offer(2000, 7, routed(20'000)));
   CHECK_FALSE(m.on_timer(21'999));  // early: nothing
@@ -168,7 +167,7 @@ TEST_CASE("voice lost: auto pause with reason, reconnect, then available", "[age
   refused(m, RejectCode::NoVoice, [](auto& a) { return a.set_available(2100); });
   refused(m, RejectCode::NoVoice, [](auto& a) { return a.lose_voice(2100); });
   CHECK_FALSE(m.accepts(CallKind::Manual));
-  REQUIRE_FALSE(m.connect_voice(3000));  // the reconnect action
+  REQUIRE_FALSE(m.connect_voice(3000));   // the reconnect action
   CHECK(m.state() == State::AutoPaused);  // the agent chooses Available (seed 001)
   REQUIRE_FALSE(m.set_available(3100));
   CHECK(m.state() == State::Available);
@@ -216,8 +215,7 @@ TEST_CASE("auto-wrap applies the default code - one extension", "[agent_state]")
   refused(m, RejectCode::NoWrapTimer, [](auto& a) { return a.extend_wrap(62'000); });
 }
 
-TEST_CASE("pause after call: requested during the call, effective after wrap",
-          "[agent_state]") {
+TEST_CASE("pause after call: requested during the call, effective after wrap", "[agent_state]") {
   auto m = ready();
   REQUIRE_FALSE(m.offer(2000, 7, routed()));
   REQUIRE_FALSE(m.answer(2500, 7));
