@@ -36,8 +36,15 @@ enum class CommandType : std::uint16_t {
   SetDtmf = 14,   // which DTMF the leg reports: in-band detection, RFC 4733 (issue 4)
   MaskDtmf = 15,  // arm/disarm PCI masking of the digits the leg's far end keys (issue 4)
   SendDtmf = 16,  // send keys to the leg's far end: RFC 4733 when negotiated, else in-band
+  // Recording (issue 5): Command::leg is the call's customer leg for all five. Unsupported when
+  // the worker has no recording producer.
+  StartRecording = 17,   // the reply carries StartRecordingReplyArgs (events.hpp)
+  StopRecording = 18,
+  PauseRecording = 19,
+  ResumeRecording = 20,
+  TagRecording = 21,     // a tag/bookmark with text at the worker's now
 };
-inline constexpr CommandType kLastCommandType = CommandType::SendDtmf;
+inline constexpr CommandType kLastCommandType = CommandType::TagRecording;
 
 inline constexpr std::size_t kCommandPayloadBytes = 168;
 
@@ -179,6 +186,44 @@ struct SendDtmfArgs {
 };
 static_assert(kIsCommandArgs<SendDtmfArgs, 38>);
 
+// Records the call of Command::leg (customer, left) and agent_leg (agent, right), both on this
+// worker, from the audio each leg receives after the DTMF tap/masker (the file only ever holds
+// masked audio). Text fields are NUL-padded; `path` empty: the recorder's path template.
+struct StartRecordingArgs {
+  static constexpr CommandType kType = CommandType::StartRecording;
+  std::uint64_t start_unix_ms = 0;   // wall clock at start (metadata, the path's date)
+  std::array<char, 48> call_id{};
+  std::array<char, 32> campaign{};
+  std::array<char, 32> agent{};
+  std::array<char, 36> path{};       // relative to the recording root, without extension
+  LegId agent_leg;
+  codecs::CodecId codec = codecs::CodecId::Pcmu;  // the call's codec, for the metadata
+  std::uint8_t format = 0;           // recording::RecordingFormat: 0 stereo WAV, 1 mono, 2 Opus
+  std::uint16_t sample_rate_hz = 8000;  // 8000 (16000: only legs transcoded at 16 kHz)
+};
+static_assert(kIsCommandArgs<StartRecordingArgs, 168>);
+
+struct StopRecordingArgs {
+  static constexpr CommandType kType = CommandType::StopRecording;
+};
+static_assert(kIsCommandArgs<StopRecordingArgs, 1>);
+
+struct PauseRecordingArgs {
+  static constexpr CommandType kType = CommandType::PauseRecording;
+};
+static_assert(kIsCommandArgs<PauseRecordingArgs, 1>);
+
+struct ResumeRecordingArgs {
+  static constexpr CommandType kType = CommandType::ResumeRecording;
+};
+static_assert(kIsCommandArgs<ResumeRecordingArgs, 1>);
+
+struct TagRecordingArgs {
+  static constexpr CommandType kType = CommandType::TagRecording;
+  std::array<char, 64> text{};  // NUL-padded label
+};
+static_assert(kIsCommandArgs<TagRecordingArgs, 64>);
+
 // Three cache lines: slots in the ring never share a line, so the producer filling one slot
 // does not disturb the consumer reading the one before it.
 struct alignas(64) Command {
@@ -228,6 +273,11 @@ inline std::string_view to_string(CommandType type) {
     case CommandType::SetDtmf: return "set_dtmf";
     case CommandType::MaskDtmf: return "mask_dtmf";
     case CommandType::SendDtmf: return "send_dtmf";
+    case CommandType::StartRecording: return "start_recording";
+    case CommandType::StopRecording: return "stop_recording";
+    case CommandType::PauseRecording: return "pause_recording";
+    case CommandType::ResumeRecording: return "resume_recording";
+    case CommandType::TagRecording: return "tag_recording";
   }
   return "unknown";
 }

@@ -46,6 +46,7 @@ bool Worker::poll(std::uint64_t now_ns) noexcept {
     if (tx_count_ + kMaxBurst / 2 > kBatch || dropped_count_ + 1 >= kBatch) flush();
   }
   flush();
+  if (config_.recorder != nullptr) config_.recorder->poll();  // chunks back, held items on
   if (!senders_.empty()) {
     poll_dtmf_senders(now_ns);
     flush();
@@ -169,7 +170,8 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
   } else if (leg.transcoder && forward) {
     forward_transcoded(leg, *peer, payload, rtp.sequence, now_ns);  // taps the decoded audio
     return drop(p);
-  } else if (leg.dsp_tap || (forward && peer->dsp_out)) {
+  } else if (leg.dsp_tap || (forward && peer->dsp_out) || (leg.rec_on && (in->format.id == codecs::CodecId::Pcmu ||
+                                 in->format.id == codecs::CodecId::Pcma))) {
     dsp_g711(leg, forward ? peer : nullptr, in->format.id, payload, now_ns);
   }
   if (!forward || playing(*peer)) return drop(p);  // a prompt replaces the bridged audio
@@ -187,12 +189,15 @@ void Worker::forward_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_
   const CodecSpec* out_format = peer.send_format();
   if (out_format == nullptr) return;
   auto tap = [&](std::span<std::int16_t> pcm) noexcept {
-    if (!leg.dsp_tap && !peer.dsp_out) return;
-    if (leg.transcoder->pcm_rate_hz() != dsp::DtmfDetector::kSampleRateHz) {
-      stats_.add(WorkerCounter::DspUndecodable);
-      return;
+    const std::uint32_t rate = leg.transcoder->pcm_rate_hz();
+    if (leg.dsp_tap || peer.dsp_out) {
+      if (rate != dsp::DtmfDetector::kSampleRateHz) {
+        stats_.add(WorkerCounter::DspUndecodable);
+      } else {
+        (void)dsp_frame(leg, &peer, pcm, now_ns);  // in place, before encode
+      }
     }
-    (void)dsp_frame(leg, &peer, pcm, now_ns);  // in place, before encode
+    record(leg, pcm, rate, now_ns);  // after the tap: masked audio
   };
   const bool ok = leg.transcoder->push(payload, seq, tap, [&](std::span<const std::uint8_t> coded,
                                                               std::uint32_t ts_step) noexcept {

@@ -23,6 +23,7 @@
 #include "dataplane/api/worker_rings.hpp"
 #include "dataplane/api/worker_stats.hpp"
 #include "dataplane/io/burst_io.hpp"
+#include "dataplane/recording/recording_producer.hpp"
 #include "dataplane/rtp/rtp_packet.hpp"
 #include "dataplane/worker/leg_dtmf.hpp"
 #include "dataplane/worker/leg_table.hpp"
@@ -42,6 +43,9 @@ struct WorkerConfig {
   std::uint32_t dtmf_maskers = 0;
   std::uint32_t dtmf_generators = 0;
   const PromptLibrary* prompts = nullptr;  // clips for PlayAudio; read-only once the worker runs
+  // This worker's side of RecordingService (service.producer(w)); null: the recording commands
+  // reply Unsupported. Used on the worker's thread only.
+  recording::RecordingProducer* recorder = nullptr;
 };
 
 class Worker {
@@ -90,6 +94,18 @@ class Worker {
   void end_audio(Leg& leg, bool stopped, std::uint64_t now_ns) noexcept;
   static bool playing(const Leg& leg) noexcept { return leg.playing; }
   void poll_players(std::uint64_t now_ns) noexcept;
+
+  // Recording (worker_recording.cpp)
+  ReplyStatus recording_command(Leg& leg, const Command& cmd, Event& reply,
+                                std::uint64_t now_ns) noexcept;
+  ReplyStatus start_recording(Leg& customer, const StartRecordingArgs& args, Event& reply,
+                              std::uint64_t now_ns) noexcept;
+  void end_recording(Leg& leg, std::uint64_t now_ns) noexcept;  // stops it, clears both legs
+  void mark_recording(const Leg& leg, recording::MarkerKind kind, std::string_view text,
+                      std::uint64_t now_ns) noexcept;
+  // The audio `leg` received, after the tap: to its recording when it is recorded at that rate.
+  void record(const Leg& leg, std::span<const std::int16_t> pcm, std::uint32_t rate_hz,
+              std::uint64_t now_ns) noexcept;
 
   void relay(Packet* p, std::uint64_t now_ns) noexcept;
   void relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept;

@@ -258,7 +258,10 @@ void Worker::dsp_g711(Leg& leg, Leg* to, codecs::CodecId codec, std::span<std::u
     codecs::g711::decode_alaw(payload.data(), pcm.data(), pcm.size());
   }
   // Masked (armed or draining) or keys written for `to`: the payload carries the new audio.
-  if (!dsp_frame(leg, to, pcm, now_ns)) return;
+  const bool tapped = leg.dsp_tap || (to != nullptr && to->dsp_out);
+  const bool changed = tapped && dsp_frame(leg, to, pcm, now_ns);
+  record(leg, pcm, dsp::DtmfDetector::kSampleRateHz, now_ns);  // after the tap: masked audio
+  if (!changed) return;
   if (codec == codecs::CodecId::Pcmu) {
     codecs::g711::encode_ulaw(pcm.data(), payload.data(), pcm.size());
   } else {
