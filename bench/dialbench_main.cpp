@@ -8,6 +8,7 @@
 #include "bench/dsp/amd_command.hpp"
 #include "bench/dsp/dsp_bench.hpp"
 #include "bench/dsp/dtmf_bench.hpp"
+#include "bench/pacing/pacing_bench.hpp"
 #include "bench/recording/recording_bench.hpp"
 #include "bench/rtp/rtp_bench.hpp"
 
@@ -29,8 +30,8 @@ constexpr const char* kHelp =
     "            and transcoding 10,000 legs, against the codecs alone (--backend dpdk)\n"
     "  recording N concurrent recordings on one recorder thread: CPU per stream, bytes/s, drops,\n"
     "            against a plain sequential writer of the same bytes\n"
-    "\n"
-    "Coming with their issues: pacing (issue 9).\n";
+    "  pacing    dialler strategies in a discrete-event simulation of a workload file: talk\n"
+    "            minutes per agent-hour, abandon rates per ledger window\n";
 
 }  // namespace
 
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(cmd, "codecs") == 0) return dialcore::bench::run_codec_bench(argc - 1, argv + 1);
   if (std::strcmp(cmd, "dtmf") == 0) return dialcore::bench::run_dtmf_command(argc - 1, argv + 1);
   if (std::strcmp(cmd, "dsp") == 0) return dialcore::bench::run_dsp_bench(argc - 1, argv + 1);
+  if (std::strcmp(cmd, "pacing") == 0) return dialcore::bench::run_pacing_bench(argc - 1, argv + 1);
   if (std::strcmp(cmd, "rtp") == 0) return dialcore::bench::run_rtp_bench(argc - 1, argv + 1);
   if (std::strcmp(cmd, "dataplane") == 0) return dialcore::bench::run_dataplane_bench(argc - 1, argv + 1);
   if (std::strcmp(cmd, "recording") == 0) return dialcore::bench::run_recording_bench(argc - 1, argv + 1);

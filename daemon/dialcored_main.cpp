@@ -1,11 +1,12 @@
-// dialcored: the appliance daemon. Until issue 10 wires the planes together it can only check
-// its configuration (--check); it refuses to pretend to run.
+// dialcored: the appliance daemon. It runs the control side (store, agents, admin API) today;
+// issue 10 adds the dataplane workers and SIP to the same composition root (run.cpp).
 #include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "config/config_summary.hpp"
 #include "config/loader.hpp"
+#include "daemon/run.hpp"
 
 namespace {
 
@@ -55,7 +56,10 @@ int main(int argc, char** argv) {
     }
   }
   if (check_only) return check(file);
-  std::fputs(kHelp, stderr);
-  std::fputs("dialcored: not implemented yet in this build\n", stderr);
-  return 2;
+  namespace config = dialcore::config;
+  const config::LoadResult r = file.empty() ? config::load_default() : config::load_file(file);
+  for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", to_string(w).c_str());
+  for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", to_string(e).c_str());
+  if (!r.ok()) return 1;
+  return dialcore::daemon::run(*r.config, file);
 }

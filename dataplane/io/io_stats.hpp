@@ -14,22 +14,25 @@
 #include <string_view>
 
 // X(Enumerator, "metric_name", "help text")
-#define DIALCORE_IO_COUNTERS(X)                                                                \
-  X(RxPackets, "io_rx_packets", "datagrams handed to the worker")                              \
-  X(RxBytes, "io_rx_bytes", "UDP payload bytes handed to the worker")                          \
-  X(TxPackets, "io_tx_packets", "datagrams accepted by the kernel or NIC")                     \
-  X(TxBytes, "io_tx_bytes", "UDP payload bytes accepted by the kernel or NIC")                 \
-  X(RxTruncated, "io_rx_truncated", "datagrams dropped: larger than a packet buffer")          \
-  X(RxErrors, "io_rx_errors", "receive calls failed with an error other than would-block")     \
-  X(RxNoBuffer, "io_rx_no_buffer", "bursts cut short: packet pool empty (left in the kernel)") \
-  X(TxFull, "io_tx_full", "datagrams dropped: socket buffer or TX queue full (never waits)")   \
-  X(TxErrors, "io_tx_errors", "datagrams dropped: the send failed (errno other than full)")    \
-  X(TxBadPort, "io_tx_bad_port", "datagrams dropped: local port closed or never opened")       \
-  X(TxBadAddress, "io_tx_bad_address", "datagrams dropped: destination empty or other family") \
+#define DIALCORE_IO_COUNTERS(X)                                                                  \
+  X(RxPackets, "io_rx_packets", "datagrams handed to the worker")                                \
+  X(RxBytes, "io_rx_bytes", "UDP payload bytes handed to the worker")                            \
+  X(TxPackets, "io_tx_packets", "datagrams accepted by the kernel or NIC")                       \
+  X(TxBytes, "io_tx_bytes", "UDP payload bytes accepted by the kernel or NIC")                   \
+  X(RxTruncated, "io_rx_truncated", "datagrams dropped: larger than a packet buffer")            \
+  X(RxErrors, "io_rx_errors", "receive calls failed with an error other than would-block")       \
+  X(RxNoBuffer, "io_rx_no_buffer", "bursts cut short: packet pool empty (left in the kernel)")   \
+  X(TxFull, "io_tx_full", "datagrams dropped: socket buffer or TX queue full (never waits)")     \
+  X(TxErrors, "io_tx_errors", "datagrams dropped: the send failed (errno other than full)")      \
+  X(TxBadPort, "io_tx_bad_port", "datagrams dropped: local port closed or never opened")         \
+  X(TxBadAddress, "io_tx_bad_address", "datagrams dropped: destination empty or other family")   \
   X(AllocFailed, "io_alloc_failed", "packets asked of alloc() and not given: buffer pool empty") \
-  X(PollCalls, "io_poll_calls", "readiness polls (epoll_wait)")                                \
-  X(RxCalls, "io_rx_calls", "receive calls (recvfrom, recvmmsg)")                              \
-  X(TxCalls, "io_tx_calls", "send calls (sendto, sendmmsg)")
+  X(PollCalls, "io_poll_calls", "readiness polls (epoll_wait)")                                  \
+  X(RxCalls, "io_rx_calls", "receive calls (recvfrom, recvmmsg)")                                \
+  X(TxCalls, "io_tx_calls", "send calls (sendto, sendmmsg)")                                     \
+  X(TxConnected, "io_tx_connected", "datagrams sent on a socket connected to their destination") \
+  X(Connects, "io_connects", "port sockets connected (or reconnected) to a latched remote")      \
+  X(ConnectFailed, "io_connect_failed", "connects that failed: the port keeps sending unconnected")
 
 namespace dialcore::dataplane {
 

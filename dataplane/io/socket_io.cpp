@@ -34,10 +34,25 @@ static_assert(kMaxBurst <= 64);
 
 namespace {
 
-// A PortId travels through epoll as the event's 64-bit user data.
-std::uint64_t pack(PortId port) { return std::uint64_t{port.generation} << 32 | port.index; }
+// A PortId travels through epoll as the event's 64-bit user data, with the top bit saying
+// which of the port's sockets is ready (set: the connected one). Generations stay below 2^31.
+constexpr std::uint64_t kConnectedBit = std::uint64_t{1} << 63;
+constexpr std::uint32_t kMaxGeneration = 0x7fffffff;
+std::uint64_t pack(PortId port, bool connected) {
+  return std::uint64_t{port.generation} << 32 | port.index | (connected ? kConnectedBit : 0);
+}
 PortId unpack(std::uint64_t data) {
-  return PortId{static_cast<std::uint32_t>(data), static_cast<std::uint32_t>(data >> 32)};
+  return PortId{static_cast<std::uint32_t>(data),
+                static_cast<std::uint32_t>((data & ~kConnectedBit) >> 32)};
+}
+bool is_connected_event(std::uint64_t data) { return (data & kConnectedBit) != 0; }
+
+int set_reuse_port(int fd, int on) {
+  return ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+}
+int set_v6_only(int fd) {
+  const int on = 1;
+  return ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 }
 
 OpenStatus open_status(int err) {
@@ -103,6 +118,7 @@ SocketIo::SocketIo(const SocketIoConfig& config)
 SocketIo::~SocketIo() {
   for (const PortSlot& slot : ports_) {
     if (slot.fd >= 0) ::close(slot.fd);
+    if (slot.conn_fd >= 0) ::close(slot.conn_fd);
   }
   ::close(epoll_fd_);
 }
@@ -142,14 +158,12 @@ OpenResult SocketIo::open_port(const NetAddress& local) noexcept {
   // kernel hands each datagram to just one of them, so a port someone holds must fail here.
   // IPV6_V6ONLY: an IPv6 port does not also receive IPv4 (mapped) traffic on the same number,
   // which belongs to whoever opens that IPv4 port.
-  const int on = 1;
   SockAddr bound{};
   socklen_t bound_len = sizeof(bound);
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.u64 = pack(PortId{index, slot.generation});
-  if ((local.family == AddressFamily::V6 &&
-       ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) != 0) ||
+  event.data.u64 = pack(PortId{index, slot.generation}, false);
+  if ((local.family == AddressFamily::V6 && set_v6_only(fd) != 0) ||
       ::bind(fd, &addr.base, len) != 0 || ::getsockname(fd, &bound.base, &bound_len) != 0 ||
       ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
     result.sys_errno = errno;
@@ -169,16 +183,75 @@ OpenResult SocketIo::open_port(const NetAddress& local) noexcept {
 bool SocketIo::close_port(PortId port) noexcept {
   if (find(port) == nullptr) return false;
   PortSlot& slot = ports_[port.index];
-  // close() alone would leave the registration behind if the descriptor had been duplicated;
-  // remove it explicitly. Events of this port already fetched are skipped by their generation.
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, slot.fd, nullptr);
-  ::close(slot.fd);
-  slot.fd = -1;
+  close_fds(slot);
   slot.local = NetAddress{};
+  slot.conn_remote = NetAddress{};
+  slot.last_rx = NetAddress{};
   slot.full_read_poll = 0;
-  slot.generation = slot.generation == UINT32_MAX ? 1 : slot.generation + 1;
+  slot.connect_poll = 0;
+  slot.generation = slot.generation == kMaxGeneration ? 1 : slot.generation + 1;
   free_ports_.push_back(port.index);  // capacity reserved for every slot: never allocates
   return true;
+}
+
+// close() alone would leave the registration behind if the descriptor had been duplicated;
+// remove it explicitly. Events of this port already fetched are skipped by their generation.
+void SocketIo::close_fds(PortSlot& slot) noexcept {
+  for (int* fd : {&slot.fd, &slot.conn_fd}) {
+    if (*fd < 0) continue;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, *fd, nullptr);
+    ::close(*fd);
+    *fd = -1;
+  }
+}
+
+// Connect when the port sends to the source it last heard from (the remote is latched), unless
+// already connected there or a connect was tried less than kReconnectPolls polls ago.
+bool SocketIo::wants_connect(const PortSlot& slot, const NetAddress& remote) const noexcept {
+  return remote.port != 0 && remote == slot.last_rx && !(remote == slot.conn_remote) &&
+         (slot.connect_poll == 0 || poll_count_ >= slot.connect_poll + kReconnectPolls);
+}
+
+// Setup work on the send path, once per latched remote (a few system calls, ~10-20 µs; never
+// allocates). See socket_io.hpp, "Connected sends". A failure leaves the port sending with
+// addresses on whichever socket it had, and is retried after kReconnectPolls.
+void SocketIo::connect_port(PortId port, PortSlot& slot, const NetAddress& remote,
+                            IoCounts& counts) noexcept {
+  slot.connect_poll = std::max<std::uint64_t>(poll_count_, 1);
+  SockAddr to{};
+  const socklen_t to_len = to_sock_addr(remote, to);
+  if (slot.conn_fd >= 0) {  // reconnect: datagrams from the old remote now reach fd
+    if (::connect(slot.conn_fd, &to.base, to_len) != 0) {
+      ++counts[IoCounter::ConnectFailed];
+      return;
+    }
+    slot.conn_remote = remote;
+    ++counts[IoCounter::Connects];
+    return;
+  }
+  SockAddr local{};
+  const socklen_t local_len = to_sock_addr(slot.local, local);
+  const int fd = ::socket(local.base.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = pack(port, true);
+  // Connected before it joins epoll: a datagram the kernel gave it while still unconnected
+  // waits in its queue and is read once registered (level-triggered).
+  const bool ok = fd >= 0 && set_reuse_port(slot.fd, 1) == 0 && set_reuse_port(fd, 1) == 0 &&
+                  (slot.local.family != AddressFamily::V6 || set_v6_only(fd) == 0) &&
+                  ::bind(fd, &local.base, local_len) == 0 && ::connect(fd, &to.base, to_len) == 0 &&
+                  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0;
+  // Closed again for anyone else: a later bind of this port fails with EADDRINUSE.
+  set_reuse_port(slot.fd, 0);
+  if (fd >= 0) set_reuse_port(fd, 0);
+  if (!ok) {
+    if (fd >= 0) ::close(fd);
+    ++counts[IoCounter::ConnectFailed];
+    return;
+  }
+  slot.conn_fd = fd;
+  slot.conn_remote = remote;
+  ++counts[IoCounter::Connects];
 }
 
 NetAddress SocketIo::local_address(PortId port) const noexcept {
@@ -226,15 +299,19 @@ std::size_t SocketIo::rx_burst(std::span<Packet*> out, std::uint64_t now_ns) noe
     }
     // Read each ready socket once per poll, even when it fills our buffers: level-triggered
     // epoll reports it again, behind the others (fairness; see socket_io.hpp).
-    const PortId port = unpack(s.events[s.next_event++].data.u64);
+    const std::uint64_t data = s.events[s.next_event++].data.u64;
+    const PortId port = unpack(data);
     PortSlot* slot = find(port);
     if (slot == nullptr) continue;  // closed since the poll
+    const bool connected = is_connected_event(data);
+    if (connected && slot->conn_fd < 0) continue;
     // One datagram, unless the last poll's read filled all it asked and the port is ready
     // again: a backlog (see socket_io.hpp, "How much to read").
     const bool backlog = slot->full_read_poll != 0 && slot->full_read_poll + 1 == poll_count_;
     const std::size_t ask = backlog ? staged - used : 1;
-    const Received r = receive(port, slot->fd, std::span<Packet*>(s.staged.data() + used, ask),
-                               out.subspan(got), now_ns, counts);
+    const Received r =
+        receive(port, *slot, connected, std::span<Packet*>(s.staged.data() + used, ask),
+                out.subspan(got), now_ns, counts);
     if (r.consumed == ask) slot->full_read_poll = poll_count_;
     used += r.consumed;
     got += r.delivered;
@@ -246,9 +323,9 @@ std::size_t SocketIo::rx_burst(std::span<Packet*> out, std::uint64_t now_ns) noe
 
 // One receive call into `bufs`; puts the good datagrams at the front of `out`. `bufs` is never
 // longer than `out`.
-SocketIo::Received SocketIo::receive(PortId port, int fd, std::span<Packet*> bufs,
-                                     std::span<Packet*> out, std::uint64_t now_ns,
-                                     IoCounts& counts) noexcept {
+SocketIo::Received SocketIo::receive(PortId port, PortSlot& slot, bool connected,
+                                     std::span<Packet*> bufs, std::span<Packet*> out,
+                                     std::uint64_t now_ns, IoCounts& counts) noexcept {
   Scratch& s = *scratch_;
   for (std::size_t i = 0; i < bufs.size(); ++i) {
     s.iovs[i] = iovec{bufs[i]->data, bufs[i]->capacity};
@@ -259,7 +336,8 @@ SocketIo::Received SocketIo::receive(PortId port, int fd, std::span<Packet*> buf
     h.msg_iov = &s.iovs[i];
     h.msg_iovlen = 1;
   }
-  const int r = receive_some(fd, std::span<mmsghdr>(s.msgs.data(), bufs.size()));
+  const int r = receive_some(connected ? slot.conn_fd : slot.fd,
+                             std::span<mmsghdr>(s.msgs.data(), bufs.size()));
   ++counts[IoCounter::RxCalls];
   if (r <= 0) {
     if (r < 0 && !would_block(errno) && errno != EINTR) ++counts[IoCounter::RxErrors];
@@ -282,6 +360,9 @@ SocketIo::Received SocketIo::receive(PortId port, int fd, std::span<Packet*> buf
     counts[IoCounter::RxBytes] += p->len;
     out[delivered++] = p;
   }
+  // The source a latching worker will answer: connect_port's cue. Datagrams on conn_fd come
+  // from conn_remote, so only the unconnected socket's sources matter.
+  if (delivered > 0 && !connected) slot.last_rx = out[delivered - 1]->remote;
   counts[IoCounter::RxPackets] += delivered;
   return Received{n, delivered};
 }
@@ -308,7 +389,10 @@ std::size_t SocketIo::send_run(std::span<Packet* const> run, IoCounts& counts) n
   for (std::size_t i = 0; i < run.size(); ++i) {
     if ((done >> i & 1) != 0) continue;
     const PortId port = run[i]->port;
-    const PortSlot* slot = find(port);
+    PortSlot* slot = find(port);
+    if (slot != nullptr && wants_connect(*slot, run[i]->remote)) {
+      connect_port(port, *slot, run[i]->remote, counts);
+    }
     std::size_t n = 0;
     for (std::size_t j = i; j < run.size(); ++j) {
       if ((done >> j & 1) != 0 || !(run[j]->port == port)) continue;
@@ -327,13 +411,16 @@ std::size_t SocketIo::send_run(std::span<Packet* const> run, IoCounts& counts) n
       s.iovs[n] = iovec{p.data, p.len};
       msghdr& h = s.msgs[n].msg_hdr;
       h = msghdr{};
-      h.msg_name = &s.addrs[n];
-      h.msg_namelen = to_sock_addr(p.remote, s.addrs[n]);
+      // To the connected remote: no address, the kernel uses the socket's cached route.
+      if (slot->conn_fd < 0 || !(p.remote == slot->conn_remote)) {
+        h.msg_name = &s.addrs[n];
+        h.msg_namelen = to_sock_addr(p.remote, s.addrs[n]);
+      }
       h.msg_iov = &s.iovs[n];
       h.msg_iovlen = 1;
       ++n;
     }
-    if (n > 0) sent += send_group(slot->fd, n, counts);
+    if (n > 0) sent += send_group(slot->conn_fd >= 0 ? slot->conn_fd : slot->fd, n, counts);
   }
   return sent;
 }
@@ -354,6 +441,7 @@ std::size_t SocketIo::send_group(int fd, std::size_t n, IoCounts& counts) noexce
     if (r > 0) {
       for (std::size_t i = next; i < next + static_cast<std::size_t>(r); ++i) {
         counts[IoCounter::TxBytes] += s.msgs[i].msg_len;
+        if (s.msgs[i].msg_hdr.msg_name == nullptr) ++counts[IoCounter::TxConnected];
       }
       next += static_cast<std::size_t>(r);
       sent += static_cast<std::size_t>(r);

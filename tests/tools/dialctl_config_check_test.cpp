@@ -162,5 +162,5 @@ TEST_CASE("dialcored --check runs the same validation", "[dialctl][dialcored]") 
   const Run invalid = run(kDialcored, "--config '" + bad + "' --check");
   CHECK(invalid.status == 1);
   CHECK_THAT(invalid.err, Catch::Contains(bad + ":2:3: dataplane.workrs: unknown key"));
-  CHECK(run(kDialcored, "--config '" + kExample + "'").status == 2);  // running: not yet
+  CHECK(run(kDialcored, "--config '" + bad + "'").status == 1);  // an invalid file never runs
 }

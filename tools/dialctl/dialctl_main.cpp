@@ -1,43 +1,89 @@
-// dialctl: the admin CLI. `config check` works on files; the commands over the appliance's API
-// (agents, teams, queues, campaigns, ...) arrive with the rest of issue 6.
+// dialctl: the admin CLI. `config check` works on files; every other command talks to a running
+// dialcored's admin API (--api URL --token T, or DIALCORE_API / DIALCORE_TOKEN).
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "tools/dialctl/api_commands.hpp"
 #include "tools/dialctl/config_check.hpp"
 
 namespace {
 
 constexpr const char* kHelp =
-    "usage: dialctl [--api URL] COMMAND ...\n"
+    "usage: dialctl [--api URL] [--token TOKEN] [--json] COMMAND ...\n"
     "\n"
     "Administers Dialcore. Commands:\n"
     "  config check FILE [--json]   validate a configuration file without starting anything\n"
+    "  status                       a summary of the running appliance\n"
+    "  agents VERB ...              list, search, show, add, edit, delete, export, import,\n"
+    "                               unlock, password\n"
+    "  teams | queues | campaigns | pause-reasons | wrap-codes VERB ...\n"
+    "                               list, search, show, add, edit, delete, export, import\n"
     "\n"
-    "The commands over a running dialcored's admin API (agents, teams, queues, campaigns,\n"
-    "pause reasons, wrap codes, status) are not in this build yet.\n"
+    "  --api URL     the admin API, http://HOST:PORT (default $DIALCORE_API, else\n"
+    "                http://127.0.0.1:8080)\n"
+    "  --token T     bearer token (default $DIALCORE_TOKEN)\n"
+    "  --json        print the API's JSON instead of tables (one document on stdout)\n"
     "\n"
-    "Exit status: 0 success, 1 failure (an invalid file), 2 usage.\n"
+    "Exit status: 0 success, 1 API or validation error (or an invalid file), 2 usage,\n"
+    "3 cannot connect, 4 authentication or permission refused.\n"
     "`dialctl COMMAND --help` describes one command.\n";
+
+const char* env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace dialcore::tools;
-  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
-    std::fputs(kHelp, argc < 2 ? stderr : stdout);
-    return argc < 2 ? kExitUsage : kExitOk;
+  std::vector<std::string> args;
+  CliOptions options;
+  std::string api = env_or("DIALCORE_API", "http://127.0.0.1:8080");
+  options.target.token = env_or("DIALCORE_TOKEN", "");
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (args.empty() && (a == "--help" || a == "-h")) {
+      std::fputs(kHelp, stdout);
+      return kExitOk;
+    }
+    if ((a == "--api" || a == "--token") && i + 1 < argc) {
+      (a == "--api" ? api : options.target.token) = argv[++i];
+    } else if (a == "--api" || a == "--token") {
+      std::fprintf(stderr, "dialctl: %s needs a value\n", a.c_str());
+      return kExitUsage;
+    } else if (a == "--json" && (args.empty() || args[0] != "config")) {
+      options.json = true;
+    } else {
+      args.push_back(a);
+    }
   }
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::fputs(kHelp, stderr);
+    return kExitUsage;
+  }
   if (args[0] == "config") {
     if (args.size() >= 2 && args[1] == "check") {
       return config_check({args.begin() + 2, args.end()}, stdout, stderr);
     }
-    std::fputs("usage: dialctl config check FILE [--json]\n",
-               args.size() >= 2 && (args[1] == "--help" || args[1] == "-h") ? stdout : stderr);
-    return args.size() >= 2 && (args[1] == "--help" || args[1] == "-h") ? kExitOk : kExitUsage;
+    const bool help = args.size() >= 2 && (args[1] == "--help" || args[1] == "-h");
+    std::fputs("usage: dialctl config check FILE [--json]\n", help ? stdout : stderr);
+    return help ? kExitOk : kExitUsage;
   }
-  std::fprintf(stderr, "dialctl: unknown command '%s'\n%s", argv[1], kHelp);
-  return kExitUsage;
+  if (args[0] != "status" && !is_resource(args[0])) {
+    std::fprintf(stderr, "dialctl: unknown command '%s'\n%s", args[0].c_str(), kHelp);
+    return kExitUsage;
+  }
+  std::string why;
+  if (!parse_api_url(api, options.target, why)) {
+    std::fprintf(stderr, "dialctl: %s\n", why.c_str());
+    return kExitUsage;
+  }
+  options.progress = isatty(2) == 1 && !options.json;
+  return run_api_command(options, args);
 }

@@ -31,7 +31,7 @@ std::string code_at(const std::string& secret, std::int64_t now_ms) {
 
 }  // namespace
 
-TEST_CASE("first login demands a password change; the agent changes it and logs in") {
+TEST_CASE("first login demands a password change - the agent changes it and logs in") {
   AgentWorld w;
   const auto a = w.created("newbie");
   CHECK(login(w, "newbie", kPass, kT0 + 1) == LoginStatus::PasswordChangeRequired);
@@ -104,7 +104,7 @@ TEST_CASE("a lockout period, when configured, ends by itself") {
   CHECK(status(kPass, kT0 + 1 + 15 * 60'000) == LoginStatus::PasswordChangeRequired);
 }
 
-TEST_CASE("no login for the inactivity period disables login; an admin re-enables") {
+TEST_CASE("no login for the inactivity period disables login - an admin re-enables") {
   AgentWorld w;  // 90 days
   const auto idle = w.created("idle");
   const auto busy = w.created("busy");

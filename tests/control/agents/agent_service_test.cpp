@@ -59,7 +59,7 @@ TEST_CASE("create validates, hashes the password, forces a change and audits the
   CHECK(audit->front().entity_id == a.id);
 }
 
-TEST_CASE("profile updates cannot touch security state; stale versions conflict") {
+TEST_CASE("profile updates cannot touch security state - stale versions conflict") {
   AgentWorld w;
   auto a = w.created("edith");
   auto edit = a;
@@ -99,7 +99,7 @@ TEST_CASE("profile updates cannot touch security state; stale versions conflict"
   CHECK(enabled->enabled_at_ms == 20);
 }
 
-TEST_CASE("quick search by id digits or username part; advanced filters; bulk delete") {
+TEST_CASE("quick search by id digits or username part - advanced filters - bulk delete") {
   AgentWorld w;
   std::vector<std::int64_t> ids;
   const char* users[] = {"alice", "alan", "bob", "carol", "mal%lory", "dave_x"};

@@ -51,7 +51,7 @@ TEST_CASE("RFC 6238 Appendix B vectors for SHA1, SHA256 and SHA512") {
   CHECK(checked == 18);
 }
 
-TEST_CASE("RFC 4648 base32 vectors both ways; lenient decoding of what people type") {
+TEST_CASE("RFC 4648 base32 vectors both ways - lenient decoding of what people type") {
   int checked = 0;
   for (const auto& line : fixture_lines("totp/rfc4648_base32_vectors.txt")) {
     const auto tab = line.find('\t');
@@ -90,7 +90,7 @@ TEST_CASE("a code is accepted one step early or late, not two, and never twice")
     CHECK_FALSE(totp_verify(key, bad, t * 1000, 0, p));
 }
 
-TEST_CASE("new secrets are 160 random bits; the otpauth URI carries them") {
+TEST_CASE("new secrets are 160 random bits - the otpauth URI carries them") {
   const auto a = new_totp_secret();
   const auto b = new_totp_secret();
   CHECK(a.size() == 32);

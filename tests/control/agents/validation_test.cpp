@@ -87,7 +87,7 @@ TEST_CASE("CLI and phone: optional + and 4..15 digits") {
   }
 }
 
-TEST_CASE("a profile reports every bad field at once; call-me needs a phone; a team is required") {
+TEST_CASE("a profile reports every bad field at once - call-me needs a phone - a team is required") {
   dialcore::control::store::Agent a;
   a.username = "x y";
   a.first_name.clear();

@@ -253,6 +253,7 @@ TEST_CASE("bulk delete is all or nothing") {
   CHECK(*store->agents().count({}) == 5);
   std::vector<std::int64_t> three = {ids[0], ids[2], ids[4], ids[2]};
   auto removed = store->agents().remove_many(three, kAdmin);
+  INFO((removed ? std::string() : std::string(to_string(removed.code())) + " " + removed.error().message));
   REQUIRE(removed.ok());
   CHECK(*removed == 3);
   CHECK(*store->agents().count({}) == 2);

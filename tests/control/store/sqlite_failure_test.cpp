@@ -86,7 +86,7 @@ TEST_CASE("another writer holding the lock past the busy timeout gives Busy, the
   CHECK(store->teams().create(t, kAdmin).ok());
 }
 
-TEST_CASE("a file that is not a database is Corrupt; an unwritable path is Io") {
+TEST_CASE("a file that is not a database is Corrupt - an unwritable path is Io") {
   TempDir dir;
   const auto path = dir.file("garbage.db");
   {

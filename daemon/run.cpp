@@ -1,0 +1,157 @@
+#include "daemon/run.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "config/config_diff.hpp"
+#include "config/loader.hpp"
+#include "control/agents/agent_service.hpp"
+#include "control/api/router.hpp"
+#include "control/api/server.hpp"
+#include "control/api/slow_lane.hpp"
+#include "control/store/sqlite_store.hpp"
+#include "daemon/seed.hpp"
+
+namespace dialcore::daemon {
+
+namespace {
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+control::api::LiveSettings live_settings(const config::Config& c) {
+  control::api::LiveSettings s;
+  s.admin_token = c.api.admin_token;
+  if (const char* sup = std::getenv("DIALCORE_SUPERVISOR_TOKEN"); sup && *sup)
+    s.supervisor_token = sup;
+  s.max_body_bytes = c.api.max_body_bytes;
+  s.login_max_attempts = c.api.login_max_attempts;
+  s.login_window_s = c.api.login_window_s;
+  return s;
+}
+
+void log(const char* fmt, const std::string& a) {
+  std::fprintf(stderr, fmt, a.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int run(const config::Config& initial, const std::string& config_file) {
+  config::Config current = initial;
+  if (current.store.backend != config::StoreBackend::Sqlite) {
+    std::fputs("dialcored: only the sqlite store is implemented\n", stderr);
+    return 1;
+  }
+  // What can fail without touching the data directory fails first.
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (current.api.tls) {
+    std::string why;
+    tls =
+        control::api::Server::load_tls(current.api.tls->cert_file, current.api.tls->key_file, why);
+    if (!tls) {
+      log("dialcored: %s\n", why);
+      return 1;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(current.data_dir, ec);
+  if (ec) {
+    log("dialcored: cannot create data directory: %s\n", current.data_dir + ": " + ec.message());
+    return 1;
+  }
+  control::store::SqliteOptions opts;
+  opts.path = config::resolve_data_path(current, current.store.sqlite_path);
+  auto opened = control::store::open_sqlite_store(opts);
+  if (!opened) {
+    log("dialcored: cannot open the store: %s\n", opts.path + ": " + opened.error().message);
+    return 1;
+  }
+  auto& store = **opened;
+  control::agents::AgentService agents(store, security_policy(current));
+
+  const SeedReport seed = seed_if_empty(current, store, agents, wall_ms());
+  if (seed.seeded)
+    log("dialcored: seeded the empty store: %s rows\n", std::to_string(seed.created));
+  for (const auto& e : seed.errors) log("dialcored: seed: %s\n", e);
+
+  if (current.api.admin_token.empty()) {
+    std::fputs(
+        "dialcored: warning: no admin token (api.admin_token or DIALCORE_ADMIN_TOKEN); "
+        "admin routes answer 401\n",
+        stderr);
+  }
+
+  boost::asio::io_context io(1);
+  control::api::Router router(store, agents, wall_ms);
+  router.apply(live_settings(current));
+  // Password hashing off the control thread: its own thread and store connection.
+  control::api::SlowLane lane(io, opts, security_policy(current));
+  router.set_offload([&lane](control::api::SlowWork work, std::function<void()> then) {
+    lane.run(std::move(work), std::move(then));
+  });
+  control::api::Server server(io, router);
+  std::string error;
+  if (tls) server.use_tls(std::move(tls));
+  if (!server.listen(current.api.listen.address, current.api.listen.port, error)) {
+    log("dialcored: %s\n", error);
+    return 1;
+  }
+  boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+  stop_signals.async_wait([&](const boost::system::error_code& e, int sig) {
+    if (e) return;
+    log("dialcored: signal %s: stopping\n", std::to_string(sig));
+    server.stop();
+    io.stop();
+  });
+  boost::asio::signal_set hup(io, SIGHUP);
+  std::function<void()> wait_hup = [&] {
+    hup.async_wait([&](const boost::system::error_code& e, int) {
+      if (e) return;
+      const auto r = config_file.empty() ? config::load_default() : config::load_file(config_file);
+      if (!r.ok()) {
+        for (const auto& err : r.errors) log("dialcored: reload refused: %s\n", to_string(err));
+      } else {
+        const config::ConfigDiff d = config::diff(current, *r.config);
+        for (const auto& k : d.live) log("dialcored: reload: applied %s\n", k);
+        for (const auto& k : d.restart) log("dialcored: reload: %s changed; needs a restart\n", k);
+        if (d.empty()) log("dialcored: reload: %s\n", std::string("no changes"));
+        router.apply(live_settings(*r.config));
+        // Keys that need a restart keep their running values until then.
+        config::Config next = *r.config;
+        next.data_dir = current.data_dir;
+        next.store = current.store;
+        next.api.listen = current.api.listen;
+        next.api.tls = current.api.tls;
+        current = std::move(next);
+      }
+      wait_hup();
+    });
+  };
+  wait_hup();
+
+  // Announced only once the signal handlers are installed: a supervisor (or a test)
+  // that sends SIGHUP right after this line must not kill us with the default action.
+  const auto ep = server.local_endpoint();
+  const std::string where =
+      ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+  std::printf("api listening on %s:%u%s\n", where.c_str(), static_cast<unsigned>(ep.port()),
+              current.api.tls ? " (tls)" : "");
+  std::fflush(stdout);
+
+  io.run();
+  log("dialcored: %s\n", std::string("stopped"));
+  return 0;
+}
+
+}  // namespace dialcore::daemon

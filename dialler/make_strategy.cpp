@@ -1,0 +1,88 @@
+#include <algorithm>
+#include <cstdlib>
+
+#include "dialler/pacing_strategy.hpp"
+#include "dialler/predictive_strategy.hpp"
+#include "dialler/vicidial_strategy.hpp"
+
+namespace dialcore::dialler {
+
+namespace {
+
+// ":key=value,key=value" after "predictive".
+bool parse_predictive_knobs(const std::string& text, PredictiveKnobs* k, std::string* error) {
+  if (text.empty()) return true;
+  auto bad = [&](const std::string& why) {
+    if (error) *error = "predictive knobs '" + text + "': " + why;
+    return false;
+  };
+  if (text[0] != ':') return bad("expected predictive:key=value,...");
+  std::size_t pos = 1;
+  while (pos < text.size()) {
+    std::size_t end = text.find(',', pos);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(pos, end - pos);
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) return bad("'" + item + "' is not key=value");
+    const std::string key = item.substr(0, eq), val = item.substr(eq + 1);
+    char* stop = nullptr;
+    const double v = std::strtod(val.c_str(), &stop);
+    if (val.empty() || *stop != '\0' || !(v >= 0)) return bad("'" + val + "' is not a number >= 0");
+    if (key == "target")
+      k->target_abandon = v;
+    else if (key == "theta")
+      k->theta_init = v;
+    else if (key == "gain")
+      k->gain = v;
+    else if (key == "guard")
+      k->guard_abandons = v;
+    else if (key == "memory")
+      k->memory_dials = std::max(10.0, v);
+    else if (key == "lines")
+      k->max_lines_per_agent = v;
+    else if (key == "uk")
+      k->uk_mode = v != 0;
+    else if (key == "idle_boost")
+      k->idle_boost = v;
+    else if (key == "warm")
+      k->warm_live = v;
+    else if (key == "future")
+      k->future_weight = v;
+    else if (key == "fp_share")
+      k->amd_fp_share = v;
+    else
+      return bad(
+          "unknown knob '" + key +
+          "' (target, theta, gain, guard, memory, lines, idle_boost, warm, future, uk, fp_share)");
+    pos = end + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<PacingStrategy> make_strategy(const std::string& spec, const CampaignPacing& c,
+                                              std::string* error) {
+  if (spec == "progressive") return std::make_unique<RatioStrategy>(c, 1.0);
+  if (spec == "vicidial") return std::make_unique<VicidialAdaptAverage>(c);
+  if (spec.rfind("predictive", 0) == 0) {
+    PredictiveKnobs k;
+    if (parse_predictive_knobs(spec.substr(10), &k, error))
+      return std::make_unique<PredictiveStrategy>(c, k);
+    return nullptr;
+  }
+  if (spec.rfind("ratio:", 0) == 0) {
+    const std::string num = spec.substr(6);
+    char* end = nullptr;
+    const double k = std::strtod(num.c_str(), &end);
+    if (!num.empty() && end && *end == '\0' && k >= 1.0 && k <= 20.0)
+      return std::make_unique<RatioStrategy>(c, k);
+    if (error) *error = "ratio:K needs K between 1 and 20, got '" + num + "'";
+    return nullptr;
+  }
+  if (error)
+    *error = "unknown strategy '" + spec + "' (progressive, ratio:K, vicidial, predictive)";
+  return nullptr;
+}
+
+}  // namespace dialcore::dialler

@@ -1,0 +1,63 @@
+#pragma once
+// Our predictive pacing (README.md, "predictive"). At each decision it forecasts, over the next
+// ring-time horizon, how many agents will be free (idle now, plus busy and wrapping agents whose
+// lognormal residual ends) and how many calls will need one (waiting now, plus calls in flight
+// conditioned on how long each has rung), and launches the largest number of new calls whose
+// last one would find no agent with probability <= theta. Theta follows the measured abandon
+// outcome towards the target rate (stochastic approximation) and shrinks as the tightest
+// compliance ledger runs out of headroom. The list's answer model forgets old dials, so a
+// mid-shift change of the answer rate is followed within a few hundred dials.
+
+#include "dialler/abandon_ledger.hpp"
+#include "dialler/outcome_model.hpp"
+#include "dialler/pacing_strategy.hpp"
+#include "dialler/residual_model.hpp"
+
+namespace dialcore::dialler {
+
+struct PredictiveKnobs {
+  double target_abandon = 0.027;  // long-run abandon rate aimed at (cap is the campaign's)
+  double theta_init = 0.05;       // starting risk accepted for the last call launched
+  double theta_min = 0.005;
+  double theta_max = 0.6;
+  double gain = 0.1;           // controller step per live answer (log theta)
+  double guard_abandons = 4;   // headroom (abandons) below which theta is scaled down
+  double future_weight = 0.0;  // weight of calls launched later that connect sooner
+  double warm_live = 0;        // live answers at the target rate assumed in each window
+  double memory_dials = 400;   // effective history of the outcome model
+  double max_lines_per_agent = 5;
+  double idle_boost = 0.0;     // theta x (1 + idle_boost x free agents): idle time costs more
+  bool uk_mode = false;        // ledgers count estimated AMD false positives
+  double amd_fp_share = 0.05;  // est. share of AMD machine verdicts that were people
+};
+
+class PredictiveStrategy final : public PacingStrategy {
+ public:
+  PredictiveStrategy(const CampaignPacing& c, PredictiveKnobs k = {});
+  int calls_to_launch(double now_s) override;
+  std::string name() const override { return "predictive"; }
+  std::string describe() const override;
+  // The risk that the k-th new call launched now finds no agent (exposed for tests).
+  double marginal_risk(double now_s, int k);
+  double theta() const { return theta_; }
+  const AbandonLedger& ledger() const { return ledger_; }
+  const OutcomeModel& outcomes() const { return outcomes_; }
+
+ private:
+  void observe(const Event& e) override;
+  void forecast(double now_s);
+  double effective_theta(double now_s) const;
+
+  PredictiveKnobs knobs_;
+  OutcomeModel outcomes_;
+  ResidualModel residual_;
+  AbandonLedger ledger_;
+  double theta_;
+  double horizon_s_;
+  double launch_rate_ = 0;  // calls placed per second, exponentially weighted over ~60 s
+  double launch_rate_at_s_ = 0;
+  // Per-step forecast, rebuilt at each decision.
+  std::vector<double> mean_gap_, var_gap_, new_cdf_, new_pdf_, curve_;
+};
+
+}  // namespace dialcore::dialler
