@@ -116,11 +116,14 @@ struct StartRecordingReplyArgs {
   std::uint16_t worker = 0;
   std::uint16_t slot = 0;
   std::uint32_t generation = 0;
-  std::uint8_t producer_status = 0;  // recording::ProducerStatus when the reply is not Ok
+  std::uint8_t producer_status = 0;  // recording::ProducerStatus (0 Ok, 1 NoSlot, 2 NoChunk, 3 Busy)
+  std::array<std::uint8_t, 3> reserved{};
 };
 static_assert(kIsEventArgs<StartRecordingReplyArgs, 12>);
 
-// A recording's state changed; Event::leg is invalid (the handle names the recording).
+// A recording's state changed; Event::leg is invalid (the handle names the recording, as the
+// StartRecording reply gave it). The recorder threads make these, not the worker: control reads
+// them with RecordingService::poll_events and converts them with recording::to_api_event.
 struct RecordingStateArgs {
   std::uint16_t worker = 0;
   std::uint16_t slot = 0;

@@ -14,7 +14,6 @@
 #include "dataplane/api/leg_id.hpp"
 #include "dataplane/api/net_address.hpp"
 #include "dataplane/io/packet.hpp"
-#include "dataplane/recording/recording_types.hpp"
 #include "dataplane/rtp/rtp_receiver_stats.hpp"
 #include "dataplane/rtp/stream_rewriter.hpp"
 #include "dataplane/srtp/srtp_context.hpp"
@@ -45,12 +44,7 @@ struct Leg {
   bool dsp_tap = false;  // what this leg receives goes through the DSP tap (detector or masker)
   bool dsp_out = false;  // in-band keys are being written over the audio towards this leg
   bool playing = false;  // a prompt plays to this leg: the bridged audio towards it is held back
-  // Issue 5: what this leg receives goes to recording `rec` as `rec_channel` (after the tap).
-  bool rec_on = false;
-  recording::Channel rec_channel = recording::Channel::Customer;
-  std::uint16_t rec_rate_hz = 8000;
-  recording::RecordingId rec;
-  LegId rec_other;  // the call's other recorded leg
+  bool recorded = false;  // issue 5: the customer leg of a recording (LegRecording beside it)
 
   rtp::RtpReceiverStats rx_stats{8000};  // clock rate set by SetCodec
   std::optional<rtp::StreamRewriter> out;  // engaged from creation; optional only to delay init

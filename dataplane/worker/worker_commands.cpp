@@ -71,8 +71,8 @@ ReplyStatus Worker::handle(const Command& cmd, Event& reply, std::uint64_t now_n
           const bool was = dtmf(*leg).masked;
           st = mask_dtmf(*leg, cmd.args<MaskDtmfArgs>());
           if (st == ReplyStatus::Ok && arm != was) {
-            mark_recording(*leg, arm ? recording::MarkerKind::MaskBegin : recording::MarkerKind::MaskEnd,
-                           {}, now_ns);
+            mark_recordings(*leg, arm ? recording::MarkerKind::MaskBegin : recording::MarkerKind::MaskEnd,
+                            {}, now_ns);
           }
           break;
         }
@@ -115,7 +115,7 @@ ReplyStatus Worker::create_leg(const Command& cmd, Event& reply, std::uint64_t n
 }
 
 ReplyStatus Worker::destroy_leg(Leg& leg, std::uint64_t now_ns) noexcept {
-  end_recording(leg, now_ns);
+  (void)stop_recording(leg, true, now_ns);
   unbridge(leg);
   release_dtmf(leg);
   if (playing(leg)) end_audio(leg, true, now_ns);
