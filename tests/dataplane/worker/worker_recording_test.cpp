@@ -176,7 +176,7 @@ std::string payment_run(bool masked, std::string& right_keys, r::Sidecar& side, 
 
 }  // namespace
 
-TEST_CASE("masked payment: no key in either channel of the file; unmasked, the judge hears them", "[worker][recording][mask][ortp]") {
+TEST_CASE("masked payment: no key in either channel of the file, while unmasked the judge hears them", "[worker][recording][mask][ortp]") {
   if (rec::run_command("command -v multimon-ng >/dev/null && command -v sox >/dev/null && echo ok") != "ok") {
     FAIL("sox and multimon-ng are needed (tools/setup installs them)");
   }
@@ -201,7 +201,7 @@ TEST_CASE("masked payment: no key in either channel of the file; unmasked, the j
   CHECK(find_marker(side, r::MarkerKind::MaskBegin) == nullptr);
 }
 
-TEST_CASE("one file across a re-bridge; destroying the customer leg ends it", "[worker][recording][ortp]") {
+TEST_CASE("one file across a re-bridge, and destroying the customer leg ends it", "[worker][recording][ortp]") {
   RecordedCall c;
   const auto speech_c = load_speech("business-answer-8k.wav", 8000);
   const auto speech_a = load_speech("personal-greeting-8k.wav", 8000);
