@@ -5,8 +5,6 @@
 // recorder thread's work (files) runs between the counted windows, on the test thread.
 #include <catch2/catch.hpp>
 
-#include <sys/socket.h>
-
 #include "codecs/g711.hpp"
 #include "dataplane/recording/recording_api_event.hpp"
 #include "dataplane/recording/recording_service.hpp"
@@ -18,15 +16,6 @@ using namespace dialcore::dataplane;
 using namespace dialcore::test;
 namespace r = dialcore::dataplane::recording;
 
-namespace {
-
-void drain(const UdpPeer& peer) {
-  std::array<std::uint8_t, 2048> buf{};
-  while (::recv(peer.fd(), buf.data(), buf.size(), MSG_DONTWAIT) > 0) {
-  }
-}
-
-}  // namespace
 
 TEST_CASE("a recorded call allocates nothing on the worker in steady state", "[worker][recording][alloc]") {
   rec::TempDir dir;
@@ -79,8 +68,8 @@ TEST_CASE("a recorded call allocates nothing on the worker in steady state", "[w
         while (service.recorder(0).poll(h.now_ns())) {
         }
       }
-      drain(agent);
-      drain(customer);
+      drain_socket(agent);
+      drain_socket(customer);
     }
   };
   frames(0, 100, true);  // warm up: first packets, lazy socket state, the file opened

@@ -34,17 +34,6 @@ std::span<const std::int16_t> part(const std::vector<std::int16_t>& v, std::size
   return std::span<const std::int16_t>(v.data() + from, to - from);
 }
 
-// Low background noise (about -50 dBFS), so the line is not digitally silent.
-std::vector<std::int16_t> background(std::size_t n, std::uint32_t seed) {
-  std::vector<std::int16_t> v(n);
-  std::uint32_t x = seed;
-  for (auto& s : v) {
-    x = x * 1664525u + 1013904223u;
-    s = static_cast<std::int16_t>(static_cast<std::int32_t>(x >> 16) % 200 - 100);
-  }
-  return v;
-}
-
 }  // namespace
 
 TEST_CASE("a bridged PCMU call: both directions in one stereo file, markers on time, pause silent", "[worker][recording][ortp]") {
@@ -145,8 +134,8 @@ namespace {
 // The payment run: in-band keys and RFC 4733 keys from the customer, masked or not.
 std::string payment_run(bool masked, std::string& right_keys, r::Sidecar& side, std::uint64_t& masked_keys) {
   RecordedCall c;
-  c.customer.play(background(8000, 1));
-  c.agent.play(background(8000, 2));
+  c.customer.play(background_noise(8000, 1));
+  c.agent.play(background_noise(8000, 2));
   c.run(10);
   const r::RecordingId id = c.start(masked ? "masked" : "unmasked");
   c.run(10);
@@ -238,8 +227,8 @@ TEST_CASE("one file across a re-bridge, and destroying the customer leg ends it"
 
 TEST_CASE("a prompt to the customer is recorded on the side it is heard, with markers", "[worker][recording][ortp]") {
   RecordedCall c;
-  c.agent.play(background(8000, 3));
-  c.customer.play(background(8000, 4));
+  c.agent.play(background_noise(8000, 3));
+  c.customer.play(background_noise(8000, 4));
   c.run(5);
   const std::uint64_t t0 = c.h.now_ns();
   const r::RecordingId id = c.start("prompt");
@@ -349,8 +338,8 @@ TEST_CASE("a recorder that does not keep up: the worker drops and counts, the ca
   config.ring_items = 8;
   config.chunks_per_worker = 32;
   RecordedCall c(false, config);  // no recorder thread yet: nothing drains the ring
-  c.customer.play(background(8000, 5));
-  c.agent.play(background(8000, 6));
+  c.customer.play(background_noise(8000, 5));
+  c.agent.play(background_noise(8000, 6));
   const r::RecordingId id = c.start("slow");
   const std::size_t before = c.agent.audio_packets();
   c.run(150);
