@@ -20,6 +20,7 @@
 #include "bench/support/wav_file.hpp"
 #include "codecs/codec.hpp"
 #include "dataplane/io/dpdk_io.hpp"
+#include "dataplane/recording/recording_service.hpp"
 
 #include "dataplane/io/dpdk_headers.hpp"
 
@@ -44,6 +45,11 @@ constexpr const char* kHelp =
     "  relay_trust_notxsum  trust, and UDP checksum 0 on TX (stands for a NIC's TX offload)\n"
     "  g711_g729            PCMU <-> G.729 transcoding (--transcode-legs legs)\n"
     "  g711_opus            PCMU <-> Opus (8 kHz, 20 ms, complexity 5) transcoding\n"
+    "  relay_vclock         relay_trust on a virtual clock (20 ms per round over the streams)\n"
+    "  relay_recorded       the same with every pair recorded (issue 5): both directions decoded\n"
+    "                       and copied into the producer's chunks. No recorder thread drains\n"
+    "                       them, so every full chunk meets a full ring and is dropped after the\n"
+    "                       copy: the row is the worker's whole share of recording, no disk.\n"
     "For the transcoding rows the codec-only cost is measured in the same run, in 10 ms chunks\n"
     "alternating with the worker's: the same frames decoded and re-encoded with codecs/\n"
     "directly, one warm codec pair per direction.\n"
@@ -52,6 +58,7 @@ constexpr const char* kHelp =
     "  --transcode-legs N  legs for the transcoding rows, default 1000 (codec state is ~10-40\n"
     "                      KiB per leg; the cost per packet is the codecs', not the leg count's)\n"
     "  --seconds S         measuring time per row, default 2 (after a warm-up pass)\n"
+    "  --only a,b          only these scenarios\n"
     "\n"
     "Figures: ns and cycles per packet = worker-turn time (rte_rdtsc) per relayed packet, median\n"
     "over 10 ms chunks of worker time, each chunk scaled by the share of its wall time the thread\n"
@@ -65,8 +72,9 @@ constexpr const char* kHelp =
     "\"rows\":[{\"name\",\"legs\",\"packets\",\"chunks\",\"chunks_kept\",\"mpps\",\"ns_per_packet\",\"cycles_per_packet\",\n"
     "\"latency_p50_us\",\"latency_p99_us\",\"lost\",\"codec_only_ns_per_packet\",\n"
     "\"codec_ratio\"}...],\"relay_mpps\",\"relay_latency_p99_us\",\"g729_codec_ratio\",\n"
-    "\"opus_codec_ratio\"}. codec_ratio = codec-only ns per packet / worker ns per packet (1.0:\n"
-    "the worker adds nothing to the codecs; 0 for relay rows). relay_* are relay_trust's.\n";
+    "\"opus_codec_ratio\",\"recording_ns_added\",\"recording_ratio\"}. codec_ratio = codec-only ns per packet / worker ns per packet (1.0:\n"
+    "the worker adds nothing to the codecs; 0 for relay rows). relay_* are relay_trust's.\n"
+    "recording_ns_added = relay_recorded - relay_vclock ns per packet, recording_ratio their quotient.\n";
 
 constexpr dataplane::MacAddress kOurMac = {0x02, 0xdc, 0x00, 0x00, 0x00, 0x01};
 constexpr dataplane::MacAddress kPeerMac = {0x02, 0xdc, 0x00, 0x00, 0x00, 0x02};
@@ -78,6 +86,10 @@ struct Scenario {
   bool tx_checksum = true;
   std::uint32_t legs = 0;
   bool transcoding = false;
+  // The worker's clock: the TSC, or (virtual) 20 ms per round over every stream, so each stream
+  // runs at its real-time rate on the recording's timeline however fast the bench injects.
+  bool virtual_clock = false;
+  bool record = false;  // every pair recorded (stereo WAV, 8 kHz) through a RecordingProducer
 };
 
 struct Row {
@@ -88,6 +100,7 @@ struct Row {
   std::uint64_t lost = 0;
   double codec_ns = 0;  // codec-only, transcoding rows
   std::size_t chunks = 0, kept_chunks = 0;  // 10 ms chunks measured, and not preempted
+  std::uint64_t rec_pushed_chunks = 0, rec_late_frames = 0;  // relay_recorded: chunks filled
 };
 
 double thread_cpu_ns() {
@@ -171,6 +184,18 @@ Row run_scenario(const Scenario& sc, const PayloadSet& pa, const PayloadSet& pb,
   dataplane::WorkerConfig wc;
   wc.max_legs = sc.legs + 8;
   wc.max_ports = sc.legs + 8;
+  std::unique_ptr<dataplane::recording::RecordingService> recorder;
+  if (sc.record) {
+    dataplane::recording::RecordingConfig rc;
+    rc.root = "/nonexistent-dialbench";  // never opened: no recorder thread runs
+    rc.max_recordings_per_worker = sc.legs / 2 + 8;
+    // The ring (start items, then audio) fills long before the pool empties: every later chunk
+    // is filled, then dropped at the full ring and reused, so each packet pays the whole copy.
+    rc.ring_items = sc.legs / 2 + 64;
+    rc.chunks_per_worker = sc.legs * 4 + 64;
+    recorder = std::make_unique<dataplane::recording::RecordingService>(rc, 1);
+    wc.recorder = &recorder->producer(0);
+  }
   auto driver = std::make_unique<WorkerDriver>(*io, wc, 64, 1024);
 
   Generator gen(kPeerMac, kOurMac);
@@ -181,12 +206,22 @@ Row run_scenario(const Scenario& sc, const PayloadSet& pa, const PayloadSet& pb,
     driver->must(leg_a, dataplane::BridgeArgs{leg_b}, clock.now_ns(), "Bridge");
     gen.add(peer_address(1, pair), local_a, pa);
     gen.add(peer_address(2, pair), local_b, pb);
+    if (sc.record) {
+      dataplane::StartRecordingArgs start;
+      start.call_id[0] = 'c';
+      driver->must(leg_a, start, clock.now_ns(), "StartRecording");
+    }
   }
 
   Row row;
   std::array<rte_mbuf*, dataplane::kMaxBurst> in{};
   std::array<rte_mbuf*, 4 * dataplane::kMaxBurst> out{};
   std::uint64_t injected = 0, taken = 0;
+  const std::uint64_t clock0 = clock.now_ns();
+  auto worker_now = [&]() {
+    if (!sc.virtual_clock) return clock.now_ns();
+    return clock0 + injected / std::max<std::uint64_t>(1, gen.streams()) * 20'000'000;
+  };
   const std::uint64_t tsc_hz = rte_get_tsc_hz();
   std::vector<double> chunk_ns_pp, chunk_cycles_pp, latency_us;
   latency_us.reserve(1 << 20);
@@ -197,7 +232,7 @@ Row run_scenario(const Scenario& sc, const PayloadSet& pa, const PayloadSet& pb,
     if (put < dataplane::kMaxBurst) rte_pktmbuf_free_bulk(in.data() + put, dataplane::kMaxBurst - put);
     injected += put;
     const std::uint64_t t_in = rte_rdtsc();
-    const std::uint64_t now = clock.now_ns();
+    const std::uint64_t now = worker_now();
     const std::uint64_t t0 = rte_rdtsc();
     driver->worker().poll(now);
     const std::uint64_t t1 = rte_rdtsc();
@@ -238,7 +273,7 @@ Row run_scenario(const Scenario& sc, const PayloadSet& pa, const PayloadSet& pb,
   if (codec_only != nullptr) row.codec_ns = median(codec_ns);
   for (const double c : chunk_cycles_pp) chunk_ns_pp.push_back(c * 1e9 / static_cast<double>(tsc_hz));
   for (int i = 0; i < 16; ++i) {  // flush what the worker still holds
-    driver->worker().poll(clock.now_ns());
+    driver->worker().poll(worker_now());
     unsigned got = 0;
     while ((got = wire.take(out.data(), static_cast<unsigned>(out.size()))) > 0) {
       rte_pktmbuf_free_bulk(out.data(), got);
@@ -254,6 +289,12 @@ Row run_scenario(const Scenario& sc, const PayloadSet& pa, const PayloadSet& pb,
   row.p50_us = percentile(latency_us, 0.50);
   row.p99_us = percentile(latency_us, 0.99);
   row.lost = injected > taken ? injected - taken : 0;
+  if (recorder) {
+    const auto& ps = recorder->producer(0).stats();
+    using dataplane::recording::ProducerCounter;
+    row.rec_pushed_chunks = ps.read(ProducerCounter::ChunksSent) + ps.read(ProducerCounter::ChunksDroppedRingFull);
+    row.rec_late_frames = ps.read(ProducerCounter::FramesLate) + ps.read(ProducerCounter::ChunksDroppedPoolEmpty);
+  }
   driver.reset();
   io.reset();
   return row;
@@ -274,12 +315,14 @@ int run_dataplane_bench(int argc, char** argv) {
   double seconds = 2.0;
   std::string backend;
   std::string fixtures = DIALCORE_FIXTURE_DIR;
+  std::string only;
   try {
     if (auto v = args.value("--backend")) backend = *v;
     if (auto v = args.value("--legs")) legs = static_cast<std::uint32_t>(std::stoul(*v));
     if (auto v = args.value("--transcode-legs")) transcode_legs = static_cast<std::uint32_t>(std::stoul(*v));
     if (auto v = args.value("--seconds")) seconds = std::stod(*v);
     if (auto v = args.value("--fixtures")) fixtures = *v;
+    if (auto v = args.value("--only")) only = *v;
   } catch (const std::exception&) {
     std::fputs("dialbench dataplane: bad number\n", stderr);
     return 2;
@@ -323,8 +366,11 @@ int run_dataplane_bench(int argc, char** argv) {
         {"relay_trust_notxsum", spec(CodecId::Pcmu, 0), spec(CodecId::Pcmu, 0), RxChecksum::Trust, false, legs, false},
         {"g711_g729", spec(CodecId::Pcmu, 0), spec(CodecId::G729, 18), RxChecksum::Verify, true, transcode_legs, true},
         {"g711_opus", spec(CodecId::Pcmu, 0), spec(CodecId::Opus, 111), RxChecksum::Verify, true, transcode_legs, true},
+        {"relay_vclock", spec(CodecId::Pcmu, 0), spec(CodecId::Pcmu, 0), RxChecksum::Trust, true, legs, false, true, false},
+        {"relay_recorded", spec(CodecId::Pcmu, 0), spec(CodecId::Pcmu, 0), RxChecksum::Trust, true, legs, false, true, true},
     };
     for (const Scenario& sc : scenarios) {
+      if (!only.empty() && ("," + only + ",").find("," + sc.name + ",") == std::string::npos) continue;
       const PayloadSet& pb = sc.b.format.id == CodecId::G729 ? g729 : sc.b.format.id == CodecId::Opus ? opus : pcmu;
       std::unique_ptr<CodecOnly> codec_only;
       if (sc.transcoding) codec_only = std::make_unique<CodecOnly>(sc, pcmu, pb);
@@ -340,7 +386,7 @@ int run_dataplane_bench(int argc, char** argv) {
   Table table({"scenario", "legs", "packets", "chunks kept", "Mpps", "ns/pkt", "cycles/pkt", "lat p50 us", "lat p99 us",
                "lost", "codec-only ns/pkt", "codec ratio"});
   boost::json::array json_rows;
-  double relay_mpps = 0, relay_p99 = 0, g729_ratio = 0, opus_ratio = 0;
+  double relay_mpps = 0, relay_p99 = 0, g729_ratio = 0, opus_ratio = 0, vclock_ns = 0, recorded_ns = 0;
   for (const Row& r : rows) {
     const double ratio = r.codec_ns > 0 ? r.codec_ns / r.ns_per_packet : 0.0;
     table.add({r.name, std::to_string(r.legs), std::to_string(r.packets),
@@ -357,7 +403,16 @@ int run_dataplane_bench(int argc, char** argv) {
     if (r.name == "relay_trust") relay_mpps = r.mpps, relay_p99 = r.p99_us;
     if (r.name == "g711_g729") g729_ratio = ratio;
     if (r.name == "g711_opus") opus_ratio = ratio;
+    if (r.name == "relay_vclock") vclock_ns = r.ns_per_packet;
+    if (r.name == "relay_recorded") {
+      recorded_ns = r.ns_per_packet;
+      std::printf("relay_recorded: %llu chunks filled and handed over (or dropped at the full ring), "
+                  "%llu frames late or found no chunk (must be ~0: each packet copied)\n",
+                  static_cast<unsigned long long>(r.rec_pushed_chunks), static_cast<unsigned long long>(r.rec_late_frames));
+    }
   }
+  const double rec_added = vclock_ns > 0 && recorded_ns > 0 ? recorded_ns - vclock_ns : 0.0;
+  const double rec_ratio = vclock_ns > 0 && recorded_ns > 0 ? recorded_ns / vclock_ns : 0.0;
   std::printf("dialbench dataplane: backend dpdk (net_ring, one worker, bench on the same core between "
               "turns); %.1f s per row, medians of 10 ms chunks; TSC %.3f GHz\n\n%s",
               seconds, static_cast<double>(tsc_hz) / 1e9, table.render().c_str());
@@ -365,7 +420,8 @@ int run_dataplane_bench(int argc, char** argv) {
     print_json_line({{"bench", "dataplane"}, {"backend", "dpdk"}, {"tsc_hz", tsc_hz},
                      {"seconds", seconds}, {"rows", json_rows}, {"relay_mpps", relay_mpps},
                      {"relay_latency_p99_us", relay_p99}, {"g729_codec_ratio", g729_ratio},
-                     {"opus_codec_ratio", opus_ratio}});
+                     {"opus_codec_ratio", opus_ratio}, {"recording_ns_added", rec_added},
+                     {"recording_ratio", rec_ratio}});
   }
   return 0;
 }

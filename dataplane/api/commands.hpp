@@ -36,8 +36,15 @@ enum class CommandType : std::uint16_t {
   SetDtmf = 14,   // which DTMF the leg reports: in-band detection, RFC 4733 (issue 4)
   MaskDtmf = 15,  // arm/disarm PCI masking of the digits the leg's far end keys (issue 4)
   SendDtmf = 16,  // send keys to the leg's far end: RFC 4733 when negotiated, else in-band
+  // Recording (issue 5): Command::leg is the call's customer leg for all five (see
+  // StartRecordingArgs).
+  StartRecording = 17,   // the reply carries StartRecordingReplyArgs (events.hpp)
+  StopRecording = 18,
+  PauseRecording = 19,
+  ResumeRecording = 20,
+  TagRecording = 21,     // a tag/bookmark with text at the worker's clock
 };
-inline constexpr CommandType kLastCommandType = CommandType::SendDtmf;
+inline constexpr CommandType kLastCommandType = CommandType::TagRecording;
 
 inline constexpr std::size_t kCommandPayloadBytes = 168;
 
@@ -179,6 +186,51 @@ struct SendDtmfArgs {
 };
 static_assert(kIsCommandArgs<SendDtmfArgs, 38>);
 
+// Recording (issue 5). Command::leg names the call's CUSTOMER leg (the carrier side) for all
+// five commands; the recording belongs to that leg. The file is stereo: left = what the customer
+// leg receives (after the DTMF tap/masker: only masked audio), right = what the customer hears:
+// the audio its bridged peer (the agent) receives, or a prompt PlayAudio plays to the customer.
+// The right channel follows the bridge, so unbridge/bridge to another leg keeps one file, and
+// DestroyLeg of the customer leg stops the recording (of the agent leg: the right channel goes
+// silent until the next bridge). Replies: Unsupported when the worker has no recorder;
+// WrongState for a second start, or stop/pause/resume/tag without a recording (pause while
+// paused, resume while recording); NoCapacity when the recorder's slots, chunks or ring are full
+// (retry); BadArgument for a format or rate not listed. Text fields are NUL-padded (truncated).
+struct StartRecordingArgs {
+  static constexpr CommandType kType = CommandType::StartRecording;
+  std::uint64_t start_unix_ms = 0;      // wall clock at start (metadata, the path's date)
+  std::array<char, 48> call_id{};
+  std::array<char, 32> campaign{};
+  std::array<char, 32> agent{};
+  std::uint16_t sample_rate_hz = 8000;  // 8000 or 16000: the legs' decoded PCM rate
+  std::uint8_t format = 0;              // 0 stereo WAV, 1 mono WAV (mixed), 2 Ogg Opus (stereo)
+  std::array<std::uint8_t, 5> reserved{};
+};
+static_assert(kIsCommandArgs<StartRecordingArgs, 128>);
+
+struct StopRecordingArgs {
+  static constexpr CommandType kType = CommandType::StopRecording;
+};
+static_assert(kIsCommandArgs<StopRecordingArgs, 1>);
+
+// A marked gap: silence in both channels until ResumeRecording; the file goes on.
+struct PauseRecordingArgs {
+  static constexpr CommandType kType = CommandType::PauseRecording;
+};
+static_assert(kIsCommandArgs<PauseRecordingArgs, 1>);
+
+struct ResumeRecordingArgs {
+  static constexpr CommandType kType = CommandType::ResumeRecording;
+};
+static_assert(kIsCommandArgs<ResumeRecordingArgs, 1>);
+
+// A tag/bookmark at the worker's clock when the command is handled.
+struct TagRecordingArgs {
+  static constexpr CommandType kType = CommandType::TagRecording;
+  std::array<char, 40> text{};  // up to 39 characters are kept
+};
+static_assert(kIsCommandArgs<TagRecordingArgs, 40>);
+
 // Three cache lines: slots in the ring never share a line, so the producer filling one slot
 // does not disturb the consumer reading the one before it.
 struct alignas(64) Command {
@@ -228,6 +280,11 @@ inline std::string_view to_string(CommandType type) {
     case CommandType::SetDtmf: return "set_dtmf";
     case CommandType::MaskDtmf: return "mask_dtmf";
     case CommandType::SendDtmf: return "send_dtmf";
+    case CommandType::StartRecording: return "start_recording";
+    case CommandType::StopRecording: return "stop_recording";
+    case CommandType::PauseRecording: return "pause_recording";
+    case CommandType::ResumeRecording: return "resume_recording";
+    case CommandType::TagRecording: return "tag_recording";
   }
   return "unknown";
 }

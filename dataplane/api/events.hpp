@@ -26,6 +26,8 @@ enum class EventType : std::uint16_t {
   // 6 Amd: issue 4.
   AudioStarted = 7,  // PlayAudio began on the leg (AudioEventArgs; seq 0)
   AudioEnded = 8,    // it played out or was stopped (AudioEventArgs; seq 0)
+  RecordingState = 9,  // a recording went recording/paused/off (RecordingStateArgs; seq 0);
+                       // made by control from the recorder's events (recording_api_event.hpp)
 };
 
 // Busy and TimedOut are decided by control (CommandChannel); the rest come from the worker.
@@ -108,6 +110,31 @@ struct AudioEventArgs {
   bool stopped = false;          // AudioEnded: by StopAudio, a new PlayAudio or DestroyLeg
 };
 static_assert(kIsEventArgs<AudioEventArgs, 24>);
+
+// The reply to StartRecording: the recording's handle (recording::RecordingId as bytes).
+struct StartRecordingReplyArgs {
+  std::uint16_t worker = 0;
+  std::uint16_t slot = 0;
+  std::uint32_t generation = 0;
+  std::uint8_t producer_status = 0;  // recording::ProducerStatus (0 Ok, 1 NoSlot, 2 NoChunk, 3 Busy)
+  std::array<std::uint8_t, 3> reserved{};
+};
+static_assert(kIsEventArgs<StartRecordingReplyArgs, 12>);
+
+// A recording's state changed; Event::leg is invalid (the handle names the recording, as the
+// StartRecording reply gave it). The recorder threads make these, not the worker: control reads
+// them with RecordingService::poll_events and converts them with recording::to_api_event.
+struct RecordingStateArgs {
+  std::uint16_t worker = 0;
+  std::uint16_t slot = 0;
+  std::uint32_t generation = 0;
+  std::uint8_t state = 0;   // recording::RecordingState: 1 recording, 2 paused, 3 off
+  std::uint8_t reason = 0;  // recording::OffReason when off (1 stopped, 2 disk full, ...)
+  std::int32_t error = 0;   // errno for open/write failures and disk full
+  std::uint64_t offset_frames = 0;
+  std::uint64_t frames = 0;
+};
+static_assert(kIsEventArgs<RecordingStateArgs, 32>);
 
 // Two cache lines, for the same reason as Command.
 struct alignas(64) Event {

@@ -31,7 +31,9 @@
     "RFC 4733 packets not forwarded: masking armed")                                    \
   X(DtmfMalformed, "dtmf_malformed", "RFC 4733 packets dropped: malformed payload")     \
   X(DtmfSent, "dtmf_sent_packets", "RFC 4733 packets we originated")                    \
-  X(DspUndecodable, "dsp_undecodable", "audio frames the DSP tap could not decode (codec or rate)")
+  X(DspUndecodable, "dsp_undecodable", "audio frames the DSP tap could not decode (codec or rate)") \
+  X(RecordingUnrecorded, "recording_unrecorded",                                         \
+    "audio frames of a recorded call not recorded: codec not decodable here or other rate")
 
 namespace dialcore::dataplane {
 

@@ -48,7 +48,7 @@ enum class MarkerKind : std::uint8_t {
 template <std::size_t N>
 void copy_text(std::array<char, N>& field, std::string_view text) noexcept {
   const std::size_t n = text.size() < N - 1 ? text.size() : N - 1;
-  std::memcpy(field.data(), text.data(), n);
+  if (n > 0) std::memcpy(field.data(), text.data(), n);  // an empty view may have no data()
   std::memset(field.data() + n, 0, N - n);
 }
 template <std::size_t N>

@@ -152,6 +152,7 @@ std::size_t PromptPlayer::fill(std::span<std::int16_t> pcm) noexcept {
 std::size_t PromptPlayer::next_packet(std::span<std::uint8_t> out) noexcept {
   if (done_) return 0;
   const std::size_t n = fill(pcm_);
+  last_samples_ = n;
   if (n == 0) return 0;
   played_ += n;
   const codecs::CodecResult r = encoder_->encode(pcm_, out);

@@ -62,6 +62,8 @@ class PromptPlayer {
 
   // One packet's payload into `out`; 0 when done (or the encoder sent nothing: DTX).
   std::size_t next_packet(std::span<std::uint8_t> out) noexcept;
+  // The PCM (at the codec's rate) the last next_packet() encoded: what recording takes.
+  std::span<const std::int16_t> last_pcm() const noexcept { return {pcm_.data(), last_samples_}; }
   bool done() const noexcept { return done_; }
   void stop() noexcept { done_ = true; }
   std::uint32_t clip_id() const noexcept { return clip_id_; }
@@ -88,6 +90,7 @@ class PromptPlayer {
   std::uint32_t ptime_ms_ = 20, ts_step_ = 160;
   std::size_t frame_samples_ = 160;  // one packet at the codec's PCM rate
   std::vector<std::int16_t> pcm_;     // one packet (sized at creation)
+  std::size_t last_samples_ = 0;      // of pcm_, filled by the last next_packet()
   std::array<float, 32> history_{};   // decimator delay line
   std::size_t hist_pos_ = 0;
 };

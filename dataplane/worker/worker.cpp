@@ -23,6 +23,8 @@ Worker::Worker(const WorkerConfig& config, BurstIo& io, WorkerRings& rings)
   senders_.reserve(config.max_legs);
   plays_.resize(config.max_legs);
   playing_.reserve(config.max_legs);
+  rec_.resize(config.max_legs);
+  pending_stops_.reserve(config.max_legs);
 }
 
 // xorshift64*: RFC 3550 5.1 wants unpredictable initial values; the seed comes from control.
@@ -46,6 +48,10 @@ bool Worker::poll(std::uint64_t now_ns) noexcept {
     if (tx_count_ + kMaxBurst / 2 > kBatch || dropped_count_ + 1 >= kBatch) flush();
   }
   flush();
+  if (config_.recorder != nullptr) {
+    config_.recorder->poll();  // chunks back, held control items on (~20 ns with nothing to do)
+    if (!pending_stops_.empty()) retry_stops(now_ns);
+  }
   if (!senders_.empty()) {
     poll_dtmf_senders(now_ns);
     flush();
@@ -169,8 +175,8 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
   } else if (leg.transcoder && forward) {
     forward_transcoded(leg, *peer, payload, rtp.sequence, now_ns);  // taps the decoded audio
     return drop(p);
-  } else if (leg.dsp_tap || (forward && peer->dsp_out)) {
-    dsp_g711(leg, forward ? peer : nullptr, in->format.id, payload, now_ns);
+  } else if (leg.dsp_tap || (forward && peer->dsp_out) || records(leg, peer)) {
+    dsp_g711(leg, forward ? peer : nullptr, peer, in->format.id, payload, now_ns);
   }
   if (!forward || playing(*peer)) return drop(p);  // a prompt replaces the bridged audio
   const int pt = peer->pt_for(in->format.id);
@@ -187,12 +193,15 @@ void Worker::forward_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_
   const CodecSpec* out_format = peer.send_format();
   if (out_format == nullptr) return;
   auto tap = [&](std::span<std::int16_t> pcm) noexcept {
-    if (!leg.dsp_tap && !peer.dsp_out) return;
-    if (leg.transcoder->pcm_rate_hz() != dsp::DtmfDetector::kSampleRateHz) {
-      stats_.add(WorkerCounter::DspUndecodable);
-      return;
+    const std::uint32_t rate = leg.transcoder->pcm_rate_hz();
+    if (leg.dsp_tap || peer.dsp_out) {
+      if (rate != dsp::DtmfDetector::kSampleRateHz) {
+        stats_.add(WorkerCounter::DspUndecodable);
+      } else {
+        (void)dsp_frame(leg, &peer, pcm, now_ns);  // in place, before encode
+      }
     }
-    (void)dsp_frame(leg, &peer, pcm, now_ns);  // in place, before encode
+    if (records(leg, &peer)) record_received(leg, &peer, pcm, rate, now_ns);  // after the tap
   };
   const bool ok = leg.transcoder->push(payload, seq, tap, [&](std::span<const std::uint8_t> coded,
                                                               std::uint32_t ts_step) noexcept {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "dataplane/api/commands.hpp"
@@ -23,8 +24,10 @@
 #include "dataplane/api/worker_rings.hpp"
 #include "dataplane/api/worker_stats.hpp"
 #include "dataplane/io/burst_io.hpp"
+#include "dataplane/recording/recording_producer.hpp"
 #include "dataplane/rtp/rtp_packet.hpp"
 #include "dataplane/worker/leg_dtmf.hpp"
+#include "dataplane/worker/leg_recording.hpp"
 #include "dataplane/worker/leg_table.hpp"
 #include "dataplane/worker/prompt_player.hpp"
 
@@ -42,6 +45,9 @@ struct WorkerConfig {
   std::uint32_t dtmf_maskers = 0;
   std::uint32_t dtmf_generators = 0;
   const PromptLibrary* prompts = nullptr;  // clips for PlayAudio; read-only once the worker runs
+  // This worker's side of RecordingService (service.producer(w)); null: the recording commands
+  // reply Unsupported. Used on the worker's thread only.
+  recording::RecordingProducer* recorder = nullptr;
 };
 
 class Worker {
@@ -79,8 +85,9 @@ class Worker {
   // True when pcm was rewritten.
   bool dsp_frame(Leg& leg, Leg* to, std::span<std::int16_t> pcm, std::uint64_t now_ns) noexcept;
   // The same on a G.711 payload relayed as it is: decoded, tapped, re-encoded when changed.
-  void dsp_g711(Leg& leg, Leg* to, codecs::CodecId codec, std::span<std::uint8_t> payload,
-                std::uint64_t now_ns) noexcept;
+  // The decoded audio is also what recording takes (record_received, `bridged` the leg's peer).
+  void dsp_g711(Leg& leg, Leg* to, const Leg* bridged, codecs::CodecId codec,
+                std::span<std::uint8_t> payload, std::uint64_t now_ns) noexcept;
   void post_dtmf(Leg& leg, const DtmfEventArgs& args) noexcept;
   void report_telephone_event(Leg& leg, const rtp::TelephoneEventReport& report) noexcept;
   void poll_dtmf_senders(std::uint64_t now_ns) noexcept;
@@ -90,6 +97,31 @@ class Worker {
   void end_audio(Leg& leg, bool stopped, std::uint64_t now_ns) noexcept;
   static bool playing(const Leg& leg) noexcept { return leg.playing; }
   void poll_players(std::uint64_t now_ns) noexcept;
+
+  // Recording (worker_recording.cpp)
+  ReplyStatus recording_command(Leg& leg, const Command& cmd, Event& reply,
+                                std::uint64_t now_ns) noexcept;
+  ReplyStatus start_recording(Leg& customer, const StartRecordingArgs& args, Event& reply,
+                              std::uint64_t now_ns) noexcept;
+  // Ends the customer leg's recording. A full recorder ring (Busy): with `must`, the stop is
+  // queued and retried each turn (DestroyLeg cannot fail); without, NoCapacity and nothing done.
+  ReplyStatus stop_recording(Leg& customer, bool must, std::uint64_t now_ns) noexcept;
+  void retry_stops(std::uint64_t now_ns) noexcept;
+  LegRecording& rec(const Leg& leg) noexcept { return rec_[leg.id.index]; }
+  // A marker on the recordings the leg's audio goes to: its own (customer) and its peer's.
+  void mark_recordings(const Leg& leg, recording::MarkerKind kind, std::string_view text,
+                       std::uint64_t now_ns) noexcept;
+  void mark_announcement(const Leg& leg, recording::MarkerKind kind, std::uint32_t clip_id,
+                         std::uint64_t now_ns) noexcept;
+  static bool records(const Leg& leg, const Leg* peer) noexcept {
+    return leg.recorded || (peer != nullptr && peer->recorded);
+  }
+  // What `leg` received, after its tap: the left channel of its own recording and the right
+  // channel of its bridged peer's (unless a prompt plays to the peer: that is what it hears).
+  void record_received(const Leg& leg, const Leg* peer, std::span<const std::int16_t> pcm,
+                       std::uint32_t rate_hz, std::uint64_t now_ns) noexcept;
+  void record(const Leg& customer, recording::Channel channel, std::span<const std::int16_t> pcm,
+              std::uint32_t rate_hz, std::uint64_t now_ns) noexcept;
 
   void relay(Packet* p, std::uint64_t now_ns) noexcept;
   void relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept;
@@ -124,6 +156,8 @@ class Worker {
   };
   std::vector<Play> plays_;               // indexed like the leg table
   std::vector<LegId> playing_;            // legs with an active prompt (capacity max_legs)
+  std::vector<LegRecording> rec_;                    // indexed like the leg table
+  std::vector<recording::RecordingId> pending_stops_;  // stops a full ring refused (capacity max_legs)
   std::array<std::int16_t, 8000 * 120 / 1000> dsp_pcm_{};  // one G.711 payload, decoded (<= 120 ms)
 
   // One burst in, at most one packet out per packet in plus transcoded extras: both arrays

@@ -66,7 +66,21 @@ ReplyStatus Worker::handle(const Command& cmd, Event& reply, std::uint64_t now_n
           break;
         }
         case CommandType::SetDtmf: st = set_dtmf(*leg, cmd.args<SetDtmfArgs>()); break;
-        case CommandType::MaskDtmf: st = mask_dtmf(*leg, cmd.args<MaskDtmfArgs>()); break;
+        case CommandType::MaskDtmf: {
+          const bool arm = cmd.args<MaskDtmfArgs>().arm;
+          const bool was = dtmf(*leg).masked;
+          st = mask_dtmf(*leg, cmd.args<MaskDtmfArgs>());
+          if (st == ReplyStatus::Ok && arm != was) {
+            mark_recordings(*leg, arm ? recording::MarkerKind::MaskBegin : recording::MarkerKind::MaskEnd,
+                            {}, now_ns);
+          }
+          break;
+        }
+        case CommandType::StartRecording:
+        case CommandType::StopRecording:
+        case CommandType::PauseRecording:
+        case CommandType::ResumeRecording:
+        case CommandType::TagRecording: st = recording_command(*leg, cmd, reply, now_ns); break;
         case CommandType::SendDtmf: st = send_dtmf(*leg, cmd.args<SendDtmfArgs>(), now_ns); break;
         case CommandType::PlayAudio: st = play_audio(*leg, cmd.args<PlayAudioArgs>(), now_ns); break;
         case CommandType::StopAudio: st = stop_audio(*leg, now_ns); break;
@@ -101,6 +115,7 @@ ReplyStatus Worker::create_leg(const Command& cmd, Event& reply, std::uint64_t n
 }
 
 ReplyStatus Worker::destroy_leg(Leg& leg, std::uint64_t now_ns) noexcept {
+  (void)stop_recording(leg, true, now_ns);
   unbridge(leg);
   release_dtmf(leg);
   if (playing(leg)) end_audio(leg, true, now_ns);

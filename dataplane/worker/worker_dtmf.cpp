@@ -245,10 +245,12 @@ bool Worker::dsp_frame(Leg& leg, Leg* to, std::span<std::int16_t> pcm, std::uint
   return changed;
 }
 
-void Worker::dsp_g711(Leg& leg, Leg* to, codecs::CodecId codec, std::span<std::uint8_t> payload,
-                      std::uint64_t now_ns) noexcept {
+void Worker::dsp_g711(Leg& leg, Leg* to, const Leg* bridged, codecs::CodecId codec,
+                      std::span<std::uint8_t> payload, std::uint64_t now_ns) noexcept {
+  const bool tapped = leg.dsp_tap || (to != nullptr && to->dsp_out);
   if (!is_g711(codec) || payload.size() > dsp_pcm_.size()) {
-    stats_.add(WorkerCounter::DspUndecodable);
+    if (tapped) stats_.add(WorkerCounter::DspUndecodable);
+    if (records(leg, bridged)) stats_.add(WorkerCounter::RecordingUnrecorded);
     return;
   }
   const std::span<std::int16_t> pcm(dsp_pcm_.data(), payload.size());
@@ -258,7 +260,11 @@ void Worker::dsp_g711(Leg& leg, Leg* to, codecs::CodecId codec, std::span<std::u
     codecs::g711::decode_alaw(payload.data(), pcm.data(), pcm.size());
   }
   // Masked (armed or draining) or keys written for `to`: the payload carries the new audio.
-  if (!dsp_frame(leg, to, pcm, now_ns)) return;
+  const bool changed = tapped && dsp_frame(leg, to, pcm, now_ns);
+  if (records(leg, bridged)) {  // after the tap: the masked audio, what the peer hears
+    record_received(leg, bridged, pcm, dsp::DtmfDetector::kSampleRateHz, now_ns);
+  }
+  if (!changed) return;
   if (codec == codecs::CodecId::Pcmu) {
     codecs::g711::encode_ulaw(pcm.data(), payload.data(), pcm.size());
   } else {

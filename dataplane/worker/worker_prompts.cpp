@@ -47,6 +47,7 @@ ReplyStatus Worker::play_audio(Leg& leg, const PlayAudioArgs& args, std::uint64_
   a.at_ns = now_ns;
   a.clip_id = args.clip_id;
   if (!endpoint_.post(make_event(EventType::AudioStarted, leg.id, a))) stats_.add(WorkerCounter::EventsDropped);
+  mark_announcement(leg, recording::MarkerKind::AnnouncementStart, args.clip_id, now_ns);
   return ReplyStatus::Ok;
 }
 
@@ -73,6 +74,7 @@ void Worker::end_audio(Leg& leg, bool stopped, std::uint64_t now_ns) noexcept {
   }
   a.stopped = stopped;
   if (!endpoint_.post(make_event(EventType::AudioEnded, leg.id, a))) stats_.add(WorkerCounter::EventsDropped);
+  mark_announcement(leg, recording::MarkerKind::AnnouncementEnd, a.clip_id, now_ns);
 }
 
 // Cost per packet: the source (a tone ~0.3-0.5 us per 20 ms, a clip a copy), the encoder
@@ -108,6 +110,13 @@ void Worker::poll_players(std::uint64_t now_ns) noexcept {
                                   out->capacity - rtp::kRtpHeaderBytes - kSrtpMaxTrailer));
       const std::uint32_t ts = play->ts;
       play->ts += player.ts_step();
+      // Recorded where it is heard: a prompt to a customer leg is its right channel (it replaces
+      // the agent's audio there), placed at the packet's due time. One to an agent leg (a
+      // whisper) is only marked: the customer never hears it.
+      if (leg->recorded && !player.last_pcm().empty()) {
+        record(*leg, recording::Channel::Agent, player.last_pcm(), format->format.sample_rate_hz,
+               play->next_ns);
+      }
       if (n == 0 || leg->remote.empty()) {  // nothing coded (DTX, the end) or nowhere to send
         drop(out);
         continue;

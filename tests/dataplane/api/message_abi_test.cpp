@@ -190,3 +190,45 @@ TEST_CASE("DTMF and prompt messages travel whole (issue 4)", "[abi]") {
   CHECK(make_event(EventType::AudioEnded, LegId{2, 3}, audio).args<AudioEventArgs>().clip_id == 0xFFFF0003u);
   CHECK(make_event(EventType::AudioEnded, LegId{2, 3}, audio).args<AudioEventArgs>().stopped);
 }
+
+TEST_CASE("recording messages travel whole and keep their numbers (issue 5)", "[abi]") {
+  static_assert(static_cast<int>(CommandType::StartRecording) == 17);
+  static_assert(static_cast<int>(CommandType::TagRecording) == 21);
+  static_assert(static_cast<int>(EventType::RecordingState) == 9);
+  StartRecordingArgs start;
+  start.start_unix_ms = 1'767'312'000'123;
+  start.call_id.fill('c');
+  start.call_id.back() = '\0';
+  start.agent[0] = 'j';
+  start.sample_rate_hz = 16000;
+  start.format = 2;
+  const Command c = make_command(LegId{7, 9}, start);
+  CHECK(c.type == CommandType::StartRecording);
+  const StartRecordingArgs back = c.args<StartRecordingArgs>();
+  CHECK(back.start_unix_ms == start.start_unix_ms);
+  CHECK(back.call_id == start.call_id);
+  CHECK(back.agent[0] == 'j');
+  CHECK(back.sample_rate_hz == 16000);
+  CHECK(back.format == 2);
+  TagRecordingArgs tag;
+  tag.text.fill('t');
+  CHECK(make_command(LegId{7, 9}, tag).args<TagRecordingArgs>().text == tag.text);
+  CHECK(make_command(LegId{7, 9}, PauseRecordingArgs{}).type == CommandType::PauseRecording);
+
+  StartRecordingReplyArgs reply;
+  reply.worker = 3;
+  reply.slot = 511;
+  reply.generation = 0xDEADBEEF;
+  const auto r = make_event(EventType::Reply, LegId{7, 9}, reply).args<StartRecordingReplyArgs>();
+  CHECK(r.slot == 511);
+  CHECK(r.generation == 0xDEADBEEF);
+  RecordingStateArgs state;
+  state.state = 3;
+  state.reason = 2;
+  state.error = 28;  // ENOSPC
+  state.frames = 1ull << 40;
+  const auto s = make_event(EventType::RecordingState, LegId::invalid(), state).args<RecordingStateArgs>();
+  CHECK(s.reason == 2);
+  CHECK(s.error == 28);
+  CHECK(s.frames == 1ull << 40);
+}

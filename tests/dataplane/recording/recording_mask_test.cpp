@@ -21,13 +21,6 @@ namespace {
 
 const std::string kDigits = "4929137*0#58";
 
-// The keys multimon-ng hears in one channel (1 left, 2 right) of a WAV file.
-std::string heard(const std::string& wav, int channel) {
-  return run_command("sox -D -V1 '" + wav + "' -t raw -e signed-integer -b 16 -r 22050 -c 1 - remix " +
-                     std::to_string(channel) +
-                     " | multimon-ng -q -t raw -a DTMF - 2>/dev/null | sed -n 's/^DTMF: *//p' | tr -d '\\n'");
-}
-
 std::vector<std::int16_t> keyed_audio() {
   dsp::DtmfGenerator gen;
   std::vector<std::int16_t> pcm(8000 / 2, 0);  // 0.5 s before the first key
@@ -87,9 +80,9 @@ TEST_CASE("no key is recoverable from a recording of masked audio", "[mask]") {
   CHECK(digits == kDigits);  // the masker captured the keys for control
 
   const std::string base = dir.path + "/2026-05-28/spring-sale/";
-  CHECK(heard(base + "unmasked.wav", 1) == kDigits);  // the judge hears keys when they are there
-  CHECK(heard(base + "masked.wav", 1).empty());
-  CHECK(heard(base + "masked.wav", 2).empty());
+  CHECK(multimon_channel(base + "unmasked.wav", 1) == kDigits);  // the judge hears keys when they are there
+  CHECK(multimon_channel(base + "masked.wav", 1).empty());
+  CHECK(multimon_channel(base + "masked.wav", 2).empty());
   const WavData w = read_wav_file(base + "masked.wav");
   CHECK(w.channel(0).size() == keys.size());
 

@@ -119,6 +119,12 @@ std::string run_command(const std::string& command) {
   return out;
 }
 
+std::string multimon_channel(const std::string& wav, int channel) {
+  return run_command("sox -D -V1 '" + wav + "' -t raw -e signed-integer -b 16 -r 22050 -c 1 - remix " +
+                     std::to_string(channel) +
+                     " | multimon-ng -q -t raw -a DTMF - 2>/dev/null | sed -n 's/^DTMF: *//p' | tr -d '\\n'");
+}
+
 std::string sha256sum_from(const std::string& path, std::uint64_t offset) {
   const std::string out = run_command("tail -c +" + std::to_string(offset + 1) + " '" + path + "' | sha256sum");
   return out.substr(0, out.find(' '));

@@ -57,6 +57,9 @@ std::uint64_t feed(Harness& h, r::RecordingId id, std::span<const std::int16_t> 
                    std::uint64_t first_frame, int drain_every = 5);
 
 std::string run_command(const std::string& command);  // stdout, trimmed
+// The DTMF keys multimon-ng (the corpus scorer's decoder) hears in one channel (1 left, 2 right)
+// of a WAV file, through sox. Needs the Debian packages sox and multimon-ng.
+std::string multimon_channel(const std::string& wav, int channel);
 std::string sha256sum_from(const std::string& path, std::uint64_t offset);
 std::vector<std::int16_t> pattern(std::size_t n, std::uint32_t seed);  // full-range test signal
 std::uint64_t ns_at(std::uint64_t start_ns, std::uint64_t frames, std::uint32_t rate);

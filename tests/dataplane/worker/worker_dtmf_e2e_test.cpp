@@ -16,17 +16,6 @@ using namespace dialcore::test;
 
 namespace {
 
-// Low background noise (about -50 dBFS), so the line is not digitally silent.
-std::vector<std::int16_t> background(std::size_t n) {
-  std::vector<std::int16_t> v(n);
-  std::uint32_t x = 12345;
-  for (auto& s : v) {
-    x = x * 1664525u + 1013904223u;
-    s = static_cast<std::int16_t>(static_cast<std::int32_t>(x >> 16) % 200 - 100);
-  }
-  return v;
-}
-
 // Where the agent's audio is written for multimon-ng (kept for a look after a failure).
 std::string temp_wav(const char* name) {
   return (std::filesystem::temp_directory_path() / (std::string("dialcore_worker_dtmf_") + name + ".wav")).string();
@@ -57,8 +46,8 @@ struct Call {
     customer.set_remote(h.local_of(leg_c));
     agent.set_remote(h.local_of(leg_a));
     REQUIRE(h.call(leg_c, BridgeArgs{leg_a}).status == ReplyStatus::Ok);
-    customer.play(background(8000));
-    agent.play(background(8000));
+    customer.play(background_noise(8000));
+    agent.play(background_noise(8000));
   }
   // Both far ends send a 20 ms frame; the worker relays; both receive. Bounded by `frames`.
   void run(int frames) {

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
+
+#include <array>
 #include <deque>
 #include <map>
 #include <optional>
@@ -122,6 +125,24 @@ class WorkerHarness {
   std::vector<Event> events_;
   std::map<std::uint64_t, NetAddress> locals_;
 };
+
+// Low background noise (about -50 dBFS), so a line is not digitally silent.
+inline std::vector<std::int16_t> background_noise(std::size_t n, std::uint32_t seed = 12345) {
+  std::vector<std::int16_t> v(n);
+  std::uint32_t x = seed;
+  for (auto& s : v) {
+    x = x * 1664525u + 1013904223u;
+    s = static_cast<std::int16_t>(static_cast<std::int32_t>(x >> 16) % 200 - 100);
+  }
+  return v;
+}
+
+// Reads and discards whatever waits on the peer's socket (bounded by what is queued).
+inline void drain_socket(const UdpPeer& peer) {
+  std::array<std::uint8_t, 2048> buf{};
+  while (::recv(peer.fd(), buf.data(), buf.size(), MSG_DONTWAIT) > 0) {
+  }
+}
 
 // An RTP packet with a fresh header and `payload_bytes` of payload.
 inline std::vector<std::uint8_t> rtp_bytes(std::uint32_t ssrc, std::uint16_t seq, std::uint32_t ts,
