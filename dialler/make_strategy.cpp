@@ -48,6 +48,8 @@ bool parse_predictive_knobs(const std::string& text, PredictiveKnobs* k, std::st
       k->warm_live = v;
     else if (key == "future")
       k->future_weight = v;
+    else if (key == "path")
+      k->path = v != 0;
     else if (key == "fp_share")
       k->amd_fp_share = v;
     else

@@ -120,16 +120,24 @@ void PredictiveStrategy::forecast(double now_s) {
 
 double PredictiveStrategy::marginal_risk(double now_s, int k) {
   if (mean_gap_.empty()) forecast(now_s);
-  double risk = 0, mass = 0;
-  for (std::size_t s = 0; s < mean_gap_.size(); ++s) {
-    const double f = new_pdf_[s];
-    if (f <= 0) continue;
+  const std::size_t steps = mean_gap_.size();
+  risk_at_.resize(steps);
+  for (std::size_t s = 0; s < steps; ++s) {
     const double c = new_cdf_[s];
-    const double others = (k - 1) * c;
-    const double mu = mean_gap_[s] - others;
+    const double mu = mean_gap_[s] - (k - 1) * c;
     const double var = var_gap_[s] + (k - 1) * c * (1 - c) + 0.25;
     // P(agents free by then - calls ahead of it < 1), normal approximation.
-    risk += f * 0.5 * std::erfc((mu - 0.5) / std::sqrt(2 * var));
+    risk_at_[s] = 0.5 * std::erfc((mu - 0.5) / std::sqrt(2 * var));
+  }
+  // Path: a call connecting at s also pushes out any call that finds the floor short later on
+  // (FIFO), so its cost is the worst shortfall from s to the horizon, not only the one at s.
+  if (knobs_.path)
+    for (std::size_t s = steps - 1; s-- > 0;) risk_at_[s] = std::max(risk_at_[s], risk_at_[s + 1]);
+  double risk = 0, mass = 0;
+  for (std::size_t s = 0; s < steps; ++s) {
+    const double f = new_pdf_[s];
+    if (f <= 0) continue;
+    risk += f * risk_at_[s];
     mass += f;
   }
   return mass > 0 ? risk / mass : 1.0;
