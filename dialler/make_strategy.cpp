@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "dialler/blended_strategy.hpp"
 #include "dialler/pacing_strategy.hpp"
+#include "dialler/preview_strategy.hpp"
 #include "dialler/predictive_strategy.hpp"
 #include "dialler/vicidial_strategy.hpp"
 
@@ -67,6 +69,30 @@ std::unique_ptr<PacingStrategy> make_strategy(const std::string& spec, const Cam
                                               std::string* error) {
   if (spec == "progressive") return std::make_unique<RatioStrategy>(c, 1.0);
   if (spec == "vicidial") return std::make_unique<VicidialAdaptAverage>(c);
+  if (spec == "preview") return std::make_unique<PreviewStrategy>(c, -1.0);
+  if (spec.rfind("preview:", 0) == 0) {
+    const std::string num = spec.substr(8);
+    char* end = nullptr;
+    const double t = std::strtod(num.c_str(), &end);
+    if (!num.empty() && end && *end == '\0' && t >= 0 && t <= 3600)
+      return std::make_unique<PreviewStrategy>(c, t);
+    if (error) *error = "preview:T needs a timeout T between 0 and 3600 s, got '" + num + "'";
+    return nullptr;
+  }
+  if (spec.rfind("blended:", 0) == 0) {
+    // blended:N:INNER, N = min_idle_agents_inbound.
+    const auto colon = spec.find(':', 8);
+    const std::string num = spec.substr(8, colon == std::string::npos ? colon : colon - 8);
+    char* end = nullptr;
+    const long n = std::strtol(num.c_str(), &end, 10);
+    if (colon == std::string::npos || num.empty() || !end || *end != '\0' || n < 0 || n > 10000) {
+      if (error) *error = "blended needs blended:N:STRATEGY (N idle agents kept for inbound), got '" + spec + "'";
+      return nullptr;
+    }
+    auto inner = make_strategy(spec.substr(colon + 1), c, error);
+    if (!inner) return nullptr;
+    return std::make_unique<BlendedStrategy>(c, static_cast<int>(n), std::move(inner));
+  }
   if (spec.rfind("predictive", 0) == 0) {
     PredictiveKnobs k;
     if (parse_predictive_knobs(spec.substr(10), &k, error))
@@ -83,7 +109,8 @@ std::unique_ptr<PacingStrategy> make_strategy(const std::string& spec, const Cam
     return nullptr;
   }
   if (error)
-    *error = "unknown strategy '" + spec + "' (progressive, ratio:K, vicidial, predictive)";
+    *error = "unknown strategy '" + spec +
+             "' (progressive, ratio:K, vicidial, predictive, preview[:T], blended:N:S)";
   return nullptr;
 }
 
