@@ -15,7 +15,8 @@ namespace dialcore::dialler {
 class PreviewStrategy final : public PacingStrategy {
  public:
   // timeout_s < 0: manual preview only (the agent must press dial).
-  PreviewStrategy(const CampaignPacing& c, double timeout_s) : PacingStrategy(c), timeout_s_(timeout_s) {}
+  PreviewStrategy(const CampaignPacing& c, double timeout_s)
+      : PacingStrategy(c), timeout_s_(timeout_s) {}
   // Calls due now: one per agent who pressed dial or whose preview timed out; each is counted
   // once. due_agents() says which agents they belong to (the daemon ties each call to its agent).
   int calls_to_launch(double now_s) override;

@@ -84,6 +84,8 @@ TEST_CASE("blended dials outbound only above the idle agents kept for inbound") 
   // 3 idle, 1 inbound waiting: 2 left = the minimum, outbound stops (calls in flight or not).
   CHECK(s->calls_to_launch(4) == 0);
   CHECK(make_strategy("blended:x:ratio:2", CampaignPacing{}, &err) == nullptr);
+  CHECK(make_strategy("blended:1.5:ratio:2", CampaignPacing{}, &err) == nullptr);
+  CHECK(make_strategy("blended:2", CampaignPacing{}, &err) == nullptr);
   CHECK(make_strategy("blended:2:nonsense", CampaignPacing{}, &err) == nullptr);
   CHECK(err.find("unknown strategy") != std::string::npos);
 }
