@@ -52,14 +52,16 @@ bool parse_predictive_knobs(const std::string& text, PredictiveKnobs* k, std::st
       k->warm_live = v;
     else if (key == "future")
       k->future_weight = v;
+    else if (key == "live")
+      k->live_weight = v != 0;
     else if (key == "path")
       k->path = v != 0;
     else if (key == "fp_share")
       k->amd_fp_share = v;
     else
-      return bad(
-          "unknown knob '" + key +
-          "' (target, theta, gain, guard, memory, lines, idle_boost, warm, future, uk, fp_share)");
+      return bad("unknown knob '" + key +
+                 "' (target, theta, gain, guard, memory, lines, live, path, idle_boost, warm, "
+                 "future, uk, fp_share)");
     pos = end + 1;
   }
   return true;
