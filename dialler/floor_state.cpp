@@ -64,6 +64,10 @@ bool FloorState::apply(const Event& e) {
     case EventKind::InboundTaken:
       if (inbound_waiting_ > 0) --inbound_waiting_;
       return true;
+    case EventKind::PreviewShown:
+    case EventKind::PreviewDial:
+      // Preview is the preview strategy's own state; the agent stays idle until the bridge.
+      return e.agent_id < agents_.size();
   }
   ++rejected_;
   return false;

@@ -21,7 +21,35 @@ std::size_t attempts(const LeadCandidate& l) {
   return k;
 }
 
+// The first dialable number of the lead, starting at `first` and wrapping round.
+std::optional<std::size_t> dialable_number(const LeadCandidate& l, std::size_t first,
+                                           const DialRules& rules, const DncList& dnc,
+                                           const ZoneOffsetFn& zone_offset, std::int64_t now_s,
+                                           bool agent_reserved) {
+  const std::size_t n = l.numbers.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = (first + k) % n;
+    if (check_number(rules, dnc, l.numbers[i], now_s, zone_offset, agent_reserved) == Verdict::Ok)
+      return i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+bool record_call(LeadCandidate& lead, std::size_t number, const Attempt& attempt, AfterCall after) {
+  if (number >= lead.numbers.size()) return false;
+  lead.numbers[number].attempts.push_back(attempt);
+  if (after == AfterCall::CompleteNumber) lead.numbers[number].complete = true;
+  if (after == AfterCall::CompleteLead)
+    for (auto& n : lead.numbers) n.complete = true;
+  return true;
+}
+
+bool lead_complete(const LeadCandidate& lead) {
+  return std::all_of(lead.numbers.begin(), lead.numbers.end(),
+                     [](const PhoneNumber& n) { return n.complete; });
+}
 
 std::vector<Selection> select_leads(const std::vector<LeadCandidate>& leads, const DialRules& rules,
                                     const DncList& dnc, const ZoneOffsetFn& zone_offset,
@@ -35,8 +63,17 @@ std::vector<Selection> select_leads(const std::vector<LeadCandidate>& leads, con
     std::uint64_t seq;
     const LeadCandidate* lead;
   };
+  std::vector<Selection> out;
   std::vector<Key> keys;
   for (const auto& l : leads) {
+    if (q.continue_lead_id && l.lead_id == *q.continue_lead_id) {
+      // Wrap and continue with lead: the agent stays with it, so it is previewed first.
+      if (q.max > 0)
+        if (auto i = dialable_number(l, q.continue_after_number + 1, rules, dnc, zone_offset,
+                                     q.now_s, true))
+          out.push_back({l.lead_id, *i, true});
+      continue;
+    }
     bool callback = false;
     if (l.callback) {
       if (l.callback->due_s > q.now_s) continue;  // not due yet: not before its time
@@ -50,18 +87,13 @@ std::vector<Selection> select_leads(const std::vector<LeadCandidate>& leads, con
     return std::tie(a.not_callback, a.due, a.neg_priority, a.attempts, a.last, a.seq) <
            std::tie(b.not_callback, b.due, b.neg_priority, b.attempts, b.last, b.seq);
   });
-  std::vector<Selection> out;
   for (const Key& k : keys) {
     if (out.size() >= q.max) break;
     const bool preview = !k.not_callback;
-    for (std::size_t i = 0; i < k.lead->numbers.size(); ++i) {
-      // A callback is presented to an agent, so an agent is reserved for it.
-      if (check_number(rules, dnc, k.lead->numbers[i], q.now_s, zone_offset,
-                       q.agent_reserved || preview) == Verdict::Ok) {
-        out.push_back({k.lead->lead_id, i, preview});
-        break;
-      }
-    }
+    // A callback is presented to an agent, so an agent is reserved for it.
+    if (auto i = dialable_number(*k.lead, 0, rules, dnc, zone_offset, q.now_s,
+                                 q.agent_reserved || preview))
+      out.push_back({k.lead->lead_id, *i, preview});
   }
   return out;
 }

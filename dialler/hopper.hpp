@@ -37,7 +37,24 @@ struct HopperQuery {
   std::size_t max = 1;
   std::optional<std::uint32_t> agent_id;  // the agent asking (personal callbacks), if any
   bool agent_reserved = false;
+  // "Wrap and continue with lead": this agent's last lead comes first, in preview, with its next
+  // dialable number (after continue_after_number, wrapping round).
+  std::optional<std::uint64_t> continue_lead_id;
+  std::size_t continue_after_number = 0;
 };
+
+// What the agent (or the dialler) decided for the number just called.
+enum class AfterCall : std::uint8_t {
+  KeepNumber,      // the number stays in rotation (retry rules apply)
+  CompleteNumber,  // "complete phone number": never this number again, the lead goes on
+  CompleteLead,    // the lead is done: all its numbers
+};
+
+// Records an attempt on number `number` of the lead and applies the disposition. Returns false
+// (and changes nothing) for a number the lead does not have.
+bool record_call(LeadCandidate& lead, std::size_t number, const Attempt& attempt, AfterCall after);
+// A lead is complete when every one of its numbers is.
+bool lead_complete(const LeadCandidate& lead);
 
 std::vector<Selection> select_leads(const std::vector<LeadCandidate>& leads, const DialRules& rules,
                                     const DncList& dnc, const ZoneOffsetFn& zone_offset,

@@ -1,8 +1,12 @@
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <optional>
 
+#include "dialler/blended_strategy.hpp"
 #include "dialler/pacing_strategy.hpp"
 #include "dialler/predictive_strategy.hpp"
+#include "dialler/preview_strategy.hpp"
 #include "dialler/vicidial_strategy.hpp"
 
 namespace dialcore::dialler {
@@ -48,15 +52,27 @@ bool parse_predictive_knobs(const std::string& text, PredictiveKnobs* k, std::st
       k->warm_live = v;
     else if (key == "future")
       k->future_weight = v;
+    else if (key == "live")
+      k->live_weight = v != 0;
+    else if (key == "path")
+      k->path = v != 0;
     else if (key == "fp_share")
       k->amd_fp_share = v;
     else
-      return bad(
-          "unknown knob '" + key +
-          "' (target, theta, gain, guard, memory, lines, idle_boost, warm, future, uk, fp_share)");
+      return bad("unknown knob '" + key +
+                 "' (target, theta, gain, guard, memory, lines, live, path, idle_boost, warm, "
+                 "future, uk, fp_share)");
     pos = end + 1;
   }
   return true;
+}
+
+// The number `text` holds if it is all number and in [lo, hi]; nullopt otherwise.
+std::optional<double> number_in(const std::string& text, double lo, double hi) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || !end || *end != '\0' || !(v >= lo && v <= hi)) return std::nullopt;
+  return v;
 }
 
 }  // namespace
@@ -65,6 +81,28 @@ std::unique_ptr<PacingStrategy> make_strategy(const std::string& spec, const Cam
                                               std::string* error) {
   if (spec == "progressive") return std::make_unique<RatioStrategy>(c, 1.0);
   if (spec == "vicidial") return std::make_unique<VicidialAdaptAverage>(c);
+  if (spec == "preview") return std::make_unique<PreviewStrategy>(c, -1.0);
+  if (spec.rfind("preview:", 0) == 0) {
+    const std::string num = spec.substr(8);
+    if (auto t = number_in(num, 0, 3600)) return std::make_unique<PreviewStrategy>(c, *t);
+    if (error) *error = "preview:T needs a timeout T between 0 and 3600 s, got '" + num + "'";
+    return nullptr;
+  }
+  if (spec.rfind("blended:", 0) == 0) {
+    // blended:N:INNER, N = min_idle_agents_inbound.
+    const auto colon = spec.find(':', 8);
+    const auto n =
+        colon == std::string::npos ? std::nullopt : number_in(spec.substr(8, colon - 8), 0, 10000);
+    if (!n || *n != std::floor(*n)) {
+      if (error)
+        *error =
+            "blended needs blended:N:STRATEGY (N idle agents kept for inbound), got '" + spec + "'";
+      return nullptr;
+    }
+    auto inner = make_strategy(spec.substr(colon + 1), c, error);
+    if (!inner) return nullptr;
+    return std::make_unique<BlendedStrategy>(c, static_cast<int>(*n), std::move(inner));
+  }
   if (spec.rfind("predictive", 0) == 0) {
     PredictiveKnobs k;
     if (parse_predictive_knobs(spec.substr(10), &k, error))
@@ -73,15 +111,13 @@ std::unique_ptr<PacingStrategy> make_strategy(const std::string& spec, const Cam
   }
   if (spec.rfind("ratio:", 0) == 0) {
     const std::string num = spec.substr(6);
-    char* end = nullptr;
-    const double k = std::strtod(num.c_str(), &end);
-    if (!num.empty() && end && *end == '\0' && k >= 1.0 && k <= 20.0)
-      return std::make_unique<RatioStrategy>(c, k);
+    if (auto k = number_in(num, 1.0, 20.0)) return std::make_unique<RatioStrategy>(c, *k);
     if (error) *error = "ratio:K needs K between 1 and 20, got '" + num + "'";
     return nullptr;
   }
   if (error)
-    *error = "unknown strategy '" + spec + "' (progressive, ratio:K, vicidial, predictive)";
+    *error = "unknown strategy '" + spec +
+             "' (progressive, ratio:K, vicidial, predictive, preview[:T], blended:N:S)";
   return nullptr;
 }
 

@@ -20,6 +20,8 @@ enum class EventKind : std::uint8_t {
   CallEnded,      // outbound call gone (any reason) without needing an agent any more
   InboundQueued,  // an inbound call waits for an agent (inbound has priority over outbound)
   InboundTaken,   // an inbound call left the queue (answered or gave up)
+  PreviewShown,   // a lead is presented to agent_id in preview (the agent is reserved for it)
+  PreviewDial,    // agent_id pressed dial on the lead in preview
 };
 
 // Who a connected/answered call turned out to be, when known.

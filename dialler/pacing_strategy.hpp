@@ -33,23 +33,27 @@ class PacingStrategy {
   // One line of internal state for traces (dialbench pacing --trace).
   virtual std::string describe() const { return {}; }
   const FloorState& floor() const { return floor_; }
+  // Idle agents held back from outbound (blended: kept for inbound); 0 by default.
+  void reserve_idle_agents(int n) { reserved_idle_ = n > 0 ? n : 0; }
 
  protected:
   explicit PacingStrategy(const CampaignPacing& c) : floor_(c.amd_enabled), campaign_(c) {}
   // Called with each event before the floor applies it.
   virtual void observe(const Event&) {}
-  // Agents free for outbound: idle minus inbound calls waiting (inbound has priority).
+  // Agents free for outbound: idle minus inbound calls waiting (inbound has priority) minus
+  // agents reserved for inbound.
   int free_agents() const {
-    int n = floor_.idle_agents() - floor_.inbound_waiting();
+    int n = floor_.idle_agents() - floor_.inbound_waiting() - reserved_idle_;
     return n > 0 ? n : 0;
   }
 
   FloorState floor_;
   CampaignPacing campaign_;
+  int reserved_idle_ = 0;
 };
 
-// "progressive", "ratio:K", "vicidial", "predictive"; nullopt-like nullptr with a reason when
-// the name is not known.
+// "progressive", "ratio:K", "vicidial", "predictive[:knobs]", "preview[:T]",
+// "blended:N:INNER"; nullptr with a reason when the name is not known.
 std::unique_ptr<PacingStrategy> make_strategy(const std::string& spec, const CampaignPacing& c,
                                               std::string* error);
 

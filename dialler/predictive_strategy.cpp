@@ -10,6 +10,7 @@ PredictiveStrategy::PredictiveStrategy(const CampaignPacing& c, PredictiveKnobs 
     : PacingStrategy(c),
       knobs_(k),
       outcomes_(c.ring_timeout_s + 10, k.memory_dials),
+      live_(c.ring_timeout_s + 10, k.memory_dials, 0.2),
       theta_(k.theta_init),
       horizon_s_(c.ring_timeout_s + 10) {}
 
@@ -36,9 +37,17 @@ void PredictiveStrategy::observe(const Event& e) {
       if (knobs_.uk_mode) ledger_.record_amd_false_positive_estimate(e.time_s, knobs_.amd_fp_share);
       break;
     case EventKind::CallEnded:
-      if (known && !call->second.needs_agent) outcomes_.observe(rung_s, false);
+      if (known && !call->second.needs_agent) {
+        outcomes_.observe(rung_s, false);
+        live_.observe(rung_s, false);
+      } else if (known) {
+        live_.observe(call->second.demand_s - call->second.placed_s, false);  // dropped machine
+      }
       break;
     case EventKind::CallBridged:
+      if (known)
+        live_.observe(call->second.demand_s - call->second.placed_s,
+                      e.answer != AnswerKind::Machine);
       if (e.answer != AnswerKind::Machine) {
         ledger_.record_live_answer(e.time_s);
         theta_ *= std::exp(knobs_.gain * knobs_.target_abandon);
@@ -46,6 +55,7 @@ void PredictiveStrategy::observe(const Event& e) {
       residual_.observe_connect(e.answer);
       break;
     case EventKind::CallAbandoned:
+      if (known) live_.observe(call->second.demand_s - call->second.placed_s, true);
       ledger_.record_live_answer(e.time_s);
       ledger_.record_abandon(e.time_s);
       theta_ *= std::exp(-knobs_.gain * (1 - knobs_.target_abandon));
@@ -108,10 +118,16 @@ void PredictiveStrategy::forecast(double now_s) {
   // tau stand in the queue ahead of a call launched now.
   const double rate =
       knobs_.future_weight * launch_rate_ * std::exp(-(now_s - launch_rate_at_s_) / 60.0);
-  double ahead = 0;
+  double ahead = 0, prev_w = 0;
   for (std::size_t s = 0; s < steps; ++s) {
     new_cdf_[s] = outcomes_.connect_within(0, static_cast<double>(s));
-    new_pdf_[s] = s == 0 ? new_cdf_[0] : new_cdf_[s] - new_cdf_[s - 1];
+    // Only a live answer can be abandoned: with live_weight the risk is averaged over when the
+    // new call would answer live, not over every connect (machines answer later, when the
+    // forecast is least sure, and cost nothing if no agent is free).
+    const double w =
+        knobs_.live_weight ? live_.connect_within(0, static_cast<double>(s)) : new_cdf_[s];
+    new_pdf_[s] = s == 0 ? w : w - prev_w;
+    prev_w = w;
     ahead += rate * new_cdf_[s];
     mean_gap_[s] -= ahead;
     var_gap_[s] += ahead;
@@ -120,16 +136,24 @@ void PredictiveStrategy::forecast(double now_s) {
 
 double PredictiveStrategy::marginal_risk(double now_s, int k) {
   if (mean_gap_.empty()) forecast(now_s);
-  double risk = 0, mass = 0;
-  for (std::size_t s = 0; s < mean_gap_.size(); ++s) {
-    const double f = new_pdf_[s];
-    if (f <= 0) continue;
+  const std::size_t steps = mean_gap_.size();
+  risk_at_.resize(steps);
+  for (std::size_t s = 0; s < steps; ++s) {
     const double c = new_cdf_[s];
-    const double others = (k - 1) * c;
-    const double mu = mean_gap_[s] - others;
+    const double mu = mean_gap_[s] - (k - 1) * c;
     const double var = var_gap_[s] + (k - 1) * c * (1 - c) + 0.25;
     // P(agents free by then - calls ahead of it < 1), normal approximation.
-    risk += f * 0.5 * std::erfc((mu - 0.5) / std::sqrt(2 * var));
+    risk_at_[s] = 0.5 * std::erfc((mu - 0.5) / std::sqrt(2 * var));
+  }
+  // Path: a call connecting at s also pushes out any call that finds the floor short later on
+  // (FIFO), so its cost is the worst shortfall from s to the horizon, not only the one at s.
+  if (knobs_.path)
+    for (std::size_t s = steps - 1; s-- > 0;) risk_at_[s] = std::max(risk_at_[s], risk_at_[s + 1]);
+  double risk = 0, mass = 0;
+  for (std::size_t s = 0; s < steps; ++s) {
+    const double f = new_pdf_[s];
+    if (f <= 0) continue;
+    risk += f * risk_at_[s];
     mass += f;
   }
   return mass > 0 ? risk / mass : 1.0;

@@ -27,6 +27,8 @@ struct PredictiveKnobs {
   double memory_dials = 400;   // effective history of the outcome model
   double max_lines_per_agent = 5;
   double idle_boost = 0.0;     // theta x (1 + idle_boost x free agents): idle time costs more
+  bool live_weight = true;     // risk averaged over live-answer times only
+  bool path = false;           // cost of a call = worst shortfall from its connect to the horizon
   bool uk_mode = false;        // ledgers count estimated AMD false positives
   double amd_fp_share = 0.05;  // est. share of AMD machine verdicts that were people
 };
@@ -50,6 +52,7 @@ class PredictiveStrategy final : public PacingStrategy {
 
   PredictiveKnobs knobs_;
   OutcomeModel outcomes_;
+  OutcomeModel live_;  // connect = a live answer (known once bridged, abandoned or dropped)
   ResidualModel residual_;
   AbandonLedger ledger_;
   double theta_;
@@ -57,7 +60,7 @@ class PredictiveStrategy final : public PacingStrategy {
   double launch_rate_ = 0;  // calls placed per second, exponentially weighted over ~60 s
   double launch_rate_at_s_ = 0;
   // Per-step forecast, rebuilt at each decision.
-  std::vector<double> mean_gap_, var_gap_, new_cdf_, new_pdf_, curve_;
+  std::vector<double> mean_gap_, var_gap_, new_cdf_, new_pdf_, curve_, risk_at_;
 };
 
 }  // namespace dialcore::dialler

@@ -95,6 +95,8 @@ class Sim {
     std::string err;
     strategy_ = dialler::make_strategy(strategy, c, &err);
     if (!strategy_) throw std::runtime_error(err);
+    if (strategy_->name().rfind("preview", 0) == 0)
+      throw std::runtime_error("preview is not simulated (no agent preview/think time model)");
     agents_.resize(static_cast<std::size_t>(w.agents));
     minutes_live_.assign(static_cast<std::size_t>(end_s_ / 60) + 2, 0);
     minutes_ab_.assign(minutes_live_.size(), 0);

@@ -30,6 +30,7 @@ TEST_CASE("make_strategy knows the four strategies and rejects the rest") {
   CHECK(make_strategy("ratio:2.5", c, &err)->name() == "ratio:2.5");
   CHECK(make_strategy("vicidial", c, &err)->name() == "vicidial");
   CHECK(make_strategy("predictive:target=0.02,gain=0", c, &err)->name() == "predictive");
+  CHECK(make_strategy("predictive:live=0,path=1", c, &err)->name() == "predictive");
   CHECK(make_strategy("ratio:x", c, &err) == nullptr);
   CHECK(err.find("ratio:K") != std::string::npos);
   CHECK(make_strategy("predictive:bogus=1", c, &err) == nullptr);
