@@ -29,8 +29,7 @@ bool normalise_phone(std::string_view raw, std::string_view country_code, std::s
       out.push_back(c);
     } else if (c == '+' && out.empty() && !plus) {
       plus = true;
-    } else if (c != ' ' && c != '.' && c != '-' && c != '/' && c != '(' && c != ')' &&
-               c != '\t') {
+    } else if (c != ' ' && c != '.' && c != '-' && c != '/' && c != '(' && c != ')' && c != '\t') {
       why = "not a phone number";
       return false;
     }
@@ -69,11 +68,17 @@ std::string lower(std::string s) {
 
 // Lead field for an import column, "" for a custom (data_json) column.
 std::string lead_column(const std::string& name) {
-  static const std::map<std::string, std::string> kAlias = {
-      {"external_id", "external_id"}, {"first_name", "first_name"}, {"last_name", "last_name"},
-      {"phone1", "phone1"},           {"phone", "phone1"},          {"mobile", "phone1"},
-      {"phone2", "phone2"},           {"home", "phone2"},           {"phone3", "phone3"},
-      {"work", "phone3"},             {"timezone", "timezone"}};
+  static const std::map<std::string, std::string> kAlias = {{"external_id", "external_id"},
+                                                            {"first_name", "first_name"},
+                                                            {"last_name", "last_name"},
+                                                            {"phone1", "phone1"},
+                                                            {"phone", "phone1"},
+                                                            {"mobile", "phone1"},
+                                                            {"phone2", "phone2"},
+                                                            {"home", "phone2"},
+                                                            {"phone3", "phone3"},
+                                                            {"work", "phone3"},
+                                                            {"timezone", "timezone"}};
   const auto it = kAlias.find(name);
   return it == kAlias.end() ? std::string() : it->second;
 }
@@ -104,8 +109,9 @@ ApiResponse list_leads(store::Store& s, std::int64_t campaign_id, const ApiReque
   }
   auto rows = s.leads().list(q);
   if (!rows) {
-    return rows.code() == store::Errc::Invalid ? error_response(400, "bad_query", rows.error().message)
-                                               : from_error(rows.error());
+    return rows.code() == store::Errc::Invalid
+               ? error_response(400, "bad_query", rows.error().message)
+               : from_error(rows.error());
   }
   auto total = s.leads().count(q);
   if (!total) return from_error(total.error());
@@ -257,8 +263,8 @@ ApiResponse import_leads(store::Store& s, std::int64_t campaign_id, const ApiReq
                                         c == store::Errc::Io || c == store::Errc::Corrupt) {
             return r;  // the database failed: the whole import is rolled back
           }
-          rep.reject(rec.line, i, std::string(store::to_string(r.code())) + ": " +
-                                      r.error().message);
+          rep.reject(rec.line, i,
+                     std::string(store::to_string(r.code())) + ": " + r.error().message);
           continue;
         }
       }
@@ -267,10 +273,14 @@ ApiResponse import_leads(store::Store& s, std::int64_t campaign_id, const ApiReq
     return {};
   };
   if (auto r = s.transaction(work); !r) return from_error(r.error());
-  json::object report{{"rows", records.size() - 1},     {"imported", rep.imported},
-                      {"dnc", rep.dnc},                 {"duplicate", rep.duplicate},
-                      {"invalid", rep.invalid.size()},  {"errors", std::move(rep.invalid)},
-                      {"duplicates", std::move(rep.duplicates)}, {"dry_run", dry_run}};
+  json::object report{{"rows", records.size() - 1},
+                      {"imported", rep.imported},
+                      {"dnc", rep.dnc},
+                      {"duplicate", rep.duplicate},
+                      {"invalid", rep.invalid.size()},
+                      {"errors", std::move(rep.invalid)},
+                      {"duplicates", std::move(rep.duplicates)},
+                      {"dry_run", dry_run}};
   return json_response(200, json::serialize(report));
 }
 

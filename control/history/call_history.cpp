@@ -52,9 +52,9 @@ std::string attempt_outcome(EndCause cause, const store::Attempt& a) {
 }  // namespace
 
 struct CallHistory::Change {
-  std::string_view type;                          // the event appended to events_json
-  json::object extra;                             // its other keys (never two string literals:
-                                                  // json::object would take them as iterators)
+  std::string_view type;                         // the event appended to events_json
+  json::object extra;                            // its other keys (never two string literals:
+                                                 // json::object would take them as iterators)
   std::function<void(store::Cdr&)> cdr;          // may be empty
   std::function<void(store::Attempt&)> attempt;  // the leg's attempt, if it made one
   // After the rows are written, inside the same transaction (the lead at `ended`).
@@ -67,8 +67,8 @@ Result<void> CallHistory::milestone(std::string_view call_id, std::string_view l
     auto cdr = rows::leg_cdr(store_, call_id, leg);
     if (!cdr) return cdr.error();
     if (cdr->ended_at_ms) {
-      return Error{Errc::Conflict, "call " + std::string(call_id) + " leg " + std::string(leg) +
-                                       " has ended"};
+      return Error{Errc::Conflict,
+                   "call " + std::string(call_id) + " leg " + std::string(leg) + " has ended"};
     }
     if (change.cdr) change.cdr(*cdr);
     rows::append_event(*cdr, at_ms, change.type, change.extra);
@@ -135,7 +135,8 @@ Result<std::int64_t> CallHistory::leg_started(const LegStart& leg, std::int64_t 
 Result<void> CallHistory::answered(std::string_view call_id, std::string_view leg,
                                    std::int64_t at_ms) {
   return milestone(call_id, leg, at_ms,
-                   {"answer", {},
+                   {"answer",
+                    {},
                     [at_ms](store::Cdr& c) {
                       if (!c.answered_at_ms) c.answered_at_ms = at_ms;
                     },
@@ -148,14 +149,14 @@ Result<void> CallHistory::answered(std::string_view call_id, std::string_view le
 Result<void> CallHistory::bridged(std::string_view call_id, std::string_view leg,
                                   std::int64_t agent_id, std::int64_t at_ms) {
   return milestone(call_id, leg, at_ms,
-                   {"bridge", {{"agent_id", agent_id}},
+                   {"bridge",
+                    {{"agent_id", agent_id}},
                     [agent_id](store::Cdr& c) { c.agent_id = agent_id; },
                     [agent_id](store::Attempt& a) { a.agent_id = agent_id; },
                     {}});
 }
 
-Result<void> CallHistory::hold(std::string_view call_id, std::string_view leg,
-                               std::int64_t at_ms) {
+Result<void> CallHistory::hold(std::string_view call_id, std::string_view leg, std::int64_t at_ms) {
   return milestone(call_id, leg, at_ms, {"hold", {}, {}, {}, {}});
 }
 
@@ -177,7 +178,8 @@ Result<void> CallHistory::amd(std::string_view call_id, std::string_view leg,
     return Error{Errc::Invalid, "AMD verdict must be human, machine or unknown"};
   }
   return milestone(call_id, leg, at_ms,
-                   {"amd", {{"verdict", verdict}},
+                   {"amd",
+                    {{"verdict", verdict}},
                     {},
                     [v = std::string(verdict)](store::Attempt& a) { a.amd = v; },
                     {}});
@@ -192,7 +194,8 @@ Result<void> CallHistory::ended(std::string_view call_id, std::string_view leg, 
                                 std::int64_t at_ms) {
   return milestone(
       call_id, leg, at_ms,
-      {"end", {{"cause", to_string(cause)}},
+      {"end",
+       {{"cause", to_string(cause)}},
        [at_ms, cause](store::Cdr& c) {
          c.ended_at_ms = at_ms;
          c.hangup_cause = std::string(to_string(cause));
@@ -269,8 +272,8 @@ Result<std::int64_t> CallHistory::disposition(const Wrap& wrap, std::int64_t at_
     } else {
       auto campaign = store_.campaigns().get(lead->campaign_id);
       if (!campaign) return campaign.error();
-      const std::string outcome = attempt && !attempt->outcome.empty() ? attempt->outcome
-                                                                       : std::string("answered");
+      const std::string outcome =
+          attempt && !attempt->outcome.empty() ? attempt->outcome : std::string("answered");
       const LeadFate fate =
           lead_after_attempt(outcome, lead->attempts, campaign->max_attempts, at_ms, policy_);
       lead->status = fate.status;

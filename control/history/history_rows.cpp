@@ -33,11 +33,11 @@ store::Result<std::optional<T>> first_of(store::Result<std::vector<T>> rows) {
 
 store::Result<store::Cdr> leg_cdr(store::Store& s, std::string_view call_id, std::string_view leg) {
   auto found = first_of(s.cdrs().list(newest({{"call_id", Match::Equals, std::string(call_id)},
-                                               {"leg", Match::Equals, std::string(leg)}})));
+                                              {"leg", Match::Equals, std::string(leg)}})));
   if (!found) return found.error();
   if (!*found) {
-    return store::Error{store::Errc::NotFound, "no CDR for call " + std::string(call_id) +
-                                                   " leg " + std::string(leg)};
+    return store::Error{store::Errc::NotFound,
+                        "no CDR for call " + std::string(call_id) + " leg " + std::string(leg)};
   }
   return std::move(**found);
 }

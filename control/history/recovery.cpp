@@ -65,7 +65,8 @@ store::Result<RecoveryReport> recover(store::Store& s, std::int64_t now_ms,
         if (!last) return last.error();
         if (*last) {
           const auto& a = **last;
-          const std::int64_t base = a.outcome == "interrupted" ? now_ms : a.ended_at_ms.value_or(now_ms);
+          const std::int64_t base =
+              a.outcome == "interrupted" ? now_ms : a.ended_at_ms.value_or(now_ms);
           if (auto u = rows::settle_lead(s, lead.id, a.outcome, base, policy, actor); !u) return u;
         } else {
           lead.status = "new";

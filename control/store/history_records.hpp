@@ -58,7 +58,7 @@ struct Attempt : RecordBase {
   std::optional<std::int64_t> ended_at_ms;
   // answered, busy, no_answer, machine, invalid, abandoned, failed, interrupted (recovery)
   std::string outcome;
-  std::string amd;      // human, machine, unknown, "" (not run)
+  std::string amd;  // human, machine, unknown, "" (not run)
 
   bool operator==(const Attempt&) const = default;
   static constexpr std::string_view kTable = "attempts";

@@ -182,8 +182,7 @@ constexpr std::array kMigrations{
               "agent TOTP and re-enable time; leads, callbacks, attempts, dispositions, CDRs; "
               "recording index",
               kV2},
-    Migration{3,
-              "do-not-call list; attempts name their call; lead, call and open-row indexes",
+    Migration{3, "do-not-call list; attempts name their call; lead, call and open-row indexes",
               kV3},
 };
 

@@ -81,6 +81,6 @@ TEST_CASE("binary is not text; UTF-8 with CR, LF and TAB is") {
   CHECK(is_text("name,phone\r\nZoë,+44\t1\n"));
   CHECK_FALSE(is_text(std::string("a\0b", 3)));
   CHECK_FALSE(is_text("\x89PNG\r\n\x1a\n"));
-  CHECK_FALSE(is_text("caf\xe9"));  // Latin-1, not UTF-8
+  CHECK_FALSE(is_text("caf\xe9"));   // Latin-1, not UTF-8
   CHECK_FALSE(is_text("\xe2\x82"));  // truncated
 }

@@ -148,10 +148,11 @@ TEST_CASE("kill -9 while writing dispositions loses no reported one and strands 
   for (int k = 0; k < 6; ++k) {
     const Round r = kill_round(20 + 7 * k, delays_us[k]);
     interrupted += r.cdrs_closed;
-    std::printf("crash round %d: %zu dispositions reported, %zu committed, recovery closed %lld "
-                "CDRs, released %lld leads\n",
-                k, r.reported, r.committed, static_cast<long long>(r.cdrs_closed),
-                static_cast<long long>(r.leads_released));
+    std::printf(
+        "crash round %d: %zu dispositions reported, %zu committed, recovery closed %lld "
+        "CDRs, released %lld leads\n",
+        k, r.reported, r.committed, static_cast<long long>(r.cdrs_closed),
+        static_cast<long long>(r.leads_released));
   }
   std::printf("crash rounds: %lld calls were cut mid-call\n", static_cast<long long>(interrupted));
 }

@@ -208,7 +208,8 @@ TEST_CASE("nested writes in one store transaction commit or roll back together",
   store::DncEntry bad;
   bad.phone = "07700 900001";  // not normalised: the CHECK refuses it
   CHECK(s->dnc().create(bad, kAdmin).code() == store::Errc::Constraint);
-  CHECK(s->transaction([&] { return s->transaction([] { return store::Result<void>{}; }); })
-            .code() == store::Errc::Invalid);
+  CHECK(s->transaction([&] {
+           return s->transaction([] { return store::Result<void>{}; });
+         }).code() == store::Errc::Invalid);
   (void)w;
 }
