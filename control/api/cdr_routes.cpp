@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "control/api/api_error.hpp"
+#include "control/api/csv_export.hpp"
 #include "control/api/record_codec.hpp"
 #include "control/api/resource.hpp"
 #include "control/csv/csv.hpp"
@@ -124,26 +125,9 @@ ApiResponse list_cdrs(store::Store& store, const ApiRequest& request) {
 ApiResponse export_cdrs_csv(store::Store& store, const ApiRequest& request) {
   CdrQuery cq;
   if (auto bad = cdr_filters(request, cq, false); bad.status) return bad;
-  std::string out;
-  std::vector<std::string> header{"id"};
-  for (auto& n : field_names<store::Cdr>()) header.push_back(std::move(n));
-  csv::append_row(out, header);
-  // Pages by id (keyset), so a large export never re-scans what it has written.
-  store::Query q = cq.query;
-  q.limit = 1000;
-  q.all.push_back({"id", Match::AtLeast, std::int64_t{1}});
-  for (;;) {
-    auto rows = store.cdrs().list(q);
-    if (!rows) return from_error(rows.error());
-    for (const auto& c : *rows) {
-      std::vector<std::string> cells{std::to_string(c.id)};
-      for (auto& t : field_texts(c)) cells.push_back(std::move(t));
-      csv::append_safe_row(out, cells);
-    }
-    if (static_cast<std::int64_t>(rows->size()) < q.limit) break;
-    q.all.back().value = rows->back().id + 1;
-  }
-  return ApiResponse{200, "text/csv; charset=utf-8", std::move(out), 0};
+  auto out = csv_export(store.cdrs(), cq.query);
+  if (!out) return from_error(out.error());
+  return ApiResponse{200, "text/csv; charset=utf-8", std::move(*out), 0};
 }
 
 }  // namespace dialcore::control::api

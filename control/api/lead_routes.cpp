@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "control/api/api_error.hpp"
+#include "control/api/csv_export.hpp"
 #include "control/api/record_codec.hpp"
 #include "control/api/resource.hpp"
 #include "control/csv/csv.hpp"
@@ -122,32 +123,18 @@ ApiResponse list_leads(store::Store& s, std::int64_t campaign_id, const ApiReque
 
 ApiResponse export_leads_csv(store::Store& s, std::int64_t campaign_id) {
   if (auto bad = campaign_missing(s, campaign_id); bad.status) return bad;
-  std::string out;
-  std::vector<std::string> header{"id"};
-  for (auto& n : field_names<store::Lead>()) header.push_back(std::move(n));
-  csv::append_row(out, header);
   store::Query q;
-  q.limit = 5000;
   q.all.push_back({"campaign_id", Match::Equals, campaign_id});
-  q.all.push_back({"id", Match::AtLeast, std::int64_t{1}});
-  for (;;) {
-    auto rows = s.leads().list(q);
-    if (!rows) return from_error(rows.error());
-    for (const auto& l : *rows) {
-      std::vector<std::string> cells{std::to_string(l.id)};
-      for (auto& t : field_texts(l)) cells.push_back(std::move(t));
-      csv::append_safe_row(out, cells);
-    }
-    if (static_cast<std::int64_t>(rows->size()) < q.limit) break;
-    q.all.back().value = rows->back().id + 1;
-  }
-  return ApiResponse{200, "text/csv; charset=utf-8", std::move(out), 0};
+  auto out = csv_export(s.leads(), q);
+  if (!out) return from_error(out.error());
+  return ApiResponse{200, "text/csv; charset=utf-8", std::move(*out), 0};
 }
 
 ApiResponse import_leads(store::Store& s, std::int64_t campaign_id, const ApiRequest& request,
                          const store::Actor& actor) {
   const std::string type = lower(request.content_type.substr(0, request.content_type.find(';')));
-  if (type != "text/csv" && type != "application/csv" && type != "text/plain") {
+  if (!request.body.empty() && type != "text/csv" && type != "application/csv" &&
+      type != "text/plain") {
     return error_response(415, "unsupported_media_type", "send the leads as text/csv");
   }
   bool dry_run = false;

@@ -216,6 +216,15 @@ bool write_output(const std::string& file, const std::string& body) {
   return static_cast<bool>(out);
 }
 
+void append_rebased(json::array& rows, const Chunk& chunk, json::array& into) {
+  for (auto& row : rows) {
+    auto& obj = row.as_object();
+    obj["line"] =
+        obj.at("line").to_number<std::int64_t>() - 2 + static_cast<std::int64_t>(chunk.first_line);
+    into.push_back(row);
+  }
+}
+
 void progress(std::size_t done, std::size_t total) {
   constexpr int kWidth = 40;
   const int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
@@ -249,12 +258,7 @@ int import_file(const CliOptions& o, const std::string& resource, const std::str
     auto v = json::parse(r.body, ec);
     if (ec || !v.is_object()) return kExitApiError;
     created += v.get_object().at("created").to_number<std::size_t>();
-    for (auto& row : v.get_object().at("rejected").as_array()) {
-      auto& obj = row.as_object();
-      obj["line"] =
-          obj.at("line").to_number<std::int64_t>() - 2 + static_cast<std::int64_t>(c.first_line);
-      rejected.push_back(row);
-    }
+    append_rebased(v.get_object().at("rejected").as_array(), c, rejected);
     done += c.records;
     if (o.progress) progress(done, total);
   }

@@ -28,6 +28,9 @@ struct Chunk {
   std::size_t records;
 };
 std::vector<Chunk> csv_chunks(const std::string& text, std::size_t per_chunk);
+// Appends a chunk's per-row reports to `into` with "line" turned from the chunk's lines (its
+// header is line 1) into the file's lines.
+void append_rebased(boost::json::array& rows, const Chunk& chunk, boost::json::array& into);
 void progress(std::size_t done, std::size_t total);
 
 // Writes `body` to `file` ("" or "-": stdout); false with a message on stderr.

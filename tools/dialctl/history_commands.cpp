@@ -35,7 +35,8 @@ bool options_query(const std::vector<std::string>& args, std::size_t from,
         continue;
       }
       if (i + 1 >= args.size()) return false;
-      query += (query.empty() ? "?" : "&") + it->second + "=" + url_encode(args[++i]);
+      query += query.empty() ? '?' : '&';
+      query += it->second + "=" + url_encode(args[++i]);
     } else if (args[i].starts_with("--") && args[i] != "-") {
       return false;
     } else {
@@ -148,13 +149,7 @@ int import_leads(const CliOptions& o, const std::string& campaign, const std::st
     imported += rep.at("imported").to_number<std::size_t>();
     dnc += rep.at("dnc").to_number<std::size_t>();
     duplicate += rep.at("duplicate").to_number<std::size_t>();
-    for (auto& row : rep.at("errors").as_array()) {
-      auto& obj = row.as_object();
-      // Lines in the chunk count from its header line: back to the file's lines.
-      obj["line"] =
-          obj.at("line").to_number<std::int64_t>() - 2 + static_cast<std::int64_t>(c.first_line);
-      errors.push_back(row);
-    }
+    append_rebased(rep.at("errors").as_array(), c, errors);
     done += c.records;
     if (o.progress) progress(done, total);
   }
@@ -201,8 +196,10 @@ int leads(const CliOptions& o, const std::vector<std::string>& args) {
     return rc == kExitUsage ? usage("leads") : rc;
   }
   if (rest.size() != 1) return usage("leads");
-  if (flags.contains("--dry-run"))
-    query += (query.empty() ? "?" : "&") + std::string("dry_run=true");
+  if (flags.contains("--dry-run")) {
+    query += query.empty() ? '?' : '&';
+    query += "dry_run=true";
+  }
   return import_leads(o, id, rest[0], query);
 }
 

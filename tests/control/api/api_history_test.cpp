@@ -340,6 +340,7 @@ TEST_CASE("after a kill -9 of the daemon, the restart closes open calls and free
   }
   f.daemon.stop(9);
   REQUIRE(f.daemon.start());
+  admin = f.admin();  // a new kernel-chosen port
   CHECK(f.daemon.stderr_text().find("1 CDRs closed") != std::string::npos);
   auto a =
       obj(admin.get("/api/v1/campaigns/" + std::to_string(campaign) + "/leads?status=in_progress"));
