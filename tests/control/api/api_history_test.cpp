@@ -315,6 +315,10 @@ TEST_CASE("after a kill -9 of the daemon, the restart closes open calls and free
   REQUIRE(f.started);
   auto admin = f.admin();
   const std::int64_t campaign = make_campaign(admin, "Crash");
+  REQUIRE(admin
+              .post("/api/v1/wrap-codes",
+                    R"({"name":"Number done","code":"num-done","completes_number":true})")
+              .status == 201);
   REQUIRE(import(admin, campaign, "phone\n+447700900001\n+447700900002\n").status == 200);
   auto leads = obj(admin.get("/api/v1/campaigns/" + std::to_string(campaign) + "/leads"));
   const auto lead_a = num(leads.at("items").as_array()[0].as_object(), "id");
@@ -336,7 +340,7 @@ TEST_CASE("after a kill -9 of the daemon, the restart closes open calls and free
     REQUIRE(h.answered("wrapped-call", "a", T0 + 1000).ok());
     REQUIRE(h.bridged("wrapped-call", "a", 1, T0 + 1500).ok());
     REQUIRE(h.ended("wrapped-call", "a", history::EndCause::Normal, T0 + 9000).ok());
-    REQUIRE(h.disposition({"wrapped-call", 1, "sale", "", {}}, T0 + 9500).ok());
+    REQUIRE(h.disposition({"wrapped-call", 1, "num-done", "", {}}, T0 + 9500).ok());
   }
   f.daemon.stop(9);
   REQUIRE(f.daemon.start());
@@ -351,7 +355,7 @@ TEST_CASE("after a kill -9 of the daemon, the restart closes open calls and free
   CHECK(num(open[0].as_object(), "ended_at_ms") == T0 + 3000);
   auto wrapped = obj(admin.get("/api/v1/cdrs?call_id=wrapped-call")).at("items").as_array();
   REQUIRE(wrapped.size() == 1);
-  CHECK(wrapped[0].as_object().at("wrap_code").as_string() == "sale");
+  CHECK(wrapped[0].as_object().at("wrap_code").as_string() == "num-done");
   CHECK(num(obj(admin.get("/api/v1/campaigns/" + std::to_string(campaign) + "/leads?status=done")),
             "total") == 1);
 }
