@@ -76,7 +76,7 @@ TEST_CASE("formula-looking cells are neutralised, plain numbers are not") {
   CHECK(out == "'=1+1,\"a,b\"\r\n");
 }
 
-TEST_CASE("binary is not text; UTF-8 with CR, LF and TAB is") {
+TEST_CASE("binary is not text, UTF-8 with CR, LF and TAB is") {
   using dialcore::control::csv::is_text;
   CHECK(is_text("name,phone\r\nZoë,+44\t1\n"));
   CHECK_FALSE(is_text(std::string("a\0b", 3)));
