@@ -248,6 +248,11 @@ Result<std::int64_t> CallHistory::disposition(const Wrap& wrap, std::int64_t at_
       auto found = rows::call_attempt(store_, wrap.call_id, *lead_id);
       if (!found) return found.error();
       attempt = std::move(*found);
+      // Wrapped before the hang-up was reported: the agent talked to the lead.
+      if (attempt && attempt->outcome.empty()) {
+        attempt->outcome = "answered";
+        if (auto u = store_.attempts().update(*attempt, actor_at(at_ms)); !u) return u;
+      }
     }
     store::Disposition d;
     d.attempt_id = attempt ? std::optional<std::int64_t>(attempt->id) : std::nullopt;

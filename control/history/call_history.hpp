@@ -11,8 +11,9 @@
 //   ended        closes the CDR (ended, hangup cause) and the attempt (outcome, see below); a
 //                lead no agent talked to gets its next state at once (lead_rules.hpp); a lead an
 //                agent talked to stays in_progress until that agent's disposition.
-//   disposition  the Disposition row, the wrap code on the call's CDRs, the lead's next state:
-//                ONE transaction, so a crash can never leave a disposition without its lead
+//   disposition  the Disposition row, the wrap code on the call's CDRs, the attempt's outcome
+//                ("answered" if the hang-up is not reported yet), the lead's next state: ONE
+//                transaction, so a crash can never leave a disposition without its lead
 //                update or the other way round.
 //
 // Attempt outcome at `ended`: abandoned (cause Abandoned) > machine (AMD said so) > answered >

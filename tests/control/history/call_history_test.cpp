@@ -18,7 +18,7 @@ TEST_CASE("a sequence of calls is written durably and reads back after reopening
   HistoryWorld w;
   {
     auto s = open_store(path);
-    w = seed_world(*s, 4);
+    w = seed_world(*s, 5);
     history::CallHistory h(*s);
     // c1: answered, human, bridged to agent 7, hold/retrieve, recorded, transferred, wrapped sale.
     REQUIRE(h.leg_started(outbound("c1", w, w.leads[0]), T0).ok());
@@ -77,14 +77,23 @@ TEST_CASE("a sequence of calls is written durably and reads back after reopening
     REQUIRE(h.leg_started(in, T0 + 80000).ok());
     REQUIRE(h.ended("in1", "a", EndCause::Normal, T0 + 90000).ok());
     REQUIRE(h.disposition({"in1", 8, "later", "", {}}, T0 + 91000).ok());
+    // Wrapped before the hang-up is reported: the attempt is answered at once, the lead settled.
+    REQUIRE(h.leg_started(outbound("c5", w, w.leads[4]), T0 + 95000).ok());
+    REQUIRE(h.answered("c5", "a", T0 + 96000).ok());
+    REQUIRE(h.bridged("c5", "a", 7, T0 + 96500).ok());
+    REQUIRE(h.disposition({"c5", 7, "sale", "", {}}, T0 + 97000).ok());
+    CHECK(s->attempts().list(where("call_id", std::string("c5")))->front().outcome == "answered");
+    CHECK(s->leads().get(w.leads[4])->status == "done");
+    REQUIRE(h.ended("c5", "a", EndCause::Normal, T0 + 98000).ok());
+    CHECK(s->leads().get(w.leads[4])->status == "done");
     CHECK(h.answered("nope", "a", T0).code() == store::Errc::NotFound);
     CHECK(h.amd("c1", "a", "robot", T0).code() == store::Errc::Invalid);
   }
   // A new store on the same file.
   auto s = open_store(path);
-  CHECK(*s->cdrs().count({}) == 6);
-  CHECK(*s->attempts().count({}) == 4);
-  CHECK(*s->dispositions().count({}) == 2);
+  CHECK(*s->cdrs().count({}) == 7);
+  CHECK(*s->attempts().count({}) == 5);
+  CHECK(*s->dispositions().count({}) == 3);
   auto c1 = s->cdrs().list(where("call_id", std::string("c1")));
   REQUIRE(c1->size() == 2);
   const auto& a = c1->front().leg == "a" ? c1->front() : c1->back();
