@@ -16,6 +16,7 @@
 #include "control/api/router.hpp"
 #include "control/api/server.hpp"
 #include "control/api/slow_lane.hpp"
+#include "control/history/recovery.hpp"
 #include "control/store/sqlite_store.hpp"
 #include "daemon/dataplane_setup.hpp"
 #include "daemon/seed.hpp"
@@ -79,6 +80,18 @@ int run(const config::Config& initial, const std::string& config_file) {
     return 1;
   }
   auto& store = **opened;
+  // Close what a crash left open (CDRs, attempts, leads in progress) before anything else runs.
+  auto recovered = control::history::recover(store, wall_ms());
+  if (!recovered) {
+    log("dialcored: start-up recovery failed: %s\n", recovered.error().message);
+    return 1;
+  }
+  if (recovered->cdrs_closed + recovered->attempts_closed + recovered->leads_released > 0) {
+    log("dialcored: recovered after an unclean stop: %s\n",
+        std::to_string(recovered->cdrs_closed) + " CDRs closed, " +
+            std::to_string(recovered->attempts_closed) + " attempts closed, " +
+            std::to_string(recovered->leads_released) + " leads released");
+  }
   control::agents::AgentService agents(store, security_policy(current));
 
   const SeedReport seed = seed_if_empty(current, store, agents, wall_ms());

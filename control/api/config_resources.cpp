@@ -64,6 +64,8 @@ std::vector<NamedResource> make_config_resources(store::Store& s) {
                             s, &S::pause_reasons, std::vector<std::string>{"name", "code"})});
   out.push_back({"wrap-codes", std::make_unique<ConfigResource<store::WrapCode>>(
                                    s, &S::wrap_codes, std::vector<std::string>{"name", "code"})});
+  out.push_back({"dnc", std::make_unique<ConfigResource<store::DncEntry>>(
+                            s, &S::dnc, std::vector<std::string>{"phone", "note"})});
   return out;
 }
 

@@ -8,6 +8,8 @@
 
 #include "control/api/agent_resource.hpp"
 #include "control/api/api_error.hpp"
+#include "control/api/cdr_routes.hpp"
+#include "control/api/lead_routes.hpp"
 #include "control/api/record_codec.hpp"
 
 namespace dialcore::control::api {
@@ -180,6 +182,31 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
   if (m != "GET" && who->role != Role::Admin) {
     route = "/api/v1/" + parts[2];
     return forbidden();
+  }
+  // Call history: supervisors and admins read it (agents were refused above).
+  if ((parts[2] == "cdrs" || parts[2] == "cdrs.csv") && parts.size() == 3) {
+    route = "/api/v1/" + parts[2];
+    if (m != "GET") return method_not_allowed();
+    return parts[2] == "cdrs" ? list_cdrs(store_, request) : export_cdrs_csv(store_, request);
+  }
+  if (parts[2] == "campaigns" && parts.size() >= 5 && parse_id(parts[3], id)) {
+    std::string sub = parts[4];
+    for (std::size_t i = 5; i < parts.size(); ++i) sub += "/" + parts[i];
+    route = "/api/v1/campaigns/{id}/" + sub;
+    if (sub == "leads") {
+      if (m != "GET") return method_not_allowed();
+      return list_leads(store_, id, request);
+    }
+    if (sub == "leads.csv") {
+      if (m != "GET") return method_not_allowed();
+      return export_leads_csv(store_, id);
+    }
+    if (sub == "leads/import") {
+      if (m != "POST") return method_not_allowed();
+      return import_leads(store_, id, request, actor(*who));
+    }
+    route = "unmatched";
+    return error_response(404, "no_route", "no such campaign route");
   }
   return collection(request, *who, parts, route, finish);
 }

@@ -23,6 +23,60 @@ void append_row(std::string& out, std::span<const std::string> fields) {
   out.append("\r\n");
 }
 
+namespace {
+bool plain_number(std::string_view s) {
+  std::size_t i = (s.front() == '+' || s.front() == '-') ? 1 : 0;
+  bool digits = false, dot = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      digits = true;
+    } else if (s[i] == '.' && !dot && digits) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  return digits && s.back() != '.';
+}
+}  // namespace
+
+std::string neutralise_formula(std::string_view cell) {
+  if (cell.empty()) return {};
+  const char c = cell.front();
+  const bool risky = c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+  if (!risky || plain_number(cell)) return std::string(cell);
+  std::string out(1, '\'');
+  out.append(cell);
+  return out;
+}
+
+void append_safe_row(std::string& out, std::span<const std::string> fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append(quote(neutralise_formula(fields[i])));
+  }
+  out.append("\r\n");
+}
+
+bool is_text(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      if (b == 0x7f || (b < 0x20 && b != '\t' && b != '\r' && b != '\n')) return false;
+      ++i;
+      continue;
+    }
+    std::size_t len = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0;
+    if (len == 0 || b > 0xf4 || i + len > text.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 std::variant<std::vector<Record>, ParseError> parse(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::vector<Record> records;

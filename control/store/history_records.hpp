@@ -48,6 +48,7 @@ struct Lead : RecordBase {
 };
 
 struct Attempt : RecordBase {
+  std::string call_id;  // the call that made it (schema v3; "" before)
   std::int64_t lead_id = 0;
   std::int64_t campaign_id = 0;
   std::string phone;
@@ -55,15 +56,17 @@ struct Attempt : RecordBase {
   std::int64_t started_at_ms = 0;
   std::optional<std::int64_t> answered_at_ms;
   std::optional<std::int64_t> ended_at_ms;
-  std::string outcome;  // answered, busy, no_answer, machine, invalid, abandoned, failed
-  std::string amd;      // human, machine, unknown, "" (not run)
+  // answered, busy, no_answer, machine, invalid, abandoned, failed, interrupted (recovery)
+  std::string outcome;
+  std::string amd;  // human, machine, unknown, "" (not run)
 
   bool operator==(const Attempt&) const = default;
   static constexpr std::string_view kTable = "attempts";
   static constexpr std::string_view kEntity = "attempt";
   static constexpr bool kAudited = false;
   static constexpr auto fields() {
-    return std::tuple{field("lead_id", &Attempt::lead_id),
+    return std::tuple{field("call_id", &Attempt::call_id),
+                      field("lead_id", &Attempt::lead_id),
                       field("campaign_id", &Attempt::campaign_id),
                       field("phone", &Attempt::phone),
                       field("agent_id", &Attempt::agent_id),
@@ -180,6 +183,24 @@ struct Recording : RecordBase {
                       field("duration_ms", &Recording::duration_ms),
                       field("size_bytes", &Recording::size_bytes),
                       field("tags", &Recording::tags)};
+  }
+};
+
+// The do-not-call list (schema v3): numbers never dialled; a lead imported with one is stored
+// with status "dnc". Numbers are kept as lead import normalises them: digits with an optional
+// leading '+' (a CHECK refuses anything else), unique.
+struct DncEntry : RecordBase {
+  std::string phone;
+  std::string note;
+  std::int64_t added_at_ms = 0;
+
+  bool operator==(const DncEntry&) const = default;
+  static constexpr std::string_view kTable = "dnc";
+  static constexpr std::string_view kEntity = "dnc";
+  static constexpr bool kAudited = true;
+  static constexpr auto fields() {
+    return std::tuple{field("phone", &DncEntry::phone), field("note", &DncEntry::note),
+                      field("added_at_ms", &DncEntry::added_at_ms)};
   }
 };
 

@@ -122,13 +122,14 @@ std::int64_t Db::changes() const { return sqlite3_changes64(db_); }
 bool Db::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Result<void> Transaction::begin() {
-  auto r = db_.exec("BEGIN IMMEDIATE");
+  nested_ = db_.in_transaction();
+  auto r = db_.exec(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
   open_ = r.ok();
   return r;
 }
 
 Result<void> Transaction::commit() {
-  auto r = db_.exec("COMMIT");
+  auto r = db_.exec(nested_ ? "RELEASE nested" : "COMMIT");
   if (r.ok()) open_ = false;
   return r;  // on failure (full disk at commit) the destructor rolls back
 }
@@ -136,7 +137,13 @@ Result<void> Transaction::commit() {
 Transaction::~Transaction() {
   // SQLite may already have rolled back by itself (SQLITE_FULL, SQLITE_IOERR); only roll back
   // what is still open, so nothing is left half-done either way.
-  if (open_ && db_.in_transaction()) (void)db_.exec("ROLLBACK");
+  if (!open_ || !db_.in_transaction()) return;
+  if (nested_) {
+    (void)db_.exec("ROLLBACK TO nested");
+    (void)db_.exec("RELEASE nested");
+  } else {
+    (void)db_.exec("ROLLBACK");
+  }
 }
 
 }  // namespace dialcore::control::store::sqlite

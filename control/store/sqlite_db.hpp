@@ -74,7 +74,9 @@ class Db {
 };
 
 // BEGIN IMMEDIATE (takes the write lock up front, so a busy database fails here, before any
-// work) and ROLLBACK on destruction unless committed.
+// work) and ROLLBACK on destruction unless committed. Inside an open transaction (a
+// Store::transaction() around several repository writes) it is a SAVEPOINT instead: its commit
+// releases into the outer transaction and its failure rolls back only its own part.
 class Transaction {
  public:
   explicit Transaction(Db& db) : db_(db) {}
@@ -87,6 +89,7 @@ class Transaction {
  private:
   Db& db_;
   bool open_ = false;
+  bool nested_ = false;
 };
 
 Errc errc_for(int rc);

@@ -157,12 +157,33 @@ CREATE TABLE recordings (
 CREATE INDEX recordings_call ON recordings(call_id);
 )sql";
 
+// Version 3: the do-not-call list; attempts name their call; lookups lead import and the call
+// history writer need (a campaign's number, a call's legs and attempts, open CDRs).
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE dnc (
+  id INTEGER PRIMARY KEY, version INTEGER NOT NULL DEFAULT 1,
+  phone TEXT NOT NULL COLLATE NOCASE UNIQUE
+    CHECK (length(phone) BETWEEN 1 AND 20 AND phone NOT GLOB '*[^0-9+]*'
+           AND substr(phone, 2) NOT GLOB '*[^0-9]*'),
+  note TEXT NOT NULL DEFAULT '', added_at_ms INTEGER NOT NULL DEFAULT 0);
+ALTER TABLE attempts ADD COLUMN call_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX attempts_call ON attempts(call_id COLLATE NOCASE);
+CREATE INDEX leads_campaign_phone ON leads(campaign_id, phone1 COLLATE NOCASE);
+CREATE INDEX leads_status ON leads(status);
+CREATE INDEX cdrs_call_nocase ON cdrs(call_id COLLATE NOCASE, leg COLLATE NOCASE);
+CREATE INDEX cdrs_open ON cdrs(id) WHERE ended_at_ms IS NULL;
+CREATE INDEX attempts_open ON attempts(id) WHERE ended_at_ms IS NULL;
+CREATE INDEX cdrs_campaign ON cdrs(campaign_id, started_at_ms);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "configuration, agents and assignments, audit log", kV1},
     Migration{2,
               "agent TOTP and re-enable time; leads, callbacks, attempts, dispositions, CDRs; "
               "recording index",
               kV2},
+    Migration{3, "do-not-call list; attempts name their call; lead, call and open-row indexes",
+              kV3},
 };
 
 Result<std::int64_t> current_version(Db& db) {

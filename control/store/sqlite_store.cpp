@@ -33,6 +33,7 @@ class SqliteStore final : public Store {
         callbacks_(*db_),
         cdrs_(*db_),
         recordings_(*db_),
+        dnc_(*db_),
         audit_(*db_) {}
 
   Repository<Agent>& agents() override { return agents_; }
@@ -47,8 +48,17 @@ class SqliteStore final : public Store {
   Repository<Callback>& callbacks() override { return callbacks_; }
   Repository<Cdr>& cdrs() override { return cdrs_; }
   Repository<Recording>& recordings() override { return recordings_; }
+  Repository<DncEntry>& dnc() override { return dnc_; }
   Reader<AuditEntry>& audit() override { return audit_; }
   std::int64_t schema_version() const override { return version_; }
+
+  Result<void> transaction(const std::function<Result<void>()>& work) override {
+    if (db_->in_transaction()) return Error{Errc::Invalid, "transaction() is not re-entrant"};
+    sqlite::Transaction tx(*db_);
+    if (auto r = tx.begin(); !r) return r;
+    if (auto r = work(); !r) return r;
+    return tx.commit();
+  }
 
   Result<void> check_integrity() override {
     auto s = db_->prepare("PRAGMA integrity_check", sqlite::Cache::No);
@@ -78,6 +88,7 @@ class SqliteStore final : public Store {
   SqliteRepository<Callback> callbacks_;
   SqliteRepository<Cdr> cdrs_;
   SqliteRepository<Recording> recordings_;
+  SqliteRepository<DncEntry> dnc_;
   SqliteRepository<AuditEntry> audit_;
 };
 

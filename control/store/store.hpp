@@ -4,6 +4,7 @@
 // is the implementation today (sqlite_store.hpp); PostgreSQL can implement the same interface.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "control/store/agent_record.hpp"
@@ -29,7 +30,15 @@ class Store {
   virtual Repository<Callback>& callbacks() = 0;
   virtual Repository<Cdr>& cdrs() = 0;
   virtual Repository<Recording>& recordings() = 0;
+  virtual Repository<DncEntry>& dnc() = 0;
   virtual Reader<AuditEntry>& audit() = 0;
+
+  // Runs `work` as ONE transaction: every repository write inside it joins it (each write is a
+  // savepoint, so a failed write the work chooses to skip undoes only itself), and everything
+  // commits together when `work` returns ok, or nothing does (its error, or the commit's, is
+  // returned). Busy when another writer holds the database past the busy timeout. Not
+  // re-entrant: `work` must not call transaction() again.
+  virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
 
   // Schema version in use, and whether the database passes its own consistency check.
   virtual std::int64_t schema_version() const = 0;

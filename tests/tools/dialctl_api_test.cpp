@@ -12,43 +12,9 @@
 #include <sstream>
 #include <string>
 
-#include "tests/control/api/api_fixture.hpp"
+#include "tests/tools/dialctl_runner.hpp"
 
 using namespace dialcore::test;
-
-namespace {
-
-struct Run {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs dialctl with the daemon's URL and token from the environment (like a script would).
-Run dialctl(const ApiFixture& f, const std::string& args, const std::string& token = kAdminToken) {
-  const std::string out = f.daemon.dir().string() + "/dialctl.out";
-  const std::string err = f.daemon.dir().string() + "/dialctl.err";
-  const std::string cmd = "env DIALCORE_API='" + f.daemon.url() + "' DIALCORE_TOKEN='" + token +
-                          "' '" + DIALCORE_DIALCTL + "' " + args + " >'" + out + "' 2>'" + err +
-                          "' </dev/null";
-  const int raw = std::system(cmd.c_str());
-  return Run{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
-
-boost::json::object json_of(const Run& r) {
-  boost::json::error_code ec;
-  auto v = boost::json::parse(r.out, ec);
-  return (!ec && v.is_object()) ? v.get_object() : boost::json::object{};
-}
-
-}  // namespace
 
 TEST_CASE("dialctl manages every resource over the API, as tables and as JSON", "[dialctl]") {
   ApiFixture f;

@@ -1,5 +1,7 @@
 #include "tools/dialctl/api_commands.hpp"
 
+#include "tools/dialctl/cli_util.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -21,7 +23,10 @@ const std::map<std::string, std::vector<std::string>> kColumns = {
     {"campaigns", {"id", "name", "kind", "dial_mode", "active"}},
     {"pause-reasons", {"id", "name", "code", "paid"}},
     {"wrap-codes", {"id", "name", "code", "schedules_callback", "completes_number"}},
+    {"dnc", {"id", "phone", "note", "added_at_ms"}},
 };
+
+}  // namespace
 
 std::string cell(const json::value& v) {
   if (v.is_string()) return std::string(v.get_string());
@@ -138,7 +143,7 @@ bool is_id(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-int usage(const std::string& resource) {
+static int usage(const std::string& resource) {
   std::fputs(resource_help(resource).c_str(), stderr);
   return kExitUsage;
 }
@@ -171,13 +176,6 @@ int print_reply(const CliOptions& o, const ApiReply& r, const std::string& resou
   return kExitOk;
 }
 
-// Splits CSV text after its header into chunks of whole records (quoted newlines kept).
-struct Chunk {
-  std::string text;        // header + records
-  std::size_t first_line;  // file line of the first record
-  std::size_t records;
-};
-
 std::vector<Chunk> csv_chunks(const std::string& text, std::size_t per_chunk) {
   std::vector<std::pair<std::size_t, std::size_t>> records;  // [begin, end) of each record
   std::size_t begin = 0;
@@ -208,6 +206,25 @@ std::vector<Chunk> csv_chunks(const std::string& text, std::size_t per_chunk) {
   return chunks;
 }
 
+bool write_output(const std::string& file, const std::string& body) {
+  if (file.empty() || file == "-") {
+    return std::fwrite(body.data(), 1, body.size(), stdout) == body.size();
+  }
+  std::ofstream out(file, std::ios::binary);
+  out << body;
+  if (!out) std::fprintf(stderr, "dialctl: cannot write %s\n", file.c_str());
+  return static_cast<bool>(out);
+}
+
+void append_rebased(json::array& rows, const Chunk& chunk, json::array& into) {
+  for (auto& row : rows) {
+    auto& obj = row.as_object();
+    obj["line"] =
+        obj.at("line").to_number<std::int64_t>() - 2 + static_cast<std::int64_t>(chunk.first_line);
+    into.push_back(row);
+  }
+}
+
 void progress(std::size_t done, std::size_t total) {
   constexpr int kWidth = 40;
   const int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
@@ -216,6 +233,8 @@ void progress(std::size_t done, std::size_t total) {
   if (done == total) std::fputc('\n', stderr);
   std::fflush(stderr);
 }
+
+namespace {
 
 int import_file(const CliOptions& o, const std::string& resource, const std::string& file,
                 bool dry_run) {
@@ -239,12 +258,7 @@ int import_file(const CliOptions& o, const std::string& resource, const std::str
     auto v = json::parse(r.body, ec);
     if (ec || !v.is_object()) return kExitApiError;
     created += v.get_object().at("created").to_number<std::size_t>();
-    for (auto& row : v.get_object().at("rejected").as_array()) {
-      auto& obj = row.as_object();
-      obj["line"] =
-          obj.at("line").to_number<std::int64_t>() - 2 + static_cast<std::int64_t>(c.first_line);
-      rejected.push_back(row);
-    }
+    append_rebased(v.get_object().at("rejected").as_array(), c, rejected);
     done += c.records;
     if (o.progress) progress(done, total);
   }
@@ -385,17 +399,7 @@ int run_api_command(const CliOptions& o, const std::vector<std::string>& args) {
     if (args.size() > 3) return usage(res);
     const auto r = api_call(o.target, "GET", base + "/export.csv");
     if (const int rc = check(r); rc != kExitOk) return rc;
-    if (args.size() == 3) {
-      std::ofstream out(args[2], std::ios::binary);
-      out << r.body;
-      if (!out) {
-        std::fprintf(stderr, "dialctl: cannot write %s\n", args[2].c_str());
-        return kExitApiError;
-      }
-    } else {
-      std::fwrite(r.body.data(), 1, r.body.size(), stdout);
-    }
-    return kExitOk;
+    return write_output(args.size() == 3 ? args[2] : "", r.body) ? kExitOk : kExitApiError;
   }
   if (verb == "import") {
     if (args.size() < 3 || args.size() > 4 || (args.size() == 4 && args[3] != "--dry-run"))

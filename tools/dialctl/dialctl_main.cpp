@@ -10,6 +10,7 @@
 
 #include "tools/dialctl/api_commands.hpp"
 #include "tools/dialctl/config_check.hpp"
+#include "tools/dialctl/history_commands.hpp"
 
 namespace {
 
@@ -21,8 +22,12 @@ constexpr const char* kHelp =
     "  status                       a summary of the running appliance\n"
     "  agents VERB ...              list, search, show, add, edit, delete, export, import,\n"
     "                               unlock, password\n"
-    "  teams | queues | campaigns | pause-reasons | wrap-codes VERB ...\n"
+    "  teams | queues | campaigns | pause-reasons | wrap-codes | dnc VERB ...\n"
     "                               list, search, show, add, edit, delete, export, import\n"
+    "  cdrs list|export [--from T] [--to T] [--campaign ID] [--agent ID] ...\n"
+    "                               call detail records (export: CSV)\n"
+    "  leads import|export|list CAMPAIGN ...\n"
+    "                               a campaign's leads (import: CSV with a per-row report)\n"
     "\n"
     "  --api URL     the admin API, http://HOST:PORT (default $DIALCORE_API, else\n"
     "                http://127.0.0.1:8080)\n"
@@ -75,7 +80,7 @@ int main(int argc, char** argv) {
     std::fputs("usage: dialctl config check FILE [--json]\n", help ? stdout : stderr);
     return help ? kExitOk : kExitUsage;
   }
-  if (args[0] != "status" && !is_resource(args[0])) {
+  if (args[0] != "status" && !is_resource(args[0]) && !is_history_command(args[0])) {
     std::fprintf(stderr, "dialctl: unknown command '%s'\n%s", args[0].c_str(), kHelp);
     return kExitUsage;
   }
@@ -85,5 +90,6 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   options.progress = isatty(2) == 1 && !options.json;
+  if (is_history_command(args[0])) return run_history_command(options, args);
   return run_api_command(options, args);
 }

@@ -58,7 +58,7 @@ TEST_CASE("every route in openapi.yaml is served", "[api]") {
   auto c = f.admin();
   for (const auto& [path, method] : routes) {
     for (const std::string res :
-         {"agents", "teams", "queues", "campaigns", "pause-reasons", "wrap-codes"}) {
+         {"agents", "teams", "queues", "campaigns", "pause-reasons", "wrap-codes", "dnc"}) {
       const std::string target = replace_all(replace_all(path, "{resource}", res), "{id}", "999");
       INFO(method << " " << target);
       const auto r = c.request(method, target, method == "GET" || method == "DELETE" ? "" : "{}");

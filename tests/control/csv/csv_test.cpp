@@ -57,3 +57,30 @@ TEST_CASE("malformed CSV names its line") {
   CHECK(bad("ok\n\"x\"y,z\n").line == 2);
   CHECK_FALSE(bad("\"never closed").message.empty());
 }
+
+TEST_CASE("formula-looking cells are neutralised, plain numbers are not") {
+  using dialcore::control::csv::neutralise_formula;
+  CHECK(neutralise_formula("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")");
+  CHECK(neutralise_formula("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(neutralise_formula("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0");
+  CHECK(neutralise_formula("-2+3") == "'-2+3");
+  CHECK(neutralise_formula("\tx") == "'\tx");
+  CHECK(neutralise_formula("+447700900123") == "+447700900123");
+  CHECK(neutralise_formula("-5") == "-5");
+  CHECK(neutralise_formula("3.25") == "3.25");
+  CHECK(neutralise_formula("Smith") == "Smith");
+  CHECK(neutralise_formula("") == "");
+  std::string out;
+  const std::vector<std::string> row{"=1+1", "a,b"};
+  dialcore::control::csv::append_safe_row(out, row);
+  CHECK(out == "'=1+1,\"a,b\"\r\n");
+}
+
+TEST_CASE("binary is not text, UTF-8 with CR, LF and TAB is") {
+  using dialcore::control::csv::is_text;
+  CHECK(is_text("name,phone\r\nZoë,+44\t1\n"));
+  CHECK_FALSE(is_text(std::string("a\0b", 3)));
+  CHECK_FALSE(is_text("\x89PNG\r\n\x1a\n"));
+  CHECK_FALSE(is_text("caf\xe9"));   // Latin-1, not UTF-8
+  CHECK_FALSE(is_text("\xe2\x82"));  // truncated
+}
