@@ -41,7 +41,7 @@ inline std::string uas_fail_after_early_media(const std::string& final_status,
   return wrap("  <recv request=\"INVITE\"><action><ereg regexp=\"" + from_contains +
               "\" search_in=\"hdr\" header=\"From:\" check_it=\"true\" assign_to=\"f\"/>"
               "</action></recv>\n" +
-              reply_sdp("183 Session Progress") + reply(final_status) +
+              reply_sdp("183 Session Progress") + reply(final_status, "X-Seen: [$f]\n") +
               "  <recv request=\"ACK\"/>\n");
 }
 
@@ -74,23 +74,57 @@ inline std::string uas_answer_then_bye(int pause_ms) {
       "  <recv response=\"200\"/>\n");
 }
 
-// INVITE → 407 → ACK → INVITE with credentials checked against user/password → 200 with
-// SDP if right (then ACK, our BYE, 200), 407 again if wrong (then ACK, and nothing more: a
-// third INVITE would be an unexpected message and fail sipp).
-inline std::string uas_proxy_auth(const std::string& user, const std::string& password) {
-  const std::string challenge =
-      "Proxy-Authenticate: Digest realm=\"dialcore.test\", "
-      "nonce=\"4f1a2b3c4d5e6f708192a3b4c5d6e7f8\", algorithm=MD5\n";
-  return wrap(
-      "  <recv request=\"INVITE\"/>\n" + reply("407 Proxy Authentication Required", challenge) +
-      "  <recv request=\"ACK\"/>\n"
-      "  <recv request=\"INVITE\"><action><verifyauth assign_to=\"authvalid\" username=\"" +
-      user + "\" password=\"" + password + "\"/></action></recv>\n" +
-      "  <nop hide=\"true\" test=\"authvalid\" next=\"good\"/>\n" +
-      reply("407 Proxy Authentication Required", challenge) + "  <recv request=\"ACK\"/>\n" +
-      "  <nop hide=\"true\" next=\"end\"/>\n  <label id=\"good\"/>\n" + reply_sdp("200 OK") +
-      "  <recv request=\"ACK\"/>\n  <recv request=\"BYE\"/>\n" + reply("200 OK") +
-      "  <label id=\"end\"/>\n");
+inline std::string challenge_header(bool proxy) {
+  return std::string(proxy ? "Proxy-Authenticate" : "WWW-Authenticate") +
+         ": Digest realm=\"dialcore.test\", nonce=\"4f1a2b3c4d5e6f708192a3b4c5d6e7f8\", "
+         "algorithm=MD5\n";
+}
+inline std::string challenge_status(bool proxy) {
+  return proxy ? "407 Proxy Authentication Required" : "401 Unauthorized";
+}
+
+// The tail of an accepted call: 200 with SDP → ACK → our BYE → 200.
+inline std::string answer_until_our_bye(const std::string& extra = "") {
+  return send("SIP/2.0 200 OK\n" + kReplyHeaders + extra +
+              "Contact: <sip:[local_ip]:[local_port];transport=[transport]>\n"
+              "Content-Type: application/sdp\nContent-Length: [len]\n\n" + kSdpBody) +
+         "  <recv request=\"ACK\"/>\n  <recv request=\"BYE\"/>\n" + reply("200 OK");
+}
+
+// 401 (WWW-Authenticate) → ACK → INVITE whose Authorization sipp verifies for user/password
+// (<verifyauth> reads Authorization only) → the call is answered; wrong credentials get 403.
+inline std::string uas_www_auth(const std::string& user, const std::string& password) {
+  return wrap("  <recv request=\"INVITE\"/>\n" +
+              reply(challenge_status(false), challenge_header(false)) +
+              "  <recv request=\"ACK\"/>\n"
+              "  <recv request=\"INVITE\"><action><verifyauth assign_to=\"authvalid\" "
+              "username=\"" + user + "\" password=\"" + password + "\"/></action></recv>\n" +
+              "  <nop hide=\"true\" test=\"authvalid\" next=\"good\"/>\n" +
+              reply("403 Forbidden") + "  <recv request=\"ACK\"/>\n" +
+              "  <nop hide=\"true\" next=\"end\"/>\n  <label id=\"good\"/>\n" +
+              answer_until_our_bye() + "  <label id=\"end\"/>\n");
+}
+
+// 407 → ACK → INVITE whose Proxy-Authorization must carry `expected_response` (the digest
+// the test computed; sipp's <verifyauth> cannot read Proxy-Authorization) → answered.
+inline std::string uas_proxy_auth(const std::string& expected_response) {
+  return wrap("  <recv request=\"INVITE\"/>\n" +
+              reply(challenge_status(true), challenge_header(true)) +
+              "  <recv request=\"ACK\"/>\n"
+              "  <recv request=\"INVITE\"><action><ereg regexp=\"response=.?" +
+              expected_response + "\" search_in=\"hdr\" header=\"Proxy-Authorization:\" "
+              "check_it=\"true\" assign_to=\"authok\"/></action></recv>\n" +
+              answer_until_our_bye("X-Seen: [$authok]\n"));
+}
+
+// 407 → ACK → INVITE → 407 again (credentials refused) → ACK, and nothing more: a third
+// INVITE would be an unexpected message and fail sipp.
+inline std::string uas_proxy_auth_refused() {
+  return wrap("  <recv request=\"INVITE\"/>\n" +
+              reply(challenge_status(true), challenge_header(true)) +
+              "  <recv request=\"ACK\"/>\n  <recv request=\"INVITE\"/>\n" +
+              reply(challenge_status(true), challenge_header(true)) +
+              "  <recv request=\"ACK\"/>\n");
 }
 
 // INVITE whose privacy headers are checked (RFC 3325) → 486 → ACK.
@@ -103,7 +137,7 @@ inline std::string uas_check_privacy(const std::string& cli) {
       "check_it=\"true\" assign_to=\"pai\"/>"
       "<ereg regexp=\"anonymous@anonymous.invalid\" search_in=\"hdr\" header=\"From:\" "
       "check_it=\"true\" assign_to=\"f\"/></action></recv>\n" +
-      reply("486 Busy Here") + "  <recv request=\"ACK\"/>\n");
+      reply("486 Busy Here", "X-Seen: [$p] [$pai] [$f]\n") + "  <recv request=\"ACK\"/>\n");
 }
 
 // A caller: INVITE to DID with SDP → (100/180) → 200 → ACK → INFO digits → BYE.
