@@ -140,44 +140,60 @@ inline std::string uas_check_privacy(const std::string& cli) {
       reply("486 Busy Here", "X-Seen: [$p] [$pai] [$f]\n") + "  <recv request=\"ACK\"/>\n");
 }
 
-// A caller: INVITE to DID with SDP → (100/180) → 200 → ACK → INFO digits → BYE.
-inline std::string uac_call_with_info(const std::string& did) {
-  const std::string dialog =
-      "From: <sip:caller77@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]\n"
-      "To: <sip:" + did + "@[remote_ip]:[remote_port]>[peer_tag_param]\nCall-ID: [call_id]\n";
-  const std::string info = [&] {
-    std::string s;
-    s += send("INFO sip:" + did + "@[remote_ip]:[remote_port] SIP/2.0\n"
-              "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n" + dialog +
-              "CSeq: 3 INFO\nMax-Forwards: 70\nContent-Type: application/dtmf-relay\n"
-              "Content-Length: [len]\n\nSignal=7\nDuration=160\n");
-    s += "  <recv response=\"200\"/>\n";
-    s += send("INFO sip:" + did + "@[remote_ip]:[remote_port] SIP/2.0\n"
-              "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n" + dialog +
-              "CSeq: 4 INFO\nMax-Forwards: 70\nContent-Type: application/dtmf\n"
-              "Content-Length: [len]\n\n#");
-    s += "  <recv response=\"200\"/>\n";
-    return s;
-  }();
+// A caller: INVITE to DID with SDP → (100/180) → 200 → ACK → INFO digits (dtmf-relay 7 for
+// 160 ms, application/dtmf #) → a re-INVITE putting us on hold (sendonly) → 200 → ACK → BYE.
+inline std::string uac_call_with_info_and_reinvite(const std::string& did) {
+  const std::string request_line = " sip:" + did + "@[remote_ip]:[remote_port] SIP/2.0\n"
+      "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n"
+      "From: <sip:caller77@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]\n";
+  const std::string in_dialog = "To: <sip:" + did + "@[remote_ip]:[remote_port]>[peer_tag_param]\n"
+      "Call-ID: [call_id]\nMax-Forwards: 70\n";
+  const std::string contact = "Contact: <sip:caller77@[local_ip]:[local_port]>\n";
+  auto request = [&](const std::string& method, int cseq, const std::string& rest) {
+    return send(method + request_line + in_dialog + "CSeq: " + std::to_string(cseq) + " " +
+                (method == "ACK" && cseq == 1 ? "ACK" : method) + "\n" + rest);
+  };
+  const std::string hold_sdp = std::string(kSdpBody) + "a=sendonly\n";
+  return wrap(
+      "  <send retrans=\"500\"><![CDATA[\n\nINVITE" + request_line + "To: <sip:" + did +
+      "@[remote_ip]:[remote_port]>\nCall-ID: [call_id]\nMax-Forwards: 70\nCSeq: 1 INVITE\n" +
+      contact + "Content-Type: application/sdp\nContent-Length: [len]\n\n" + kSdpBody +
+      "]]></send>\n" +
+      "  <recv response=\"100\" optional=\"true\"/>\n"
+      "  <recv response=\"180\" optional=\"true\"/>\n"
+      "  <recv response=\"200\" rtd=\"true\"/>\n" +
+      request("ACK", 1, "Content-Length: 0\n") +
+      request("INFO", 2, "Content-Type: application/dtmf-relay\nContent-Length: [len]\n\n"
+                         "Signal=7\nDuration=160\n") +
+      "  <recv response=\"200\"/>\n" +
+      request("INFO", 3, "Content-Type: application/dtmf\nContent-Length: [len]\n\n#") +
+      "  <recv response=\"200\"/>\n" +
+      request("INVITE", 4, contact + "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
+                               hold_sdp) +
+      "  <recv response=\"100\" optional=\"true\"/>\n"
+      "  <recv response=\"200\"/>\n" +
+      send("ACK" + request_line + in_dialog + "CSeq: 4 ACK\nContent-Length: 0\n") +
+      request("BYE", 5, "Content-Length: 0\n") + "  <recv response=\"200\"/>\n");
+}
+
+// A caller that is turned down: INVITE → (100) → 180 → `status` → ACK (the ACK of a failure
+// shares the INVITE's branch, hence the fixed one).
+inline std::string uac_expect_rejection(const std::string& did, int status) {
   return wrap(
       "  <send retrans=\"500\"><![CDATA[\n\nINVITE sip:" + did +
       "@[remote_ip]:[remote_port] SIP/2.0\n"
-      "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n"
+      "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-dc-[call_number]\n"
       "From: <sip:caller77@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]\n"
       "To: <sip:" + did + "@[remote_ip]:[remote_port]>\nCall-ID: [call_id]\nCSeq: 1 INVITE\n"
       "Contact: <sip:caller77@[local_ip]:[local_port]>\nMax-Forwards: 70\n"
       "Content-Type: application/sdp\nContent-Length: [len]\n\n" + kSdpBody + "]]></send>\n" +
-      "  <recv response=\"100\" optional=\"true\"/>\n"
-      "  <recv response=\"180\" optional=\"true\"/>\n"
-      "  <recv response=\"200\" rtd=\"true\"/>\n" +
+      "  <recv response=\"100\" optional=\"true\"/>\n  <recv response=\"180\"/>\n"
+      "  <recv response=\"" + std::to_string(status) + "\"/>\n" +
       send("ACK sip:" + did + "@[remote_ip]:[remote_port] SIP/2.0\n"
-           "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n" + dialog +
-           "CSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: 0\n") +
-      info +
-      send("BYE sip:" + did + "@[remote_ip]:[remote_port] SIP/2.0\n"
-           "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n" + dialog +
-           "CSeq: 5 BYE\nMax-Forwards: 70\nContent-Length: 0\n") +
-      "  <recv response=\"200\"/>\n");
+           "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-dc-[call_number]\n"
+           "From: <sip:caller77@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]\n"
+           "To: <sip:" + did + "@[remote_ip]:[remote_port]>[peer_tag_param]\n"
+           "Call-ID: [call_id]\nCSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: 0\n"));
 }
 
 }  // namespace dialcore::test::scenarios
