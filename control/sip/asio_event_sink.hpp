@@ -15,9 +15,8 @@ namespace dialcore::control::sip {
 inline SipEventSink asio_event_sink(boost::asio::io_context& io,
                                     std::function<void(SipEvent)> handler) {
   return [&io, handler = std::move(handler)](SipEvent event) {
-    boost::asio::post(io, [handler, event = std::move(event)]() mutable {
-      handler(std::move(event));
-    });
+    boost::asio::post(io,
+                      [handler, event = std::move(event)]() mutable { handler(std::move(event)); });
   };
 }
 

@@ -2,7 +2,9 @@
 
 namespace dialcore::control::sip {
 
-Call& CallRegistry::add(const Call& call) { return calls_.insert_or_assign(call.id, call).first->second; }
+Call& CallRegistry::add(const Call& call) {
+  return calls_.insert_or_assign(call.id, call).first->second;
+}
 
 Call* CallRegistry::find(CallId id) {
   const auto it = calls_.find(id);

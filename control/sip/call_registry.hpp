@@ -60,7 +60,9 @@ namespace dialcore::control::sip {
 
 // A call id travels as the nua handle's magic pointer (never dereferenced), so a late event
 // for a finished call finds nothing in the table instead of a dangling pointer.
-inline void* call_magic(CallId id) { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)); }
+inline void* call_magic(CallId id) {
+  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(id));
+}
 inline CallId call_of_magic(const void* magic) {
   return static_cast<CallId>(reinterpret_cast<std::uintptr_t>(magic));
 }

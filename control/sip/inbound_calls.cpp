@@ -22,8 +22,8 @@ std::string user_of(const url_t* url) {
 void SipEngine::on_incoming_invite(nua_handle_s* nh, std::size_t iface, const sip_s* sip) {
   if (shutting_down_ || sip == nullptr || sip->sip_from == nullptr || sip->sip_to == nullptr) {
     if (!shutting_down_) SipCounters::bump(shared_.counters.malformed_requests);
-    nua_respond(nh, shutting_down_ ? 503 : 400, shutting_down_ ? "Service Unavailable" : "Bad Request",
-                TAG_END());
+    nua_respond(nh, shutting_down_ ? 503 : 400,
+                shutting_down_ ? "Service Unavailable" : "Bad Request", TAG_END());
     nua_handle_destroy(nh);
     return;
   }

@@ -13,14 +13,14 @@ inline constexpr std::size_t kCallEndCount = static_cast<std::size_t>(CallEnd::S
 
 // A copy for control: plain numbers.
 struct SipCountersSnapshot {
-  std::uint64_t calls_started = 0;     // outbound INVITEs sent
-  std::uint64_t calls_answered = 0;    // outbound 2xx
-  std::uint64_t calls_incoming = 0;    // inbound INVITEs (new dialogs)
-  std::uint64_t auth_challenges = 0;   // 401/407 answered with credentials
-  std::uint64_t auth_failures = 0;     // challenged again after our credentials, or none to give
-  std::uint64_t dtmf_events = 0;       // INFO digits passed up
+  std::uint64_t calls_started = 0;       // outbound INVITEs sent
+  std::uint64_t calls_answered = 0;      // outbound 2xx
+  std::uint64_t calls_incoming = 0;      // inbound INVITEs (new dialogs)
+  std::uint64_t auth_challenges = 0;     // 401/407 answered with credentials
+  std::uint64_t auth_failures = 0;       // challenged again after our credentials, or none to give
+  std::uint64_t dtmf_events = 0;         // INFO digits passed up
   std::uint64_t malformed_requests = 0;  // requests the stack refused as malformed (4xx by us)
-  std::uint64_t commands_refused = 0;  // control commands dropped: queue full or call unknown
+  std::uint64_t commands_refused = 0;    // control commands dropped: queue full or call unknown
   std::array<std::uint64_t, kCallEndCount> ended{};  // calls ended, by CallEnd
   std::uint64_t ended_by(CallEnd e) const { return ended[static_cast<std::size_t>(e)]; }
 };

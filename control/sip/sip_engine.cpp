@@ -56,13 +56,21 @@ void tick_callback(su_root_magic_t* magic, su_timer_t* /*timer*/, su_timer_arg_t
 // Requests nua has answered itself on a handle it made for them (outside any dialog of ours).
 bool stray_request(int event) {
   switch (event) {
-    case nua_i_options: case nua_i_refer: case nua_i_publish: case nua_i_info:
-    case nua_i_update: case nua_i_message: case nua_i_chat: case nua_i_subscribe:
-    case nua_i_subscription: case nua_i_notify: case nua_i_method: case nua_i_register:
-    case nua_i_bye: case nua_i_prack:
-      return true;
-    default:
-      return false;
+    case nua_i_options:
+    case nua_i_refer:
+    case nua_i_publish:
+    case nua_i_info:
+    case nua_i_update:
+    case nua_i_message:
+    case nua_i_chat:
+    case nua_i_subscribe:
+    case nua_i_subscription:
+    case nua_i_notify:
+    case nua_i_method:
+    case nua_i_register:
+    case nua_i_bye:
+    case nua_i_prack: return true;
+    default: return false;
   }
 }
 
@@ -92,7 +100,7 @@ std::string content_type_of(const sip_s* sip) {
 
 std::string sdp_body(const sip_s* sip) {
   return su_casematch(content_type_of(sip).c_str(), "application/sdp") ? body_of(sip)
-                                                                         : std::string{};
+                                                                       : std::string{};
 }
 
 SipEngine::SipEngine(EngineShared shared) : shared_(shared), calls_(shared.live_handles) {}
@@ -128,8 +136,8 @@ std::optional<std::string> SipEngine::open(std::vector<BoundInterface>& bound) {
     const std::string url = listen_url(iface);
     nua_t* nua = nua_create(root_, nua_callback, this, NUTAG_URL(url.c_str()),
                             NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0),
-                            NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(0),
-                            NUTAG_ALLOW("INFO"), NTATAG_SIP_T1(cfg.timers.t1_ms), TAG_END());
+                            NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(0), NUTAG_ALLOW("INFO"),
+                            NTATAG_SIP_T1(cfg.timers.t1_ms), TAG_END());
     if (nua == nullptr) return "sip: interface '" + iface.name + "' cannot bind " + url;
     interfaces_.push_back(Interface{nua, &iface, false});
     pending_contact_.clear();
@@ -148,7 +156,8 @@ std::optional<std::string> SipEngine::open(std::vector<BoundInterface>& bound) {
     if (index == cfg.interfaces.size()) {
       return "sip: trunk '" + trunk.id + "' names unknown interface '" + trunk.interface + "'";
     }
-    trunks_.push_back(Trunk{&trunk, index, parse_proxy(trunk.proxy), TokenBucket(trunk.max_cps, now), 0});
+    trunks_.push_back(
+        Trunk{&trunk, index, parse_proxy(trunk.proxy), TokenBucket(trunk.max_cps, now), 0});
     if (!trunks_.back().proxy) return "sip: trunk '" + trunk.id + "' proxy is not a sip: URI";
   }
   return std::nullopt;
@@ -191,8 +200,8 @@ std::optional<std::size_t> SipEngine::interface_of(const nua_s* nua) const {
   return std::nullopt;
 }
 
-void SipEngine::on_nua_event(const NuaEventInfo& info, nua_s* nua, nua_handle_s* nh,
-                             void* hmagic, const sip_s* sip) {
+void SipEngine::on_nua_event(const NuaEventInfo& info, nua_s* nua, nua_handle_s* nh, void* hmagic,
+                             const sip_s* sip) {
   const auto iface = interface_of(nua);
   if (!iface) return;
   if (info.event == nua_r_shutdown) {
@@ -284,8 +293,8 @@ void SipEngine::finish_shutdown() {
   while (!calls_.all().empty()) finish(calls_.all().begin()->second);
   for (Interface& i : interfaces_) {
     // nua_destroy refuses (and leaks) a nua whose shutdown did not complete in time.
-    if (!i.shutdown_done) std::fprintf(stderr, "sip: %s did not finish shutdown in time\n",
-                                       i.config->name.c_str());
+    if (!i.shutdown_done)
+      std::fprintf(stderr, "sip: %s did not finish shutdown in time\n", i.config->name.c_str());
     nua_destroy(i.nua);
   }
   interfaces_.clear();

@@ -4,13 +4,13 @@
 // the event dispatch, trunk_calls.cpp outbound calls, inbound_calls.cpp inbound calls and
 // in-dialog requests. sofia types are only forward-declared here.
 
+#include "config/config.hpp"
 #include "control/sip/call_registry.hpp"
 #include "control/sip/rate_limiter.hpp"
 #include "control/sip/sip_counters.hpp"
 #include "control/sip/sip_headers.hpp"
 #include "control/sip/sip_queue.hpp"
 #include "control/sip/sip_stack.hpp"
-#include "config/config.hpp"
 
 #include <atomic>
 #include <cstdint>

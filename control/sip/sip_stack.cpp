@@ -21,8 +21,8 @@ std::optional<std::string> SipStack::start() {
   std::future<std::optional<std::string>> result = opened.get_future();
   std::vector<BoundInterface> bound;
   thread_ = std::thread([this, &opened, &bound] {
-    SipEngine engine(EngineShared{settings_, *queue_, counters_, sink_, next_call_,
-                                  live_handles_, live_calls_});
+    SipEngine engine(
+        EngineShared{settings_, *queue_, counters_, sink_, next_call_, live_handles_, live_calls_});
     std::optional<std::string> error = engine.open(bound);
     if (error) queue_->push(SipCommand{});  // a Shutdown: run() releases what open() made
     opened.set_value(std::move(error));     // `opened` and `bound` die after this returns

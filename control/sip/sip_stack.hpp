@@ -8,9 +8,9 @@
 // THREAD: the sink must not block and must not call back into sofia; in production it is
 // asio_event_sink() (asio_event_sink.hpp), which posts each event to the control io_context.
 
+#include "config/config.hpp"
 #include "control/sip/sip_counters.hpp"
 #include "control/sip/sip_types.hpp"
-#include "config/config.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -60,7 +60,7 @@ class SipStack {
   // Commands. Each returns false (dial: 0) when the stack is not running or the queue is full;
   // the refusal is counted (commands_refused). A command for a call that has ended by the
   // time the SIP thread reads it is dropped and counted the same way.
-  CallId dial(DialRequest request);          // events: Progress*, Answered | Ended
+  CallId dial(DialRequest request);           // events: Progress*, Answered | Ended
   bool answer(CallId call, std::string sdp);  // the pending Incoming/Offer: 200 with `sdp`
   bool reject(CallId call, int status);       // the pending Incoming/Offer: `status` (>= 300)
   bool ringing(CallId call);                  // the pending Incoming: 180 Ringing
@@ -78,7 +78,7 @@ class SipStack {
   SipEventSink sink_;
   std::unique_ptr<SipQueue> queue_;
   SipCounters counters_;
-  std::atomic<CallId> next_call_{1};         // Relaxed: unique ids only
+  std::atomic<CallId> next_call_{1};          // Relaxed: unique ids only
   std::atomic<std::size_t> live_handles_{0};  // Relaxed: a gauge
   std::atomic<std::size_t> live_calls_{0};    // Relaxed: a gauge
   std::vector<BoundInterface> bound_;

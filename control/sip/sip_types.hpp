@@ -30,10 +30,10 @@ enum class CallEnd : std::uint8_t {
 std::string_view call_end_name(CallEnd end);
 
 enum class SipEventKind : std::uint8_t {
-  Progress,  // outbound: 1xx from the far end (180, 183); early_media when it carried SDP
-  Answered,  // outbound: 2xx, sdp = the answer; ACK already sent
-  Incoming,  // inbound INVITE: sdp = the offer; reply with answer() / reject() / ringing()
-  Offer,     // re-INVITE on an established call: sdp = the offer; reply answer() / reject()
+  Progress,   // outbound: 1xx from the far end (180, 183); early_media when it carried SDP
+  Answered,   // outbound: 2xx, sdp = the answer; ACK already sent
+  Incoming,   // inbound INVITE: sdp = the offer; reply with answer() / reject() / ringing()
+  Offer,      // re-INVITE on an established call: sdp = the offer; reply answer() / reject()
   Confirmed,  // inbound: the ACK for our 2xx arrived, the call is up
   Dtmf,       // INFO application/dtmf-relay or application/dtmf: digit, duration_ms
   Ended,      // the call is over: end says why, status the SIP code behind it (0 if none)
@@ -45,13 +45,13 @@ struct SipEvent {
   CallId call = 0;
   int status = 0;  // the SIP status behind this event, 0 when none
   CallEnd end = CallEnd::None;
-  bool early_media = false;  // Progress with an SDP body (183 or 180 + SDP)
-  std::string sdp;           // the body when its Content-Type is application/sdp
-  std::string interface;     // the interface the call is on (config name)
-  std::string from_user;     // Incoming: From's user part
-  std::string to_user;       // Incoming: To's user part
-  std::string did;           // Incoming: the Request-URI's user part (the number dialled)
-  char digit = 0;            // Dtmf: 0-9, *, #, A-D
+  bool early_media = false;       // Progress with an SDP body (183 or 180 + SDP)
+  std::string sdp;                // the body when its Content-Type is application/sdp
+  std::string interface;          // the interface the call is on (config name)
+  std::string from_user;          // Incoming: From's user part
+  std::string to_user;            // Incoming: To's user part
+  std::string did;                // Incoming: the Request-URI's user part (the number dialled)
+  char digit = 0;                 // Dtmf: 0-9, *, #, A-D
   std::uint32_t duration_ms = 0;  // Dtmf
 };
 

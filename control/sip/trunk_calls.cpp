@@ -41,7 +41,8 @@ void SipEngine::dial(const SipCommand& command) {
     return refuse_dial(command.call, CallEnd::RefusedMaxCalls, iface_name);
   }
   const std::uint64_t now = now_ms();
-  if (!trunk.cps.try_take(now)) return refuse_dial(command.call, CallEnd::RefusedMaxCps, iface_name);
+  if (!trunk.cps.try_take(now))
+    return refuse_dial(command.call, CallEnd::RefusedMaxCps, iface_name);
 
   const ProxyParts& proxy = *trunk.proxy;
   const std::string to = to_header(proxy, request.to_number);

@@ -89,7 +89,7 @@ TEST_CASE("an inbound call from sipp uac reaches control and is answered", "[sip
   CHECK(rig.stack->counters().calls_incoming == 1);
 }
 
-TEST_CASE("INFO digits and a re-INVITE offer are passed up" , "[sip][inbound][dtmf]") {
+TEST_CASE("INFO digits and a re-INVITE offer are passed up", "[sip][inbound][dtmf]") {
   Rig rig;
   auto sipp = rig.caller(scenarios::uac_call_with_info_and_reinvite("2001"), "2001");
   const SipEvent in = rig.incoming();
@@ -133,7 +133,8 @@ TEST_CASE("200 malformed datagrams do not stop the stack answering a good call",
           "[sip][inbound][robustness]") {
   Rig rig;
   const std::string invite =
-      "INVITE sip:2003@127.0.0.1:" + std::to_string(rig.port) + " SIP/2.0\r\n"
+      "INVITE sip:2003@127.0.0.1:" + std::to_string(rig.port) +
+      " SIP/2.0\r\n"
       "Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-junk\r\n"
       "From: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:2003@127.0.0.1>\r\nCall-ID: junk@x\r\n"
       "CSeq: 1 INVITE\r\nContact: <sip:x@127.0.0.1:5999>\r\nContent-Type: application/sdp\r\n"

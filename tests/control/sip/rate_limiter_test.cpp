@@ -8,7 +8,7 @@ TEST_CASE("the token bucket allows max_cps a second with that burst", "[sip][lim
   TokenBucket b(10, 1000);
   int taken = 0;
   for (int i = 0; i < 25; ++i) taken += b.try_take(1000) ? 1 : 0;
-  CHECK(taken == 10);  // the burst
+  CHECK(taken == 10);             // the burst
   CHECK_FALSE(b.try_take(1050));  // half a token after 50 ms
   CHECK(b.try_take(1100));        // one after 100 ms
   CHECK_FALSE(b.try_take(1100));

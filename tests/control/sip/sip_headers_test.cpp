@@ -19,8 +19,7 @@ TEST_CASE("privacy id hides the From and asserts the CLI", "[sip][headers]") {
   const auto p = parse_proxy("sip:10.1.1.1");
   REQUIRE(p);
   CHECK(from_header(*p, "1234", true) == "\"Anonymous\" <sip:anonymous@anonymous.invalid>");
-  CHECK(privacy_headers(*p, "1234") ==
-        "P-Asserted-Identity: <sip:1234@10.1.1.1>\r\nPrivacy: id");
+  CHECK(privacy_headers(*p, "1234") == "P-Asserted-Identity: <sip:1234@10.1.1.1>\r\nPrivacy: id");
 }
 
 TEST_CASE("bad proxies and user parts are refused", "[sip][headers]") {

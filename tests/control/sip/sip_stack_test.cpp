@@ -31,8 +31,7 @@ TEST_CASE("events reach the control thread through asio::post", "[sip][stack]") 
   const std::thread::id control_id = control.get_id();
 
   std::promise<std::pair<SipEvent, std::thread::id>> got;
-  SipStack stack(test_sip_config(5070),
-                 control::sip::asio_event_sink(io, [&got](SipEvent e) {
+  SipStack stack(test_sip_config(5070), control::sip::asio_event_sink(io, [&got](SipEvent e) {
                    got.set_value({std::move(e), std::this_thread::get_id()});
                  }));
   REQUIRE_FALSE(stack.start());

@@ -156,10 +156,10 @@ std::string write_scenario(const TempDir& dir, const std::string& name, const st
 
 config::Sip test_sip_config(std::uint16_t proxy_port) {
   config::Sip sip;
-  sip.interfaces.push_back({"carriers", config::SipRole::Trunk, {{"127.0.0.1", 0, false}},
-                            config::SipTransport::Udp});
-  sip.interfaces.push_back({"handsets", config::SipRole::Agent, {{"127.0.0.1", 0, false}},
-                            config::SipTransport::Udp});
+  sip.interfaces.push_back(
+      {"carriers", config::SipRole::Trunk, {{"127.0.0.1", 0, false}}, config::SipTransport::Udp});
+  sip.interfaces.push_back(
+      {"handsets", config::SipRole::Agent, {{"127.0.0.1", 0, false}}, config::SipTransport::Udp});
   config::SipTrunk trunk;
   trunk.id = "carrier";
   trunk.interface = "carriers";

@@ -40,10 +40,9 @@ class EventLog {
   std::optional<control::sip::SipEvent> wait_for(
       const std::function<bool(const control::sip::SipEvent&)>& pred,
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  std::optional<control::sip::SipEvent> wait_kind(control::sip::CallId call,
-                                                  control::sip::SipEventKind kind,
-                                                  std::chrono::milliseconds timeout =
-                                                      std::chrono::seconds(10));
+  std::optional<control::sip::SipEvent> wait_kind(
+      control::sip::CallId call, control::sip::SipEventKind kind,
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
   std::vector<control::sip::SipEvent> all();
 
  private:

@@ -27,12 +27,13 @@ inline std::string reply(const std::string& status_line, const std::string& extr
 inline std::string reply_sdp(const std::string& status_line) {
   return send("SIP/2.0 " + status_line + "\n" + kReplyHeaders +
               "Contact: <sip:[local_ip]:[local_port];transport=[transport]>\n"
-              "Content-Type: application/sdp\nContent-Length: [len]\n\n" + kSdpBody);
+              "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
+              kSdpBody);
 }
 
 inline std::string wrap(const std::string& body) {
-  return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"dialcore\">\n" +
-         body + "</scenario>\n";
+  return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"dialcore\">\n" + body +
+         "</scenario>\n";
 }
 
 // INVITE (whose From must carry `from_contains`) → 183 with SDP → `final_status` → ACK.
@@ -87,7 +88,8 @@ inline std::string challenge_status(bool proxy) {
 inline std::string answer_until_our_bye(const std::string& extra = "") {
   return send("SIP/2.0 200 OK\n" + kReplyHeaders + extra +
               "Contact: <sip:[local_ip]:[local_port];transport=[transport]>\n"
-              "Content-Type: application/sdp\nContent-Length: [len]\n\n" + kSdpBody) +
+              "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
+              kSdpBody) +
          "  <recv request=\"ACK\"/>\n  <recv request=\"BYE\"/>\n" + reply("200 OK");
 }
 
@@ -98,9 +100,10 @@ inline std::string uas_www_auth(const std::string& user, const std::string& pass
               reply(challenge_status(false), challenge_header(false)) +
               "  <recv request=\"ACK\"/>\n"
               "  <recv request=\"INVITE\"><action><verifyauth assign_to=\"authvalid\" "
-              "username=\"" + user + "\" password=\"" + password + "\"/></action></recv>\n" +
-              "  <nop hide=\"true\" test=\"authvalid\" next=\"good\"/>\n" +
-              reply("403 Forbidden") + "  <recv request=\"ACK\"/>\n" +
+              "username=\"" +
+              user + "\" password=\"" + password + "\"/></action></recv>\n" +
+              "  <nop hide=\"true\" test=\"authvalid\" next=\"good\"/>\n" + reply("403 Forbidden") +
+              "  <recv request=\"ACK\"/>\n" +
               "  <nop hide=\"true\" next=\"end\"/>\n  <label id=\"good\"/>\n" +
               answer_until_our_bye() + "  <label id=\"end\"/>\n");
 }
@@ -112,7 +115,8 @@ inline std::string uas_proxy_auth(const std::string& expected_response) {
               reply(challenge_status(true), challenge_header(true)) +
               "  <recv request=\"ACK\"/>\n"
               "  <recv request=\"INVITE\"><action><ereg regexp=\"response=.?" +
-              expected_response + "\" search_in=\"hdr\" header=\"Proxy-Authorization:\" "
+              expected_response +
+              "\" search_in=\"hdr\" header=\"Proxy-Authorization:\" "
               "check_it=\"true\" assign_to=\"authok\"/></action></recv>\n" +
               answer_until_our_bye("X-Seen: [$authok]\n"));
 }
@@ -120,11 +124,10 @@ inline std::string uas_proxy_auth(const std::string& expected_response) {
 // 407 → ACK → INVITE → 407 again (credentials refused) → ACK, and nothing more: a third
 // INVITE would be an unexpected message and fail sipp.
 inline std::string uas_proxy_auth_refused() {
-  return wrap("  <recv request=\"INVITE\"/>\n" +
-              reply(challenge_status(true), challenge_header(true)) +
-              "  <recv request=\"ACK\"/>\n  <recv request=\"INVITE\"/>\n" +
-              reply(challenge_status(true), challenge_header(true)) +
-              "  <recv request=\"ACK\"/>\n");
+  return wrap(
+      "  <recv request=\"INVITE\"/>\n" + reply(challenge_status(true), challenge_header(true)) +
+      "  <recv request=\"ACK\"/>\n  <recv request=\"INVITE\"/>\n" +
+      reply(challenge_status(true), challenge_header(true)) + "  <recv request=\"ACK\"/>\n");
 }
 
 // INVITE whose privacy headers are checked (RFC 3325) → 486 → ACK.
@@ -133,7 +136,9 @@ inline std::string uas_check_privacy(const std::string& cli) {
       "  <recv request=\"INVITE\"><action>"
       "<ereg regexp=\"^ *id\" search_in=\"hdr\" header=\"Privacy:\" check_it=\"true\" "
       "assign_to=\"p\"/>"
-      "<ereg regexp=\"sip:" + cli + "@\" search_in=\"hdr\" header=\"P-Asserted-Identity:\" "
+      "<ereg regexp=\"sip:" +
+      cli +
+      "@\" search_in=\"hdr\" header=\"P-Asserted-Identity:\" "
       "check_it=\"true\" assign_to=\"pai\"/>"
       "<ereg regexp=\"anonymous@anonymous.invalid\" search_in=\"hdr\" header=\"From:\" "
       "check_it=\"true\" assign_to=\"f\"/></action></recv>\n" +
@@ -143,11 +148,14 @@ inline std::string uas_check_privacy(const std::string& cli) {
 // A caller: INVITE to DID with SDP → (100/180) → 200 → ACK → INFO digits (dtmf-relay 7 for
 // 160 ms, application/dtmf #) → a re-INVITE putting us on hold (sendonly) → 200 → ACK → BYE.
 inline std::string uac_call_with_info_and_reinvite(const std::string& did) {
-  const std::string request_line = " sip:" + did + "@[remote_ip]:[remote_port] SIP/2.0\n"
+  const std::string request_line =
+      " sip:" + did +
+      "@[remote_ip]:[remote_port] SIP/2.0\n"
       "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n"
       "From: <sip:caller77@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]\n";
-  const std::string in_dialog = "To: <sip:" + did + "@[remote_ip]:[remote_port]>[peer_tag_param]\n"
-      "Call-ID: [call_id]\nMax-Forwards: 70\n";
+  const std::string in_dialog = "To: <sip:" + did +
+                                "@[remote_ip]:[remote_port]>[peer_tag_param]\n"
+                                "Call-ID: [call_id]\nMax-Forwards: 70\n";
   const std::string contact = "Contact: <sip:caller77@[local_ip]:[local_port]>\n";
   auto request = [&](const std::string& method, int cseq, const std::string& rest) {
     return send(method + request_line + in_dialog + "CSeq: " + std::to_string(cseq) + " " +
@@ -163,13 +171,14 @@ inline std::string uac_call_with_info_and_reinvite(const std::string& did) {
       "  <recv response=\"180\" optional=\"true\"/>\n"
       "  <recv response=\"200\" rtd=\"true\"/>\n" +
       request("ACK", 1, "Content-Length: 0\n") +
-      request("INFO", 2, "Content-Type: application/dtmf-relay\nContent-Length: [len]\n\n"
-                         "Signal=7\nDuration=160\n") +
+      request("INFO", 2,
+              "Content-Type: application/dtmf-relay\nContent-Length: [len]\n\n"
+              "Signal=7\nDuration=160\n") +
       "  <recv response=\"200\"/>\n" +
       request("INFO", 3, "Content-Type: application/dtmf\nContent-Length: [len]\n\n#") +
       "  <recv response=\"200\"/>\n" +
-      request("INVITE", 4, contact + "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
-                               hold_sdp) +
+      request("INVITE", 4,
+              contact + "Content-Type: application/sdp\nContent-Length: [len]\n\n" + hold_sdp) +
       "  <recv response=\"100\" optional=\"true\"/>\n"
       "  <recv response=\"200\"/>\n" +
       send("ACK" + request_line + in_dialog + "CSeq: 4 ACK\nContent-Length: 0\n") +
@@ -184,15 +193,22 @@ inline std::string uac_expect_rejection(const std::string& did, int status) {
       "@[remote_ip]:[remote_port] SIP/2.0\n"
       "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-dc-[call_number]\n"
       "From: <sip:caller77@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]\n"
-      "To: <sip:" + did + "@[remote_ip]:[remote_port]>\nCall-ID: [call_id]\nCSeq: 1 INVITE\n"
+      "To: <sip:" +
+      did +
+      "@[remote_ip]:[remote_port]>\nCall-ID: [call_id]\nCSeq: 1 INVITE\n"
       "Contact: <sip:caller77@[local_ip]:[local_port]>\nMax-Forwards: 70\n"
-      "Content-Type: application/sdp\nContent-Length: [len]\n\n" + kSdpBody + "]]></send>\n" +
+      "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
+      kSdpBody + "]]></send>\n" +
       "  <recv response=\"100\" optional=\"true\"/>\n  <recv response=\"180\"/>\n"
-      "  <recv response=\"" + std::to_string(status) + "\"/>\n" +
-      send("ACK sip:" + did + "@[remote_ip]:[remote_port] SIP/2.0\n"
+      "  <recv response=\"" +
+      std::to_string(status) + "\"/>\n" +
+      send("ACK sip:" + did +
+           "@[remote_ip]:[remote_port] SIP/2.0\n"
            "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-dc-[call_number]\n"
            "From: <sip:caller77@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]\n"
-           "To: <sip:" + did + "@[remote_ip]:[remote_port]>[peer_tag_param]\n"
+           "To: <sip:" +
+           did +
+           "@[remote_ip]:[remote_port]>[peer_tag_param]\n"
            "Call-ID: [call_id]\nCSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: 0\n"));
 }
 

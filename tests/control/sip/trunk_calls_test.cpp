@@ -136,13 +136,13 @@ TEST_CASE("failure statuses map to outcomes and early media is passed up", "[sip
     CallEnd end;
     int code;
   };
-  const Case c = GENERATE(Case{"486 Busy Here", CallEnd::Busy, 486},
-                          Case{"603 Decline", CallEnd::Busy, 603},
-                          Case{"480 Temporarily Unavailable", CallEnd::NoAnswer, 480},
-                          Case{"404 Not Found", CallEnd::InvalidNumber, 404},
-                          Case{"484 Address Incomplete", CallEnd::InvalidNumber, 484},
-                          Case{"503 Service Unavailable", CallEnd::Congestion, 503},
-                          Case{"403 Forbidden", CallEnd::Failed, 403});
+  const Case c =
+      GENERATE(Case{"486 Busy Here", CallEnd::Busy, 486}, Case{"603 Decline", CallEnd::Busy, 603},
+               Case{"480 Temporarily Unavailable", CallEnd::NoAnswer, 480},
+               Case{"404 Not Found", CallEnd::InvalidNumber, 404},
+               Case{"484 Address Incomplete", CallEnd::InvalidNumber, 484},
+               Case{"503 Service Unavailable", CallEnd::Congestion, 503},
+               Case{"403 Forbidden", CallEnd::Failed, 403});
   INFO(c.status);
   // The carrier also checks that From carries the trunk's CLI.
   Rig rig(scenarios::uas_fail_after_early_media(c.status, "sip:442071234567@"));
@@ -311,7 +311,7 @@ TEST_CASE("stopping with calls up ends them in bounded time with no handle left"
   for (const CallId id : ids) CHECK(rig.ended(id).end == CallEnd::Shutdown);
   CHECK(rig.stack->live_handles() == 0);
   CHECK(rig.stack->live_calls() == 0);
-  rig.carrier_passed();  // nua_shutdown sent BYE for each call
+  rig.carrier_passed();                    // nua_shutdown sent BYE for each call
   CHECK_FALSE(rig.stack->hangup(ids[0]));  // stopped: commands are refused
 }
 
