@@ -33,6 +33,8 @@ void SipEngine::on_incoming_invite(nua_handle_s* nh, std::size_t iface, const si
   call.handle = nh;
   call.interface = iface;
   call.offer_pending = true;
+  // Control gets as long to answer as a carrier gets from us; then the caller hears 480.
+  call.invite_deadline_ms = now_ms() + shared_.settings.timers.invite_timeout_s * 1000ULL;
   nua_handle_bind(nh, call_magic(call.id));
   calls_.add(call);
   calls_.handle_adopted();
@@ -71,6 +73,7 @@ void SipEngine::answer(Call& call, const std::string& sdp) {
   if (!call.offer_pending) return refuse_command();
   call.offer_pending = false;
   call.phase = CallPhase::Up;
+  call.invite_deadline_ms = 0;
   nua_respond(call.handle, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
               SIPTAG_PAYLOAD_STR(sdp.c_str()), TAG_END());
 }

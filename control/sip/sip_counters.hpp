@@ -21,6 +21,7 @@ struct SipCountersSnapshot {
   std::uint64_t dtmf_events = 0;         // INFO digits passed up
   std::uint64_t malformed_requests = 0;  // requests the stack refused as malformed (4xx by us)
   std::uint64_t commands_refused = 0;    // control commands dropped: queue full or call unknown
+  std::uint64_t events_lost = 0;         // the sink threw (out of memory): the event is gone
   std::array<std::uint64_t, kCallEndCount> ended{};  // calls ended, by CallEnd
   std::uint64_t ended_by(CallEnd e) const { return ended[static_cast<std::size_t>(e)]; }
 };
@@ -35,6 +36,7 @@ struct SipCounters {
   std::atomic<std::uint64_t> dtmf_events{0};
   std::atomic<std::uint64_t> malformed_requests{0};
   std::atomic<std::uint64_t> commands_refused{0};
+  std::atomic<std::uint64_t> events_lost{0};
   std::array<std::atomic<std::uint64_t>, kCallEndCount> ended{};
 
   static void bump(std::atomic<std::uint64_t>& c) { c.fetch_add(1, std::memory_order_relaxed); }
@@ -50,6 +52,7 @@ struct SipCounters {
     s.dtmf_events = dtmf_events.load(std::memory_order_relaxed);
     s.malformed_requests = malformed_requests.load(std::memory_order_relaxed);
     s.commands_refused = commands_refused.load(std::memory_order_relaxed);
+    s.events_lost = events_lost.load(std::memory_order_relaxed);
     for (std::size_t i = 0; i < kCallEndCount; ++i) {
       s.ended[i] = ended[i].load(std::memory_order_relaxed);
     }

@@ -165,7 +165,9 @@ std::optional<std::string> SipEngine::open(std::vector<BoundInterface>& bound) {
 
 void SipEngine::run() {
   if (root_ == nullptr) return;
-  su_root_run(root_);
+  // Without the eventfd registered no Shutdown could reach the loop: only open() failing that
+  // early gets here, before any nua exists.
+  if (wait_registered_) su_root_run(root_);
   finish_shutdown();
 }
 
@@ -256,7 +258,13 @@ SipEvent SipEngine::event_for(const Call& call, SipEventKind kind) const {
 }
 
 void SipEngine::emit(SipEvent event) {
-  if (shared_.sink) shared_.sink(std::move(event));
+  if (!shared_.sink) return;
+  try {
+    shared_.sink(std::move(event));
+  } catch (...) {
+    // An exception must not unwind through sofia's C frames; the event is lost and counted.
+    SipCounters::bump(shared_.counters.events_lost);
+  }
 }
 
 void SipEngine::record_end(Call& call, CallEnd end, int status) {

@@ -126,9 +126,17 @@ void SipEngine::on_challenge(Call& call, int status, const sip_s* sip) {
 
 void SipEngine::cancel_overdue_invites(std::uint64_t now) {
   for (auto& [id, call] : calls_.all()) {
-    if (call.direction != CallDirection::Outbound || call.phase == CallPhase::Up) continue;
+    if (call.phase == CallPhase::Up) continue;
     if (call.invite_deadline_ms == 0 || now < call.invite_deadline_ms) continue;
     call.invite_deadline_ms = 0;
+    if (call.direction == CallDirection::Inbound) {
+      // Control never answered: turn the caller down (480), reported as NoAnswer.
+      if (!call.offer_pending) continue;
+      record_end(call, CallEnd::NoAnswer, 480);
+      call.offer_pending = false;
+      nua_respond(call.handle, 480, "Temporarily Unavailable", TAG_END());
+      continue;
+    }
     call.cancelled_on_timeout = true;
     nua_cancel(call.handle, TAG_END());
   }

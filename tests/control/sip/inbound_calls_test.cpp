@@ -28,9 +28,9 @@ struct Rig {
   std::unique_ptr<SipStack> stack;
   std::uint16_t port = 0;  // our trunk interface, chosen by the kernel
 
-  Rig() {
+  explicit Rig(config::Sip settings = test_sip_config(5070)) {
     enter_private_netns();
-    stack = std::make_unique<SipStack>(test_sip_config(5070), log.sink());
+    stack = std::make_unique<SipStack>(std::move(settings), log.sink());
     const auto error = stack->start();
     INFO(error.value_or(""));
     REQUIRE_FALSE(error);
@@ -125,6 +125,21 @@ TEST_CASE("control rejects an inbound call after ringing", "[sip][inbound]") {
   REQUIRE(end);
   CHECK(end->end == CallEnd::Rejected);
   CHECK(end->status == 486);
+  passed(*sipp);
+  CHECK(rig.stack->live_handles() == 0);
+}
+
+TEST_CASE("an inbound call control never answers gets 480 after the invite timeout",
+          "[sip][inbound]") {
+  config::Sip settings = test_sip_config(5070);
+  settings.timers.invite_timeout_s = 1;
+  Rig rig(settings);
+  auto sipp = rig.caller(scenarios::uac_expect_rejection("2005", 480), "2005");
+  const SipEvent in = rig.incoming();
+  const auto end = rig.log.wait_kind(in.call, SipEventKind::Ended, std::chrono::seconds(5));
+  REQUIRE(end);
+  CHECK(end->end == CallEnd::NoAnswer);
+  CHECK(end->status == 480);
   passed(*sipp);
   CHECK(rig.stack->live_handles() == 0);
 }

@@ -185,7 +185,7 @@ inline std::string uac_call_with_info_and_reinvite(const std::string& did) {
       request("BYE", 5, "Content-Length: 0\n") + "  <recv response=\"200\"/>\n");
 }
 
-// A caller that is turned down: INVITE → (100) → 180 → `status` → ACK (the ACK of a failure
+// A caller that is turned down: INVITE → (100) → (180) → `status` → ACK (the ACK of a failure
 // shares the INVITE's branch, hence the fixed one).
 inline std::string uac_expect_rejection(const std::string& did, int status) {
   return wrap(
@@ -199,7 +199,7 @@ inline std::string uac_expect_rejection(const std::string& did, int status) {
       "Contact: <sip:caller77@[local_ip]:[local_port]>\nMax-Forwards: 70\n"
       "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
       kSdpBody + "]]></send>\n" +
-      "  <recv response=\"100\" optional=\"true\"/>\n  <recv response=\"180\"/>\n"
+      "  <recv response=\"100\" optional=\"true\"/>\n  <recv response=\"180\" optional=\"true\"/>\n"
       "  <recv response=\"" +
       std::to_string(status) + "\"/>\n" +
       send("ACK sip:" + did +

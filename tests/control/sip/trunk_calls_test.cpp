@@ -89,6 +89,15 @@ struct Rig {
     return s;
   }
 
+  // Waits for the answer, hangs up, waits for the end.
+  void answered_then_hung_up(CallId id) {
+    const auto answered = log.wait_kind(id, SipEventKind::Answered);
+    INFO(describe_events());
+    REQUIRE(answered);
+    REQUIRE(stack->hangup(id));
+    CHECK(ended(id).end == CallEnd::LocalHangup);
+  }
+
   void carrier_passed() {
     const int status = carrier->wait();
     INFO(carrier->log());
@@ -198,12 +207,7 @@ TEST_CASE("a 407 challenge is answered with the trunk's credentials", "[sip][tru
   const std::string ha2 = md5_hex("INVITE:sip:15551234@127.0.0.1:" + std::to_string(kCarrierPort));
   const std::string expected = md5_hex(ha1 + ":4f1a2b3c4d5e6f708192a3b4c5d6e7f8:" + ha2);
   Rig rig(scenarios::uas_proxy_auth(expected), 1, settings);
-  const CallId id = rig.dial();
-  const auto answered = rig.log.wait_kind(id, SipEventKind::Answered);
-  INFO(rig.describe_events());
-  REQUIRE(answered);
-  REQUIRE(rig.stack->hangup(id));
-  CHECK(rig.ended(id).end == CallEnd::LocalHangup);
+  rig.answered_then_hung_up(rig.dial());
   rig.carrier_passed();
   const auto c = rig.stack->counters();
   CHECK(c.auth_challenges == 1);
@@ -215,12 +219,7 @@ TEST_CASE("a 401 challenge is answered and sipp verifies the digest", "[sip][tru
   config::Sip settings = test_sip_config(kCarrierPort);
   settings.trunks[0].auth = config::TrunkAuth{"trunkuser", "s3cret", "dialcore.test"};
   Rig rig(scenarios::uas_www_auth("trunkuser", "s3cret"), 1, settings);
-  const CallId id = rig.dial();
-  const auto answered = rig.log.wait_kind(id, SipEventKind::Answered);
-  INFO(rig.describe_events());
-  REQUIRE(answered);
-  REQUIRE(rig.stack->hangup(id));
-  CHECK(rig.ended(id).end == CallEnd::LocalHangup);
+  rig.answered_then_hung_up(rig.dial());
   rig.carrier_passed();
   CHECK(rig.stack->counters().auth_challenges == 1);
 }
@@ -274,11 +273,7 @@ TEST_CASE("max_cps refuses locally and counts", "[sip][trunk][limits]") {
   const CallId b = rig.dial("15550002");
   const CallId refused = rig.dial("15550003");  // the bucket holds 2: nothing left this second
   CHECK(rig.ended(refused).end == CallEnd::RefusedMaxCps);
-  for (const CallId id : {a, b}) {
-    REQUIRE(rig.log.wait_kind(id, SipEventKind::Answered));
-    REQUIRE(rig.stack->hangup(id));
-    CHECK(rig.ended(id).end == CallEnd::LocalHangup);
-  }
+  for (const CallId id : {a, b}) rig.answered_then_hung_up(id);
   rig.carrier_passed();
   const auto c = rig.stack->counters();
   CHECK(c.calls_started == 2);
@@ -293,9 +288,7 @@ TEST_CASE("a dial to an unknown trunk or a bad number is refused locally", "[sip
   CHECK(rig.ended(bad).end == CallEnd::InvalidNumber);
   CHECK(rig.stack->counters().calls_started == 0);
   // The carrier still takes a good call, so sipp finishes.
-  const CallId good = rig.dial();
-  REQUIRE(rig.log.wait_kind(good, SipEventKind::Answered));
-  REQUIRE(rig.stack->hangup(good));
+  rig.answered_then_hung_up(rig.dial());
   rig.carrier_passed();
 }
 
