@@ -66,8 +66,10 @@ void SipEngine::dial(const SipCommand& command) {
   // Media is disabled (NUTAG_MEDIA_ENABLE(0)): there is no soa session for SOATAG_USER_SDP_STR
   // to feed, so our SDP travels as the message body.
   const std::string privacy = anonymous ? privacy_headers(proxy, cli) : std::string{};
-  nua_invite(nh, NUTAG_URL(uri.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
-             SIPTAG_PAYLOAD_STR(request.sdp_offer.c_str()),
+  const bool offer = !request.sdp_offer.empty();  // empty: an offerless INVITE
+  nua_invite(nh, NUTAG_URL(uri.c_str()),
+             TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+             TAG_IF(offer, SIPTAG_PAYLOAD_STR(request.sdp_offer.c_str())),
              TAG_IF(anonymous, SIPTAG_HEADER_STR(privacy.c_str())), TAG_END());
 }
 
