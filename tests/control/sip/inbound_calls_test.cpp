@@ -129,6 +129,19 @@ TEST_CASE("control rejects an inbound call after ringing", "[sip][inbound]") {
   CHECK(rig.stack->live_handles() == 0);
 }
 
+TEST_CASE("a caller who cancels while ringing ends the call as cancelled", "[sip][inbound]") {
+  Rig rig;
+  auto sipp = rig.caller(scenarios::uac_cancel_after_ringing("2006"), "2006");
+  const SipEvent in = rig.incoming();
+  REQUIRE(rig.stack->ringing(in.call));
+  const auto end = rig.log.wait_kind(in.call, SipEventKind::Ended);
+  REQUIRE(end);
+  CHECK(end->end == CallEnd::Cancelled);
+  passed(*sipp);
+  CHECK(rig.stack->live_handles() == 0);
+  CHECK(rig.stack->counters().ended_by(CallEnd::Cancelled) == 1);
+}
+
 TEST_CASE("an inbound call control never answers gets 480 after the invite timeout",
           "[sip][inbound]") {
   config::Sip settings = test_sip_config(5070);

@@ -212,4 +212,25 @@ inline std::string uac_expect_rejection(const std::string& did, int status) {
            "Call-ID: [call_id]\nCSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: 0\n"));
 }
 
+// A caller that gives up: INVITE → (100) → 180 → CANCEL → 200 → 487 → ACK (CANCEL and ACK
+// share the INVITE's branch).
+inline std::string uac_cancel_after_ringing(const std::string& did) {
+  const std::string head =
+      " sip:" + did +
+      "@[remote_ip]:[remote_port] SIP/2.0\n"
+      "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-dc-[call_number]\n"
+      "From: <sip:caller77@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]\n"
+      "Call-ID: [call_id]\nMax-Forwards: 70\n";
+  const std::string to = "To: <sip:" + did + "@[remote_ip]:[remote_port]>";
+  return wrap("  <send retrans=\"500\"><![CDATA[\n\nINVITE" + head + to +
+              "\nCSeq: 1 INVITE\n"
+              "Contact: <sip:caller77@[local_ip]:[local_port]>\n"
+              "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
+              kSdpBody + "]]></send>\n" +
+              "  <recv response=\"100\" optional=\"true\"/>\n  <recv response=\"180\"/>\n" +
+              send("CANCEL" + head + to + "\nCSeq: 1 CANCEL\nContent-Length: 0\n") +
+              "  <recv response=\"200\"/>\n  <recv response=\"487\"/>\n" +
+              send("ACK" + head + to + "[peer_tag_param]\nCSeq: 1 ACK\nContent-Length: 0\n"));
+}
+
 }  // namespace dialcore::test::scenarios
