@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "control/sip/bind_probe.hpp"
+
 namespace dialcore::control::sip {
 namespace {
 
@@ -133,6 +135,9 @@ std::optional<std::string> SipEngine::open(std::vector<BoundInterface>& bound) {
   }
   for (const config::SipInterface& iface : cfg.interfaces) {
     if (iface.listen.empty()) return "sip: interface '" + iface.name + "' has no listen address";
+    if (auto error = probe_bind(iface.listen.front(), iface.transport)) {
+      return "sip: interface '" + iface.name + "': " + *error;
+    }
     const std::string url = listen_url(iface);
     nua_t* nua = nua_create(root_, nua_callback, this, NUTAG_URL(url.c_str()),
                             NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0),
