@@ -112,6 +112,7 @@ TEST_CASE("INFO digits and a re-INVITE offer are passed up", "[sip][inbound][dtm
   CHECK(end->end == CallEnd::RemoteHangup);
   passed(*sipp);
   CHECK(rig.stack->counters().dtmf_events == 2);
+  CHECK(rig.stack->counters().malformed_requests == 1);  // Signal=Z: answered, counted, dropped
   CHECK(rig.stack->live_handles() == 0);
 }
 
@@ -125,6 +126,19 @@ TEST_CASE("control rejects an inbound call after ringing", "[sip][inbound]") {
   REQUIRE(end);
   CHECK(end->end == CallEnd::Rejected);
   CHECK(end->status == 486);
+  passed(*sipp);
+  CHECK(rig.stack->live_handles() == 0);
+}
+
+TEST_CASE("hanging up an inbound call before answering sends 480", "[sip][inbound]") {
+  Rig rig;
+  auto sipp = rig.caller(scenarios::uac_expect_rejection("2007", 480), "2007");
+  const SipEvent in = rig.incoming();
+  REQUIRE(rig.stack->hangup(in.call));
+  const auto end = rig.log.wait_kind(in.call, SipEventKind::Ended);
+  REQUIRE(end);
+  CHECK(end->end == CallEnd::Cancelled);
+  CHECK(end->status == 480);
   passed(*sipp);
   CHECK(rig.stack->live_handles() == 0);
 }

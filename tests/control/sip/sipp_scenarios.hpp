@@ -146,7 +146,8 @@ inline std::string uas_check_privacy(const std::string& cli) {
 }
 
 // A caller: INVITE to DID with SDP → (100/180) → 200 → ACK → INFO digits (dtmf-relay 7 for
-// 160 ms, application/dtmf #) → a re-INVITE putting us on hold (sendonly) → 200 → ACK → BYE.
+// 160 ms, application/dtmf #, a dtmf-relay naming no digit) → a re-INVITE putting us on hold
+// (sendonly) → 200 → ACK → BYE.
 inline std::string uac_call_with_info_and_reinvite(const std::string& did) {
   const std::string request_line =
       " sip:" + did +
@@ -177,12 +178,16 @@ inline std::string uac_call_with_info_and_reinvite(const std::string& did) {
       "  <recv response=\"200\"/>\n" +
       request("INFO", 3, "Content-Type: application/dtmf\nContent-Length: [len]\n\n#") +
       "  <recv response=\"200\"/>\n" +
-      request("INVITE", 4,
+      request("INFO", 4,
+              "Content-Type: application/dtmf-relay\nContent-Length: [len]\n\n"
+              "Signal=Z\n") +
+      "  <recv response=\"200\"/>\n" +
+      request("INVITE", 5,
               contact + "Content-Type: application/sdp\nContent-Length: [len]\n\n" + hold_sdp) +
       "  <recv response=\"100\" optional=\"true\"/>\n"
       "  <recv response=\"200\"/>\n" +
-      send("ACK" + request_line + in_dialog + "CSeq: 4 ACK\nContent-Length: 0\n") +
-      request("BYE", 5, "Content-Length: 0\n") + "  <recv response=\"200\"/>\n");
+      send("ACK" + request_line + in_dialog + "CSeq: 5 ACK\nContent-Length: 0\n") +
+      request("BYE", 6, "Content-Length: 0\n") + "  <recv response=\"200\"/>\n");
 }
 
 // A caller that is turned down: INVITE → (100) → (180) → `status` → ACK (the ACK of a failure
