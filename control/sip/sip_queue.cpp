@@ -1,0 +1,41 @@
+#include "control/sip/sip_queue.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <system_error>
+
+namespace dialcore::control::sip {
+
+SipQueue::SipQueue(std::size_t capacity) : capacity_(capacity) {
+  fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+}
+
+SipQueue::~SipQueue() { ::close(fd_); }
+
+bool SipQueue::push(SipCommand command) {
+  {
+    std::lock_guard lock(mutex_);
+    if (items_.size() >= capacity_) return false;
+    items_.push_back(std::move(command));
+  }
+  const std::uint64_t one = 1;
+  // EAGAIN only when the counter is at its maximum: the loop is woken already.
+  [[maybe_unused]] const ssize_t n = ::write(fd_, &one, sizeof one);
+  return true;
+}
+
+std::deque<SipCommand> SipQueue::drain() {
+  std::uint64_t value = 0;
+  // Read first: a push after the read writes again, so no wake-up is lost.
+  [[maybe_unused]] const ssize_t n = ::read(fd_, &value, sizeof value);
+  std::deque<SipCommand> out;
+  std::lock_guard lock(mutex_);
+  out.swap(items_);
+  return out;
+}
+
+}  // namespace dialcore::control::sip
