@@ -9,6 +9,7 @@
 #pragma GCC diagnostic ignored "-Wsign-conversion"
 #pragma GCC diagnostic ignored "-Wshadow"
 #pragma GCC diagnostic ignored "-Wpedantic"
+#pragma GCC diagnostic ignored "-Wvolatile"  // C++20 deprecates ++ on volatile (rte_spinlock.h)
 #include <rte_arp.h>
 #include <rte_byteorder.h>
 #include <rte_cycles.h>

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dialbench dataplane, a short run on net_ring: exits 0, its last line is the dataplane JSON
-# with its five rows, each having relayed packets (packets and mpps above 0) and lost none, and
+# with its seven rows (five relay/transcode rows, relay_vclock and relay_recorded), each having relayed packets (packets and mpps above 0) and lost none, and
 # both transcoding ratios measured (above 0). Needs root for DPDK's EAL: skipped (77) otherwise.
 #   dialbench_dataplane_smoke.sh DIALBENCH
 set -u
@@ -29,10 +29,10 @@ echo "$json" | awk '
     return n
   }
   {
-    if (gsub(/"name":/, "&") != 5) { print "expected 5 rows"; bad = 1 }
-    if (each("packets", "pos") != 5) { print "packets missing"; bad = 1 }
-    if (each("mpps", "pos") != 5) { print "mpps missing"; bad = 1 }
-    if (each("lost", "zero") != 5) { print "lost missing"; bad = 1 }
+    if (gsub(/"name":/, "&") != 7) { print "expected 7 rows"; bad = 1 }
+    if (each("packets", "pos") != 7) { print "packets missing"; bad = 1 }
+    if (each("mpps", "pos") != 7) { print "mpps missing"; bad = 1 }
+    if (each("lost", "zero") != 7) { print "lost missing"; bad = 1 }
     if (each("g729_codec_ratio", "pos") != 1) { print "no G.729 ratio"; bad = 1 }
     if (each("opus_codec_ratio", "pos") != 1) { print "no Opus ratio"; bad = 1 }
   }

@@ -101,7 +101,7 @@ TEST_CASE("a beep right after a short greeting decides MACHINE before the pause 
   CHECK(std::abs(static_cast<double>(r.find(Kind::BeepStart)->onset_ms) - 2100.0) <= 40.0);
 }
 
-TEST_CASE("a decaying note in a music greeting is not the beep; the steady tone after it is",
+TEST_CASE("a decaying note in a music greeting is not the beep, the steady tone after it is",
           "[amd]") {
   // amd-dev-0027: a held piano note 4 s before the beep was reported as the beep. A struck note
   // loses level (20 dB/s here, the piano's 4.6 dB in 220 ms); a beep holds it.
