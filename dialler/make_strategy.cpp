@@ -58,10 +58,12 @@ bool parse_predictive_knobs(const std::string& text, PredictiveKnobs* k, std::st
       k->path = v != 0;
     else if (key == "fp_share")
       k->amd_fp_share = v;
+    else if (key == "cancel")
+      k->cancel = v;
     else
       return bad("unknown knob '" + key +
                  "' (target, theta, gain, guard, memory, lines, live, path, idle_boost, warm, "
-                 "future, uk, fp_share)");
+                 "future, uk, fp_share, cancel)");
     pos = end + 1;
   }
   return true;

@@ -2,9 +2,11 @@
 // The pacing interface the live daemon and the simulator both call: events in, "how many calls
 // to launch now" out. A strategy never reads a clock; every time comes with the call.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "dialler/floor_state.hpp"
 #include "dialler/pacing_event.hpp"
@@ -17,6 +19,9 @@ struct CampaignPacing {
   double ring_timeout_s = 30;      // the dial timeout the campaign sets
   double abandon_after_s = 2.0;    // compliance: bridge within this after the greeting ends
   double max_abandon_rate = 0.03;  // cap on every ledger (Ofcom/FCC 3 %)
+  // An unanswered call must ring at least this long before the dialler may hang it up (Ofcom's
+  // persistent-misuse policy: 15 s; FCC safe harbour: 15 s or four rings).
+  double min_ring_s = 15.0;
 };
 
 class PacingStrategy {
@@ -29,6 +34,10 @@ class PacingStrategy {
   }
   // Calls to launch now (>= 0). Called after events and on a periodic tick (about 1 s).
   virtual int calls_to_launch(double now_s) = 0;
+  // Ringing calls to hang up now, after calls_to_launch. A strategy that over-dialled may take
+  // back unanswered calls that would likely be answered when no agent is free; never one that
+  // has rung less than min_ring_s (the caller enforces it too). None by default.
+  virtual std::vector<std::uint64_t> calls_to_cancel(double /*now_s*/) { return {}; }
   virtual std::string name() const = 0;
   // One line of internal state for traces (dialbench pacing --trace).
   virtual std::string describe() const { return {}; }

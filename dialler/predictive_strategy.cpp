@@ -37,6 +37,15 @@ void PredictiveStrategy::observe(const Event& e) {
       if (knobs_.uk_mode) ledger_.record_amd_false_positive_estimate(e.time_s, knobs_.amd_fp_share);
       break;
     case EventKind::CallEnded:
+      if (auto it = std::find(cancelled_.begin(), cancelled_.end(), e.call_id);
+          it != cancelled_.end()) {
+        cancelled_.erase(it);  // we hung it up: how it would have ended is unknown
+        if (known) {
+          outcomes_.observe_censored(rung_s);
+          live_.observe_censored(rung_s);
+        }
+        break;
+      }
       if (known && !call->second.needs_agent) {
         outcomes_.observe(rung_s, false);
         live_.observe(rung_s, false);
@@ -108,6 +117,7 @@ void PredictiveStrategy::forecast(double now_s) {
   }
   for (const auto& [id, c] : floor_.calls()) {
     if (c.needs_agent) continue;
+    if (std::find(excluded_.begin(), excluded_.end(), id) != excluded_.end()) continue;
     for (std::size_t s = 0; s < steps; ++s) {
       const double q = outcomes_.connect_within(now_s - c.placed_s, static_cast<double>(s));
       mean_gap_[s] -= q;
@@ -174,14 +184,70 @@ int PredictiveStrategy::calls_to_launch(double now_s) {
   return std::max(n, std::min(cap, free_agents() - floor_.calls_in_flight()));
 }
 
+double PredictiveStrategy::ringing_risk(double now_s, std::uint64_t id) {
+  const auto& calls = floor_.calls();
+  const auto c = calls.find(id);
+  if (c == calls.end() || c->second.needs_agent) return 0.0;
+  if (mean_gap_.empty()) forecast(now_s);
+  const double rung = now_s - c->second.placed_s;
+  double risk = 0, mass = 0, prev = 0;
+  for (std::size_t s = 0; s < mean_gap_.size(); ++s) {
+    // This call's own expected connect is already in the gap; if it does connect at s it takes
+    // one agent, so it finds none when the others leave less than one.
+    const double q = outcomes_.connect_within(rung, static_cast<double>(s));
+    const double lw = live_.connect_within(rung, static_cast<double>(s));
+    const double f = lw - prev;
+    prev = lw;
+    if (f <= 0) continue;
+    const double mu = mean_gap_[s] + q;
+    const double var = std::max(0.0, var_gap_[s] - q * (1 - q)) + 0.25;
+    risk += f * 0.5 * std::erfc((mu - 0.5) / std::sqrt(2 * var));
+    mass += f;
+  }
+  return mass > 0 ? risk / mass : 0.0;
+}
+
+std::vector<std::uint64_t> PredictiveStrategy::calls_to_cancel(double now_s) {
+  std::vector<std::uint64_t> out;
+  if (knobs_.cancel <= 0) return out;
+  const double limit = knobs_.cancel * effective_theta(now_s);
+  // One at a time, riskiest first: each call taken back leaves more agents for the others.
+  for (int round = 0; round < 8; ++round) {
+    forecast(now_s);
+    std::uint64_t worst = 0;
+    bool found = false;
+    double worst_risk = limit;
+    for (const auto& [id, c] : floor_.calls()) {
+      if (c.needs_agent || now_s - c.placed_s < campaign_.min_ring_s) continue;
+      if (std::find(out.begin(), out.end(), id) != out.end()) continue;
+      const double r = ringing_risk(now_s, id);
+      if (r > worst_risk) {
+        worst_risk = r;
+        worst = id;
+        found = true;
+      }
+    }
+    if (!found) break;
+    out.push_back(worst);
+    // Until the caller reports its end, count it out of the forecast.
+    excluded_.push_back(worst);
+  }
+  excluded_.clear();
+  mean_gap_.clear();
+  for (auto id : out) cancelled_.push_back(id);
+  cancels_ += out.size();
+  return out;
+}
+
 }  // namespace dialcore::dialler
 
 namespace dialcore::dialler {
 std::string PredictiveStrategy::describe() const {
   char buf[160];
-  std::snprintf(buf, sizeof buf, "theta %.4f connect %.3f in_flight %d waiting %d idle %d", theta_,
+  std::snprintf(buf, sizeof buf,
+                "theta %.4f connect %.3f in_flight %d waiting %d idle %d cancelled %llu", theta_,
                 outcomes_.connect_rate(), floor_.calls_in_flight(), floor_.waiting_calls(),
-                floor_.idle_agents());
+                floor_.idle_agents(), static_cast<unsigned long long>(cancels_));
   return buf;
 }
 }  // namespace dialcore::dialler

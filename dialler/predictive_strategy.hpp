@@ -31,12 +31,18 @@ struct PredictiveKnobs {
   bool path = false;           // cost of a call = worst shortfall from its connect to the horizon
   bool uk_mode = false;        // ledgers count estimated AMD false positives
   double amd_fp_share = 0.05;  // est. share of AMD machine verdicts that were people
+  // Take back ringing calls (rung >= min_ring_s) whose risk of answering live with no agent
+  // free exceeds cancel x theta; 0 never cancels.
+  double cancel = 1.0;
 };
 
 class PredictiveStrategy final : public PacingStrategy {
  public:
   PredictiveStrategy(const CampaignPacing& c, PredictiveKnobs k = {});
   int calls_to_launch(double now_s) override;
+  std::vector<std::uint64_t> calls_to_cancel(double now_s) override;
+  // The risk that ringing call `call` answers live and finds no agent (exposed for tests).
+  double ringing_risk(double now_s, std::uint64_t call);
   std::string name() const override { return "predictive"; }
   std::string describe() const override;
   // The risk that the k-th new call launched now finds no agent (exposed for tests).
@@ -59,6 +65,9 @@ class PredictiveStrategy final : public PacingStrategy {
   double horizon_s_;
   double launch_rate_ = 0;  // calls placed per second, exponentially weighted over ~60 s
   double launch_rate_at_s_ = 0;
+  std::vector<std::uint64_t> cancelled_;  // ours: their end is censored, not a no-answer
+  std::uint64_t cancels_ = 0;
+  std::vector<std::uint64_t> excluded_;  // taken back in this decision, still on the floor
   // Per-step forecast, rebuilt at each decision.
   std::vector<double> mean_gap_, var_gap_, new_cdf_, new_pdf_, curve_, risk_at_;
 };

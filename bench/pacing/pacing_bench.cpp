@@ -22,7 +22,9 @@ constexpr const char* kUsage =
     "                        [--agents N] [--json]\n"
     "  S: progressive | ratio:K | vicidial | predictive (default: all of progressive,\n"
     "     ratio:2.5, vicidial, predictive, on the same leads and outcome draws)\n"
-    "  --seeds N runs seeds N, N+1, ... from --seed (default 1) and reports medians and worst.\n";
+    "  --seeds N runs seeds N, N+1, ... from --seed (default 1) and reports medians and worst.\n"
+    "  \"taken back\" (JSON cancelled_ringing): unanswered calls the strategy hung up after the\n"
+    "  15 s minimum ring (predictive); cancel_refused counts hang-ups asked earlier (refused).\n";
 
 using pacing::SimResult;
 
@@ -62,12 +64,16 @@ boost::json::object summarise(const std::vector<SimResult>& runs) {
     o[std::string(f.key) + "_worst"] = f.worst_is_max ? *std::max_element(v.begin(), v.end())
                                                       : *std::min_element(v.begin(), v.end());
   }
-  std::vector<double> dials, live, ab;
+  std::vector<double> dials, live, ab, cancelled, refused;
   for (const auto& r : runs) {
     dials.push_back(static_cast<double>(r.dials));
     live.push_back(static_cast<double>(r.live_answers));
     ab.push_back(static_cast<double>(r.abandoned));
+    cancelled.push_back(static_cast<double>(r.cancelled_ringing));
+    refused.push_back(static_cast<double>(r.cancel_refused));
   }
+  o["cancelled_ringing"] = median(cancelled);
+  o["cancel_refused"] = *std::max_element(refused.begin(), refused.end());
   o["dials"] = median(dials);
   o["live_answers"] = median(live);
   o["abandoned"] = median(ab);
@@ -109,7 +115,7 @@ int run_pacing_bench(int argc, char** argv) {
 
     Table table({"strategy", "talk min/agent-h", "occupancy", "dials", "live", "abandoned",
                  "abandon", "worst day", "worst 60 min", "UK rate", "dials/connect", "bridge p99 s",
-                 "idle/call s", "inbound SL"});
+                 "idle/call s", "inbound SL", "taken back"});
     boost::json::object out{{"command", "pacing"}, {"workload", w.name},
                             {"agents", w.agents},  {"shift_hours", w.shift_hours},
                             {"seed", seed},        {"seeds", seeds}};
@@ -125,7 +131,8 @@ int run_pacing_bench(int argc, char** argv) {
                  pct(get("true_abandon_rate")), pct(get("worst_day_rate_worst")),
                  pct(get("worst_60min_rate_worst")), pct(get("uk_rate")),
                  fixed(get("dials_per_connect"), 2), fixed(get("bridge_delay_p99_s"), 2),
-                 fixed(get("idle_between_calls_s"), 1), pct(get("inbound_service_level"))});
+                 fixed(get("idle_between_calls_s"), 1), pct(get("inbound_service_level")),
+                 fixed(get("cancelled_ringing"), 0)});
       per[s] = m;
     }
     out["strategies"] = per;

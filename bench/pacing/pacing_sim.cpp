@@ -71,7 +71,9 @@ struct QEvent {
 struct Call {
   Outcome outcome;
   Lead lead;
+  double placed_s = 0;
   double demand_s = 0;
+  bool answered = false;
   bool waiting = false;
   bool done = false;
 };
@@ -92,6 +94,7 @@ class Sim {
     c.amd_enabled = w.amd_enabled;
     c.ring_timeout_s = w.ring_timeout_s + (w.amd_enabled ? w.amd_analysis_s : 0);
     c.abandon_after_s = w.abandon_after_s;
+    min_ring_s_ = c.min_ring_s;
     std::string err;
     strategy_ = dialler::make_strategy(strategy, c, &err);
     if (!strategy_) throw std::runtime_error(err);
@@ -117,6 +120,7 @@ class Sim {
   void start_busy(double t, std::uint32_t agent, double talk_s, double wrap_s, AnswerKind k,
                   bool in);
   void count_live(double t, bool abandoned);
+  void cancel(double t, std::uint64_t id);
   int take_idle_agent();
 
   const Workload& w_;
@@ -136,6 +140,8 @@ class Sim {
   double talk_s_ = 0, busy_s_ = 0, idle_s_ = 0;
   std::int64_t calls_handled_ = 0, live_ = 0, abandoned_ = 0, amd_machine_verdicts_ = 0;
   std::int64_t live_detected_ = 0, abandoned_detected_ = 0, in_offered_ = 0, in_in_sla_ = 0;
+  std::int64_t cancelled_ = 0, cancel_refused_ = 0;
+  double min_ring_s_ = 15.0;
   std::vector<double> bridge_delays_;
   std::vector<int> minutes_live_, minutes_ab_;
   bool trace_ = std::getenv("DIALCORE_PACING_TRACE") != nullptr;
@@ -159,6 +165,7 @@ void Sim::place(double t) {
                           ? w_.regime_shift->second
                           : w_.outcomes;
   c.outcome = pick(o, c.lead.u_outcome);
+  c.placed_s = t;
   calls_.push_back(c);
   emit(EventKind::CallPlaced, t, id, 0, AnswerKind::Unknown);
   const double timeout = w_.ring_timeout_s;
@@ -182,6 +189,21 @@ void Sim::place(double t) {
     }
     case Outcome::NoAnswer: push(t + timeout, Ev::Ended, id); break;
   }
+}
+
+// The dialler hangs up a call that is still ringing: allowed only after the minimum ring time
+// (refused and counted otherwise); the lead's outcome is then never known.
+void Sim::cancel(double t, std::uint64_t id) {
+  if (id >= calls_.size()) return;
+  Call& c = calls_[id];
+  if (c.done || c.answered) return;
+  if (t - c.placed_s < min_ring_s_) {
+    ++cancel_refused_;
+    return;
+  }
+  c.done = true;
+  ++cancelled_;
+  emit(EventKind::CallEnded, t, id, 0, AnswerKind::Unknown);
 }
 
 int Sim::take_idle_agent() {
@@ -253,6 +275,8 @@ void Sim::handle(const QEvent& e) {
   const double t = e.t;
   switch (e.ev) {
     case Ev::Answer:
+      if (calls_[e.id].done) break;  // taken back by the dialler while ringing
+      calls_[e.id].answered = true;
       emit(EventKind::CallAnswered, t, e.id, 0, AnswerKind::Unknown);
       if (w_.amd_enabled)
         push(t + w_.amd_analysis_s, Ev::AmdDone, e.id);
@@ -276,6 +300,7 @@ void Sim::handle(const QEvent& e) {
       break;
     }
     case Ev::Ended:
+      if (calls_[e.id].done) break;
       calls_[e.id].done = true;
       emit(EventKind::CallEnded, t, e.id, 0, AnswerKind::Unknown);
       break;
@@ -353,6 +378,7 @@ SimResult Sim::run() {
     // Decide after each batch of simultaneous events.
     if (!q_.empty() && q_.top().t == e.t) continue;
     for (int n = strategy_->calls_to_launch(e.t); n > 0; --n) place(e.t);
+    for (const std::uint64_t id : strategy_->calls_to_cancel(e.t)) cancel(e.t, id);
   }
   for (const Agent& ag : agents_)
     if (ag.idle) idle_s_ += end_s_ - ag.idle_since;
@@ -396,6 +422,8 @@ SimResult Sim::run() {
     const double den = static_cast<double>(live_detected_) + fp;
     r.uk_rate = den > 0 ? (static_cast<double>(abandoned_detected_) + fp) / den : 0;
   }
+  r.cancelled_ringing = cancelled_;
+  r.cancel_refused = cancel_refused_;
   r.dials_per_connect = live_ ? static_cast<double>(r.dials) / static_cast<double>(live_) : 0;
   if (!bridge_delays_.empty()) {
     const auto k = static_cast<std::size_t>(0.99 * static_cast<double>(bridge_delays_.size() - 1));

@@ -25,6 +25,8 @@ struct SimResult {
   double bridge_delay_p99_s = 0;
   double idle_between_calls_s = 0;
   double inbound_service_level = -1;  // < 0 when there is no inbound traffic
+  std::int64_t cancelled_ringing = 0;  // unanswered calls the dialler hung up (>= min ring)
+  std::int64_t cancel_refused = 0;     // hang-ups asked before the minimum ring time
   double sim_ms = 0;
 };
 

@@ -31,6 +31,9 @@ class CallPort {
   virtual void connect(CallKey call, std::int64_t agent_id) = 0;
   // No agent in time: play the campaign's information message, then hang up. Later: call_ended.
   virtual void abandon(CallKey call) = 0;
+  // Hang up a call that is still ringing (the strategy took it back; it has rung at least the
+  // minimum ring time, 15 s). Later: call_ended.
+  virtual void cancel(CallKey call) = 0;
   // AMD said machine: the campaign's machine action (hang up or leave the message). Later:
   // call_ended.
   virtual void drop_machine(CallKey call) = 0;

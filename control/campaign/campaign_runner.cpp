@@ -205,11 +205,22 @@ void CampaignRunner::launch(double now_s) {
       break;
     }
     const CallKey call = next_call_++;
-    calls_[call] = Call{Phase::Ringing, pick->lead_id, 0, 0};
+    calls_[call] = Call{Phase::Ringing, pick->lead_id, now_s, 0, 0};
     ++counters_.dials;
     emit(EventKind::CallPlaced, now_s, call, 0);
     port_.originate(DialOrder{call, settings_.campaign_id, pick->lead_id, pick->number_index,
                               pick->number, settings_.cli, settings_.trunk, settings_.amd});
+  }
+  // Calls the strategy takes back: only ringing ones past the minimum ring time.
+  for (const std::uint64_t id : strategy_->calls_to_cancel(now_s)) {
+    auto it = calls_.find(id);
+    if (it == calls_.end() || it->second.phase != Phase::Ringing ||
+        now_s - it->second.placed_s < settings_.min_ring_s) {
+      continue;
+    }
+    it->second.phase = Phase::Cancelling;
+    ++counters_.taken_back;
+    port_.cancel(id);
   }
   in_decision_ = false;
 }

@@ -30,6 +30,7 @@ struct RunnerSettings {
   bool amd = false;
   double abandon_after_s = 2.0;
   double max_abandon_rate = 0.03;  // the ledger cap the strategy paces against
+  double min_ring_s = 15.0;        // an unanswered call is never hung up before (Ofcom, FCC)
   bool uk_ledger = true;           // Ofcom formula (counts AMD false-positive estimates)
   double amd_false_positive = 0.05;  // UK mode: each machine verdict adds this estimate
   int max_launch_per_decision = 50;  // bounds a runaway strategy
@@ -45,6 +46,7 @@ struct RunnerCounters {
   std::uint64_t abandoned = 0;
   std::uint64_t ended = 0;
   std::uint64_t connect_failures = 0;
+  std::uint64_t taken_back = 0;   // ringing calls hung up by the strategy (after 15 s)
   std::uint64_t no_leads = 0;     // decisions that wanted a call and found no number
   std::uint64_t stray_events = 0; // events for unknown calls/agents (counted, ignored)
 };
@@ -85,10 +87,13 @@ class CampaignRunner {
   std::size_t ready_agents() const { return ready_.size(); }
 
  private:
-  enum class Phase : std::uint8_t { Ringing, Waiting, Connecting, Bridged, Abandoning, Dropping };
+  enum class Phase : std::uint8_t {
+    Ringing, Waiting, Connecting, Bridged, Abandoning, Dropping, Cancelling
+  };
   struct Call {
     Phase phase = Phase::Ringing;
     std::int64_t lead_id = 0;
+    double placed_s = 0;
     double deadline_s = 0;  // Waiting/Connecting: abandoned at this time
     std::int64_t agent = 0;  // Connecting/Bridged
   };

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <memory>
+#include <random>
 #include <string>
 
 #include "dialler/outcome_model.hpp"
@@ -150,4 +152,64 @@ TEST_CASE("predictive stops dialling ahead when the ledger has no headroom") {
   // A free agent still gets its line (no abandonment risk for the first call).
   agents_idle(s, 1, 121);
   CHECK(s.calls_to_launch(121) >= 1);
+}
+
+// Taking back ringing calls (predictive "cancel"): the outcome model treats them as censored,
+// so hanging up late ringers does not bias the answer-time model; the strategy never asks to
+// hang up a call that has rung less than the minimum ring time, and does ask when the floor
+// cannot take what is ringing.
+TEST_CASE("censored ringing calls leave the outcome model unbiased", "[dialler][cancel]") {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::normal_distribution<double> early(8, 1.5), late(19, 2);
+  OutcomeModel plain(35, 100000), censored(35, 100000), naive(35, 100000);
+  for (int i = 0; i < 20000; ++i) {
+    // 40 % connect (70 % early, 30 % late), the rest resolve (busy, no answer) over 25 s.
+    const bool connect = u(rng) < 0.4;
+    const double t = connect ? std::max(1.0, u(rng) < 0.7 ? early(rng) : late(rng)) : 25 * u(rng);
+    plain.observe(t, connect);
+    // Most calls still ringing at 16 s are hung up there.
+    if (t > 16 && u(rng) < 0.9) {
+      censored.observe_censored(16);
+      continue;  // naive: simply forgotten
+    }
+    censored.observe(t, connect);
+    naive.observe(t, connect);
+  }
+  CHECK(plain.connect_rate() == Approx(0.4).margin(0.02));
+  CHECK(censored.connect_rate() == Approx(plain.connect_rate()).margin(0.02));
+  CHECK(censored.connect_within(16, 10) == Approx(plain.connect_within(16, 10)).margin(0.03));
+  CHECK(censored.connect_within(0, 10) == Approx(plain.connect_within(0, 10)).margin(0.02));
+  // Forgetting them instead is biased (the check can fail).
+  CHECK(std::abs(naive.connect_within(0, 10) - plain.connect_within(0, 10)) > 0.05);
+}
+
+TEST_CASE("predictive takes back only calls past the minimum ring, and only when short",
+          "[dialler][cancel]") {
+
+  CampaignPacing c;
+  c.ring_timeout_s = 25;
+  // Short: two agents who just started talking, twelve calls ringing since t = 0.
+  PredictiveStrategy s(c);
+  for (std::uint32_t a = 0; a < 2; ++a) s.on_event({EventKind::AgentIdle, 0, 0, a});
+  for (std::uint64_t k = 1; k <= 12; ++k) s.on_event({EventKind::CallPlaced, 0, k, 0});
+  for (std::uint32_t a = 0; a < 2; ++a) s.on_event({EventKind::AgentBusy, 1, 0, a});
+  CHECK(s.calls_to_cancel(10).empty());  // none has rung 15 s
+  const auto out = s.calls_to_cancel(16);
+  CHECK(!out.empty());
+  CHECK(out.size() <= 8);
+  for (auto id : out) CHECK((id >= 1 && id <= 12));
+  // Plenty of idle agents: nothing is taken back.
+  PredictiveStrategy t(c);
+  for (std::uint32_t a = 0; a < 20; ++a) t.on_event({EventKind::AgentIdle, 0, 0, a});
+  for (std::uint64_t k = 1; k <= 2; ++k) t.on_event({EventKind::CallPlaced, 0, k, 0});
+  CHECK(t.calls_to_cancel(16).empty());
+  // cancel=0 turns it off.
+  PredictiveKnobs off;
+  off.cancel = 0;
+  PredictiveStrategy u(c, off);
+  for (std::uint32_t a = 0; a < 2; ++a) u.on_event({EventKind::AgentIdle, 0, 0, a});
+  for (std::uint64_t k = 1; k <= 12; ++k) u.on_event({EventKind::CallPlaced, 0, k, 0});
+  for (std::uint32_t a = 0; a < 2; ++a) u.on_event({EventKind::AgentBusy, 1, 0, a});
+  CHECK(u.calls_to_cancel(16).empty());
 }

@@ -40,10 +40,12 @@ struct Port final : campaign::CallPort {
   std::vector<std::pair<CallKey, std::int64_t>> connects;
   std::vector<CallKey> abandons;
   std::vector<CallKey> drops;
+  std::vector<CallKey> cancels;
   void originate(const campaign::DialOrder& o) override { orders.push_back(o); }
   void connect(CallKey c, std::int64_t a) override { connects.emplace_back(c, a); }
   void abandon(CallKey c) override { abandons.push_back(c); }
   void drop_machine(CallKey c) override { drops.push_back(c); }
+  void cancel(CallKey c) override { cancels.push_back(c); }
 };
 
 std::unique_ptr<dialler::PacingStrategy> strategy(const std::string& spec, bool amd = false) {
@@ -177,6 +179,28 @@ TEST_CASE("a failed agent connection requeues the call; a hang-up frees the agen
   CHECK(r.counters().stray_events == 3);
 }
 
+TEST_CASE("the strategy takes back ringing calls only after the minimum ring", "[runner]") {
+  ListLeads leads;
+  Port port;
+  campaign::CampaignRunner r(settings(), strategy("predictive"), leads, port);
+  r.agent_ready(1, 0.0);
+  r.agent_ready(2, 0.0);
+  const std::size_t placed = port.orders.size();
+  REQUIRE(placed >= 2);
+  // Both agents take other calls (inbound) and stay on them: what rings has nowhere to go.
+  r.agent_busy(1, 1.0);
+  r.agent_busy(2, 1.0);
+  for (double t = 2; t < 15; t += 1) r.tick(t);
+  CHECK(port.cancels.empty());
+  for (double t = 15; t <= 20; t += 1) r.tick(t);
+  CHECK(!port.cancels.empty());
+  CHECK(r.counters().taken_back == port.cancels.size());
+  for (const CallKey k : port.cancels) CHECK(k <= placed);  // placed at t = 0, rung >= 15 s
+  // The port ends them; their leads go back.
+  for (const CallKey k : port.cancels) r.call_ended(k, 21.0);
+  CHECK(leads.released.size() == port.cancels.size());
+}
+
 TEST_CASE("a paused campaign places nothing", "[runner]") {
   ListLeads leads;
   Port port;
@@ -214,14 +238,24 @@ TEST_CASE("randomised floor keeps the runner's invariants", "[runner]") {
       std::map<CallKey, std::int64_t> agent_of;
       std::map<std::int64_t, CallKey> call_of_agent;
       std::map<CallKey, double> answered_at;
+      std::map<CallKey, double> placed_at;
+      std::set<CallKey> gone;  // ended by the port after a take-back
+      std::size_t cancels_seen = 0;
       std::size_t orders_seen = 0;
       std::size_t connects_seen = 0;
       std::uint64_t bridged = 0;
       double now = 0;
       for (std::int64_t a = 1; a <= 8; ++a) r.agent_ready(a, 0);
       const auto pump = [&] {
+        for (; cancels_seen < port.cancels.size(); ++cancels_seen) {
+          const CallKey k = port.cancels[cancels_seen];
+          CHECK(now - placed_at[k] >= 15.0);
+          gone.insert(k);
+          q.insert({now + 0.1, Ev{0, 7, k, 0}});
+        }
         for (; orders_seen < port.orders.size(); ++orders_seen) {
           const auto& o = port.orders[orders_seen];
+          placed_at[o.call] = now;
           const double x = u(rng);
           if (x < 0.35) {
             q.insert({now + 3 + 15 * u(rng), Ev{0, 0, o.call, 0}});
@@ -251,7 +285,9 @@ TEST_CASE("randomised floor keeps the runner's invariants", "[runner]") {
         Ev e = q.begin()->second;
         q.erase(q.begin());
         now = t_ev;
+        if (gone.count(e.call) && e.kind != 7) continue;  // taken back: its future is void
         switch (e.kind) {
+          case 7: r.call_ended(e.call, now); break;
           case 0:
             answered_at[e.call] = now;
             r.call_answered(e.call, now);
@@ -299,6 +335,7 @@ TEST_CASE("randomised floor keeps the runner's invariants", "[runner]") {
       CHECK(ledger.live == Approx(static_cast<double>(c.bridged + c.abandoned)));
       CHECK(ledger.abandoned == Approx(static_cast<double>(c.abandoned)));
       CHECK(leads.out.size() == r.calls_in_flight());
+      if (spec == "predictive") CHECK(c.taken_back > 0);
       if (spec == "progressive") CHECK(c.abandoned <= c.connect_failures);
     }
   }
