@@ -13,8 +13,8 @@ Result<std::int64_t> CallHistory::push(Report report) {
   return static_cast<std::int64_t>(ticket);
 }
 
-Result<void> CallHistory::milestone(ReportKind kind, std::string_view call_id,
-                                    std::string_view leg, std::int64_t at_ms, Report report) {
+Result<void> CallHistory::milestone(ReportKind kind, std::string_view call_id, std::string_view leg,
+                                    std::int64_t at_ms, Report report) {
   if (call_id.empty() || leg.empty()) {
     return Error{Errc::Invalid, "a report needs a call id and a leg name"};
   }

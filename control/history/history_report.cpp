@@ -86,7 +86,8 @@ Result milestone(store::Store& s, const Report& r, const Change& change) {
   const std::string& leg = r.leg.leg;
   auto cdr = rows::leg_cdr(s, call_id, leg);
   if (!cdr) return cdr.error();
-  if (cdr->ended_at_ms) return Error{Errc::Conflict, "call " + call_id + " leg " + leg + " has ended"};
+  if (cdr->ended_at_ms)
+    return Error{Errc::Conflict, "call " + call_id + " leg " + leg + " has ended"};
   if (change.cdr) change.cdr(*cdr);
   rows::append_event(*cdr, r.at_ms, change.type, change.extra);
   if (auto u = s.cdrs().update(*cdr, actor_at(r.at_ms)); !u) return u;
@@ -270,12 +271,13 @@ Result apply(store::Store& s, const RetryPolicy& policy, const Report& r) {
     case ReportKind::Hold: return milestone(s, r, {"hold", {}, {}, {}, {}});
     case ReportKind::Retrieved: return milestone(s, r, {"retrieve", {}, {}, {}, {}});
     case ReportKind::Transferred:
-      return milestone(s, r,
-                       {"transfer",
-                        {{"kind", std::string_view(r.text1)}, {"target", std::string_view(r.text2)}},
-                        {},
-                        {},
-                        {}});
+      return milestone(
+          s, r,
+          {"transfer",
+           {{"kind", std::string_view(r.text1)}, {"target", std::string_view(r.text2)}},
+           {},
+           {},
+           {}});
     case ReportKind::Amd:
       return milestone(s, r,
                        {"amd",

@@ -30,8 +30,8 @@ struct Report {
   ReportKind kind = ReportKind::Answered;
   std::uint64_t ticket = 0;  // its place in the queue (1, 2, ...)
   std::int64_t at_ms = 0;
-  LegStart leg;  // LegStarted: all of it; milestones: call_id and leg
-  Wrap wrap;     // Disposition
+  LegStart leg;               // LegStarted: all of it; milestones: call_id and leg
+  Wrap wrap;                  // Disposition
   std::int64_t agent_id = 0;  // Bridged
   std::string text1;          // Transferred: kind; Amd: verdict; Recording: path
   std::string text2;          // Transferred: target

@@ -27,7 +27,8 @@ std::uint64_t HistoryWriter::push(Report report) {
   report.ticket = ++next_ticket_;
   queue_.push_back(std::move(report));
   ++stats_.accepted;
-  stats_.max_queue_depth = std::max<std::uint64_t>(stats_.max_queue_depth, queue_.size() + in_flight_);
+  stats_.max_queue_depth =
+      std::max<std::uint64_t>(stats_.max_queue_depth, queue_.size() + in_flight_);
   lock.unlock();
   wake_.notify_one();
   return next_ticket_;
@@ -155,10 +156,10 @@ store::Result<void> HistoryWriter::write_some(std::vector<Report>& batch, std::s
       ++stats_.rejected;
     }
     if (options_.on_rejected) {
-      options_.on_rejected(Rejected{bad.ticket, bad.kind,
-                                    bad.kind == ReportKind::Disposition ? bad.wrap.call_id
-                                                                        : bad.leg.call_id,
-                                    bad.leg.leg, refusal});
+      options_.on_rejected(
+          Rejected{bad.ticket, bad.kind,
+                   bad.kind == ReportKind::Disposition ? bad.wrap.call_id : bad.leg.call_id,
+                   bad.leg.leg, refusal});
     }
     ++begin;
     end = batch.size();

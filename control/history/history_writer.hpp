@@ -51,16 +51,16 @@ struct WriterOptions {
 
 // Plain numbers, read from any thread.
 struct WriterStats {
-  std::uint64_t accepted = 0;          // reports queued
-  std::uint64_t written = 0;           // reports committed
-  std::uint64_t batches = 0;           // transactions committed
-  std::uint64_t rejected = 0;          // reports the store refused for good
-  std::uint64_t store_errors = 0;      // transient errors seen (each failed attempt)
-  std::uint64_t retries = 0;           // batches tried again after one
-  std::uint64_t full_waits = 0;        // callers that found the queue full
-  std::uint64_t over_capacity = 0;     // reports accepted past the bound after full_wait
-  std::uint64_t lost = 0;              // given up by a stop() whose timeout ran out
-  std::uint64_t queue_depth = 0;       // queued + being written now
+  std::uint64_t accepted = 0;       // reports queued
+  std::uint64_t written = 0;        // reports committed
+  std::uint64_t batches = 0;        // transactions committed
+  std::uint64_t rejected = 0;       // reports the store refused for good
+  std::uint64_t store_errors = 0;   // transient errors seen (each failed attempt)
+  std::uint64_t retries = 0;        // batches tried again after one
+  std::uint64_t full_waits = 0;     // callers that found the queue full
+  std::uint64_t over_capacity = 0;  // reports accepted past the bound after full_wait
+  std::uint64_t lost = 0;           // given up by a stop() whose timeout ran out
+  std::uint64_t queue_depth = 0;    // queued + being written now
   std::uint64_t max_queue_depth = 0;
 };
 
@@ -94,9 +94,9 @@ class HistoryWriter {
   const RetryPolicy policy_;
   const WriterOptions options_;
   mutable std::mutex mutex_;
-  std::condition_variable wake_;   // the writer: work or stop
-  std::condition_variable room_;   // callers: room in the queue
-  std::condition_variable done_;   // flush/stop: progress
+  std::condition_variable wake_;  // the writer: work or stop
+  std::condition_variable room_;  // callers: room in the queue
+  std::condition_variable done_;  // flush/stop: progress
   std::deque<Report> queue_;
   std::size_t in_flight_ = 0;
   std::uint64_t next_ticket_ = 0;

@@ -47,8 +47,10 @@ bool wait_errors(const history::CallHistory& h, std::uint64_t n) {
 }
 }  // namespace
 
-TEST_CASE("a full database: the disposition is retried, none of it written, lost only at a timed-out stop",
-          "[history]") {
+TEST_CASE(
+    "a full database: the disposition is retried, none of it written, lost only at a timed-out "
+    "stop",
+    "[history]") {
   TempDir dir;
   const std::string path = dir.file("store.db");
   store::SqliteOptions o;

@@ -118,7 +118,8 @@ TEST_CASE("a full queue makes the caller wait a bounded time and drops nothing",
   all_calls_written(*real, kCalls);
 }
 
-TEST_CASE("an injected disk-full is counted and retried until the rows are in", "[history][writer]") {
+TEST_CASE("an injected disk-full is counted and retried until the rows are in",
+          "[history][writer]") {
   TempDir dir;
   auto real = open_store(dir.file("store.db"));
   auto w = seed_world(*real, 10);
@@ -142,7 +143,8 @@ TEST_CASE("an injected disk-full is counted and retried until the rows are in", 
   all_calls_written(*real, 10);
 }
 
-TEST_CASE("a refused report is left out of its batch and the rest is written", "[history][writer]") {
+TEST_CASE("a refused report is left out of its batch and the rest is written",
+          "[history][writer]") {
   TempDir dir;
   auto s = open_store(dir.file("store.db"));
   auto w = seed_world(*s, 3);
@@ -190,7 +192,8 @@ TEST_CASE("history writer rows per second, batched against one per report", "[.b
     const auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < kCalls; ++i) queue_call(h, w, i);
     REQUIRE(h.stop(std::chrono::seconds(120)));
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     per_s[k] = 5.0 * kCalls / secs;
     std::printf("max_batch %zu: %d reports in %.3f s = %.0f reports/s (%llu transactions)\n",
                 batch[k], 5 * kCalls, secs, per_s[k],
