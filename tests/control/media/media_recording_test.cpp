@@ -188,8 +188,9 @@ TEST_CASE("MediaService records a bridged call into a playable stereo WAV of the
   CHECK(wav.rate == 8000);
   const double wav_s = static_cast<double>(wav.samples.size() / 2) / 8000.0;
   INFO("wav " << wav_s << " s, start to stop " << recorded_s << " s");
-  // The file spans start to stop (the pause is a silent gap, not a cut): within 100 ms.
-  CHECK(std::abs(wav_s - recorded_s) < 0.1);
+  // The file spans start to stop (the pause is a silent gap, not a cut): within 150 ms (the
+  // two replies' polling and the last frames in flight; measured 46 ms at load 9).
+  CHECK(std::abs(wav_s - recorded_s) < 0.15);
   CHECK(wav_s > 1.4);
   CHECK(rms(wav.channel(0)) > 100);  // the customer's speech
   CHECK(rms(wav.channel(1)) > 100);  // the agent's
