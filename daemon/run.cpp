@@ -16,10 +16,13 @@
 #include "control/api/router.hpp"
 #include "control/api/server.hpp"
 #include "control/api/slow_lane.hpp"
+#include "control/history/call_history.hpp"
 #include "control/history/recovery.hpp"
 #include "control/store/sqlite_store.hpp"
 #include "daemon/dataplane_setup.hpp"
+#include "daemon/history_setup.hpp"
 #include "daemon/seed.hpp"
+#include "daemon/sip_setup.hpp"
 
 namespace dialcore::daemon {
 
@@ -92,6 +95,20 @@ int run(const config::Config& initial, const std::string& config_file) {
             std::to_string(recovered->attempts_closed) + " attempts closed, " +
             std::to_string(recovered->leads_released) + " leads released");
   }
+  // The call history writes on its own thread and its own connection (WAL: the API's reads go
+  // on meanwhile), so the control thread never waits for a commit (control/history/README.md).
+  auto history_store = control::store::open_sqlite_store(opts);
+  if (!history_store) {
+    log("dialcored: cannot open the store: %s\n", opts.path + ": " + history_store.error().message);
+    return 1;
+  }
+  control::history::WriterOptions history_options;
+  history_options.on_rejected = [](const control::history::Rejected& r) {
+    log("dialcored: call history: report refused: %s\n",
+        std::string(control::history::to_string(r.kind)) + " " + r.call_id + "/" + r.leg + ": " +
+            r.error.message);
+  };
+  control::history::CallHistory history(**history_store, {}, history_options);
   control::agents::AgentService agents(store, security_policy(current));
 
   const SeedReport seed = seed_if_empty(current, store, agents, wall_ms());
@@ -143,6 +160,19 @@ int run(const config::Config& initial, const std::string& config_file) {
   control::api::Router router(store, agents, wall_ms);
   router.metrics().add_source(
       [&](std::string& out) { render_dataplane_metrics(out, *runtime, media); });
+  router.metrics().add_source(
+      [&](std::string& out) { render_history_metrics(out, history.stats()); });
+  // SIP after the dataplane and MediaService (a call it takes needs legs), before the API says
+  // it is up. Not configured (no sip.interfaces): no SIP thread at all.
+  std::unique_ptr<SipSetup> sip;
+  if (!current.sip.interfaces.empty()) {
+    sip = std::make_unique<SipSetup>(io, current.sip);
+    if (auto error = sip->start()) {
+      log("dialcored: sip: %s\n", *error);
+      return 1;
+    }
+    router.metrics().add_source([&](std::string& out) { sip->render_metrics(out); });
+  }
   router.apply(live_settings(current));
   // Password hashing off the control thread: its own thread and store connection.
   control::api::SlowLane lane(io, opts, security_policy(current));
@@ -160,13 +190,22 @@ int run(const config::Config& initial, const std::string& config_file) {
   stop_signals.async_wait([&](const boost::system::error_code& e, int sig) {
     if (e) return;
     log("dialcored: signal %s: stopping\n", std::to_string(sig));
-    // In order: no new requests; every leg destroyed (bounded by the reply timeout); workers
-    // stopped and joined (bounded); then the control thread.
+    // In order: no new requests; SIP (BYE/CANCEL to calls still up, bounded to 3 s); every leg
+    // destroyed (bounded by the reply timeout); workers stopped and joined (bounded); the call
+    // history drained to the store (bounded); then the control thread; the store closes last.
     server.stop();
+    if (sip) {
+      sip->stop();
+      log("dialcored: %s\n", std::string("sip: stopped"));
+    }
     media.shutdown([&] {
       if (!runtime->stop()) {
         std::fputs("dialcored: a dataplane worker did not stop within 2 s; exiting\n", stderr);
         std::_Exit(1);
+      }
+      if (!history.stop(std::chrono::seconds(10))) {
+        log("dialcored: call history: %s\n",
+            std::to_string(history.stats().lost) + " reports could not be written (store error)");
       }
       io.stop();
     });

@@ -1,7 +1,8 @@
 #pragma once
-// The call history writer: the call owner (the SIP/B2BUA layer, the agent layer) reports what
-// happens to each call leg, by call id and leg name, and every report is written durably before
-// the call returns — one SQLite transaction per report, holding every row the report implies:
+// The call history: the call owner (the SIP/B2BUA layer, the agent layer) reports what happens
+// to each call leg, by call id and leg name. Each report is QUEUED (cheap, on the caller's
+// thread: the Asio control thread never waits for the disk) and written by the writer thread
+// (history_writer.hpp) in group-committed Store transactions; every report is all-or-nothing:
 //
 //   leg_started  INSERT the CDR (ended NULL); an outbound leg naming a lead and a campaign also
 //                INSERTs its Attempt and sets the lead in_progress with the attempt counted.
@@ -13,20 +14,32 @@
 //                agent talked to stays in_progress until that agent's disposition.
 //   disposition  the Disposition row, the wrap code on the call's CDRs, the attempt's outcome
 //                ("answered" if the hang-up is not reported yet), the lead's next state: ONE
-//                transaction, so a crash can never leave a disposition without its lead
-//                update or the other way round.
+//                report, so a crash can never leave a disposition without its lead update or
+//                the other way round.
 //
 // Attempt outcome at `ended`: abandoned (cause Abandoned) > machine (AMD said so) > answered >
-// busy / no_answer / invalid (by cause) > failed. Errors come back as store::Error values
-// (NotFound for an unknown call/leg, Invalid for an unknown wrap code, Full/Busy/Io from the
-// database) and then nothing of that report was written. Control thread only (one Store).
+// busy / no_answer / invalid (by cause) > failed.
+//
+// Return values: ok means ACCEPTED (queued, and written in order unless the store refuses it for
+// good); the value of leg_started/disposition is the report's ticket (> 0), not a row id:
+// `done_through() >= ticket` once it is written. What can be checked without the database is
+// checked at once (Invalid: empty call id or leg, bad AMD verdict, empty wrap code; Invalid
+// "stopped" after stop()). What needs the database (NotFound unknown call/leg, Conflict ended
+// leg or wrapped call, Duplicate open leg, Invalid unknown wrap code) is found by the writer:
+// counted as `rejected` and handed to WriterOptions::on_rejected. Store errors (Busy, Full, Io)
+// are retried, never returned.
+//
+// Threads: the public reporting methods may be called from any thread (the control thread in
+// the daemon). `store` is used by the writer thread only, from construction to stop(): give
+// it its own connection (the daemon opens one; another thread must not use the same Store).
 // Start-up recovery of what a crash left open: recovery.hpp.
 
+#include <chrono>
 #include <cstdint>
-#include <optional>
-#include <string>
 #include <string_view>
 
+#include "control/history/call_history_types.hpp"
+#include "control/history/history_writer.hpp"
 #include "control/history/lead_rules.hpp"
 #include "control/store/store.hpp"
 
@@ -35,44 +48,12 @@ namespace dialcore::control::history {
 template <class T>
 using Result = store::Result<T>;
 
-enum class EndCause {
-  Normal,       // either side hung up after an answer
-  Busy,         // 486/600
-  NoAnswer,     // ring timeout, 480/408
-  Invalid,      // 404/484/604: the number does not exist
-  Rejected,     // 403/603
-  Failed,       // anything else: 5xx, transport, media
-  Abandoned,    // answered live, no agent within the limit (the caller heard the message)
-  Interrupted,  // written by recovery: the process died with the leg open
-};
-std::string_view to_string(EndCause cause);
-
-struct LegStart {
-  std::string call_id;    // the interaction id the call keeps across its legs
-  std::string leg = "a";  // a (customer), agent, consult, b...
-  std::string direction;  // inbound, outbound, internal
-  std::string from_number;
-  std::string to_number;  // an outbound attempt's dialled number
-  std::optional<std::int64_t> agent_id;
-  std::optional<std::int64_t> campaign_id;
-  std::optional<std::int64_t> queue_id;
-  std::optional<std::int64_t> lead_id;  // with campaign_id on an outbound leg: an attempt
-};
-
-struct Wrap {
-  std::string call_id;
-  std::optional<std::int64_t> agent_id;
-  std::string wrap_code;  // must exist (and belong to the call's campaign or to every campaign)
-  std::string notes;
-  std::optional<std::int64_t> callback_at_ms;  // the lead is due again then (a callback)
-};
-
 class CallHistory {
  public:
-  explicit CallHistory(store::Store& store, RetryPolicy policy = {})
-      : store_(store), policy_(policy) {}
+  explicit CallHistory(store::Store& store, RetryPolicy policy = {}, WriterOptions options = {})
+      : policy_(policy), writer_(store, policy, std::move(options)) {}
 
-  // Returns the CDR id. Duplicate when the call already has an open leg of that name.
+  // Returns the ticket of the report.
   Result<std::int64_t> leg_started(const LegStart& leg, std::int64_t at_ms);
   Result<void> answered(std::string_view call_id, std::string_view leg, std::int64_t at_ms);
   Result<void> bridged(std::string_view call_id, std::string_view leg, std::int64_t agent_id,
@@ -89,18 +70,29 @@ class CallHistory {
                          std::int64_t at_ms);
   Result<void> ended(std::string_view call_id, std::string_view leg, EndCause cause,
                      std::int64_t at_ms);
-  // Returns the disposition id. Conflict when the call already has one.
+  // Returns the ticket of the report.
   Result<std::int64_t> disposition(const Wrap& wrap, std::int64_t at_ms);
 
+  // Blocks until everything accepted so far is written or rejected (tests, shutdown; not the
+  // control thread in normal running). False on timeout.
+  bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    return writer_.flush(timeout);
+  }
+  // Orderly stop: drains, then joins the writer. False when `timeout` ran out (stats().lost).
+  bool stop(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    return writer_.stop(timeout);
+  }
+  std::uint64_t done_through() const { return writer_.done_through(); }
+  WriterStats stats() const { return writer_.stats(); }
   const RetryPolicy& policy() const { return policy_; }
 
  private:
-  struct Change;  // what one milestone does to the CDR and the attempt
-  Result<void> milestone(std::string_view call_id, std::string_view leg, std::int64_t at_ms,
-                         const Change& change);
+  Result<std::int64_t> push(Report report);
+  Result<void> milestone(ReportKind kind, std::string_view call_id, std::string_view leg,
+                         std::int64_t at_ms, Report report = {});
 
-  store::Store& store_;
   RetryPolicy policy_;
+  HistoryWriter writer_;
 };
 
 }  // namespace dialcore::control::history

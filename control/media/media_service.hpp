@@ -36,6 +36,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -61,6 +62,19 @@ struct Allocated {
 };
 using AllocateDone = std::function<void(const Allocated&)>;
 using StatsDone = std::function<void(ReplyStatus, const dataplane::LegStats&)>;
+
+// A call's recording (issue 5), named by its CUSTOMER leg (the carrier side): left channel what
+// that leg receives, right what it hears (dataplane/api/commands.hpp, StartRecordingArgs).
+struct RecordingRequest {
+  std::string call_id;                  // 1-47 characters
+  std::string campaign;                 // 0-31
+  std::string agent;                    // 0-31
+  std::uint16_t sample_rate_hz = 8000;  // 8000 | 16000
+  std::uint8_t format = 0;              // 0 stereo WAV, 1 mono WAV, 2 Ogg Opus
+  std::uint64_t start_unix_ms = 0;      // wall clock (metadata, the path's date)
+};
+// The reply's handle names the recording in later RecordingState events (status Ok only).
+using RecordingDone = std::function<void(ReplyStatus, const dataplane::StartRecordingReplyArgs&)>;
 
 struct MediaCounters {
   std::uint64_t commands_ok = 0;      // replies Ok
@@ -112,6 +126,17 @@ class MediaService {
   // Stops event delivery for the leg at once, then frees it on its worker.
   void destroy(const MediaLeg& leg, Done done);
   void ping(std::uint32_t worker, Done done);  // proves the worker's loop turns
+
+  // Recording (media_recording.cpp). Unsupported when the worker has no recorder; WrongState for
+  // a second start or a stop/pause/resume/tag without one (pause while paused, ...);
+  // NoCapacity when the recorder is full (retry later); BadArgument for a text too long, an
+  // empty call id, a rate or format not listed (then nothing is sent). Callbacks run once.
+  void start_recording(const MediaLeg& customer, const RecordingRequest& request,
+                       RecordingDone done);
+  void stop_recording(const MediaLeg& customer, Done done);
+  void pause_recording(const MediaLeg& customer, Done done);
+  void resume_recording(const MediaLeg& customer, Done done);
+  void tag_recording(const MediaLeg& customer, std::string_view text, Done done);  // <= 39 chars
 
   // Orderly stop: new allocations fail WrongState, every known leg is destroyed, and `done` runs
   // once nothing is in flight or queued (bounded by reply_timeout); then polling stops.

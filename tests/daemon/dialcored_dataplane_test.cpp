@@ -11,44 +11,14 @@
 #include <string>
 #include <thread>
 
+#include "tests/daemon/daemon_yaml.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/http_client.hpp"
 
 using namespace dialcore::test;
 
 namespace {
-
 constexpr const char* kToken = "test-admin-token-0123456789";
-
-// Two unpinned workers on a 64-port range picked from the process id.
-std::string dataplane_yaml(const std::string& workers = "[0, 1]", bool pin = false) {
-  const unsigned first = 40000 + (static_cast<unsigned>(::getpid()) % 300) * 64 + 32;
-  return "dataplane:\n"
-         "  workers: " +
-         workers +
-         "\n"
-         "  pin_workers: " +
-         (pin ? "true" : "false") +
-         "\n"
-         "  rtp_port_first: " +
-         std::to_string(first) +
-         "\n"
-         "  rtp_port_last: " +
-         std::to_string(first + 31) +
-         "\n"
-         "  legs_per_worker: 64\n"
-         "pause_reasons:\n"
-         "  - {code: auto, name: Auto Pause, auto_pause: true}\n";
-}
-
-// The value of the first sample line starting with `prefix`, or -1.
-double sample(const std::string& text, const std::string& prefix) {
-  const auto at = text.find("\n" + prefix);
-  if (at == std::string::npos) return -1;
-  const auto space = text.find(' ', at + 1 + prefix.size());
-  return std::stod(text.substr(space + 1, text.find('\n', space) - space - 1));
-}
-
 }  // namespace
 
 TEST_CASE("dialcored runs the dataplane workers and /metrics shows their counters", "[daemon]") {

@@ -1,7 +1,12 @@
-// The call history writer when the database cannot take a write: a full database and another
-// writer holding the lock. The report fails with a clear error and nothing of it is written
-// (one SQLite transaction) (label control).
+// The call history writer when the database cannot take a write: a full database (SQLITE_FULL)
+// and another writer holding the lock (SQLITE_BUSY). The report is accepted, the writer counts
+// the error and retries; nothing of it is written meanwhile (one transaction); it is written as
+// soon as the database takes it, and a stop whose timeout runs out says what it gave up
+// (label control).
 #include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
 
 #include "tests/control/history/history_fixture.hpp"
 
@@ -11,11 +16,19 @@ using history::EndCause;
 namespace {
 constexpr std::int64_t T0 = 1'800'000'000'000;
 
+history::WriterOptions fast_retries() {
+  history::WriterOptions o;
+  o.retry_first = std::chrono::milliseconds(2);
+  o.retry_max = std::chrono::milliseconds(20);
+  return o;
+}
+
 void wrapped_call_ready(history::CallHistory& h, const HistoryWorld& w) {
   REQUIRE(h.leg_started(outbound("f1", w, w.leads[0]), T0).ok());
   REQUIRE(h.answered("f1", "a", T0 + 1000).ok());
   REQUIRE(h.bridged("f1", "a", 5, T0 + 1200).ok());
   REQUIRE(h.ended("f1", "a", EndCause::Normal, T0 + 9000).ok());
+  REQUIRE(h.flush());
 }
 
 void nothing_of_the_wrap(store::Store& s, const HistoryWorld& w) {
@@ -23,17 +36,30 @@ void nothing_of_the_wrap(store::Store& s, const HistoryWorld& w) {
   CHECK(s.leads().get(w.leads[0])->status == "in_progress");
   CHECK(s.cdrs().list(where("call_id", std::string("f1")))->front().wrap_code.empty());
 }
+
+// Waits (bounded, 5 s) until the writer has seen `n` store errors.
+bool wait_errors(const history::CallHistory& h, std::uint64_t n) {
+  for (int i = 0; i < 500; ++i) {
+    if (h.stats().store_errors >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
 }  // namespace
 
-TEST_CASE("a full database fails the disposition with Full and writes none of it", "[history]") {
+TEST_CASE(
+    "a full database: the disposition is retried, none of it written, lost only at a timed-out "
+    "stop",
+    "[history]") {
   TempDir dir;
+  const std::string path = dir.file("store.db");
   store::SqliteOptions o;
   o.max_page_count = 60;
-  auto s = open_store(dir.file("store.db"), o);
+  auto s = open_store(path, o);
   auto w = seed_world(*s, 2);
-  history::CallHistory h(*s);
+  history::CallHistory h(*s, {}, fast_retries());
   wrapped_call_ready(h, w);
-  // Fill the database to its page limit with leads.
+  // Fill the database to its page limit with leads (the writer is idle: flushed).
   int added = 0;
   for (;;) {
     store::Lead filler;
@@ -48,35 +74,49 @@ TEST_CASE("a full database fails the disposition with Full and writes none of it
     REQUIRE(++added < 100000);
   }
   // Notes big enough to need pages the database no longer has.
-  auto d = h.disposition({"f1", 5, "sale", std::string(20000, 'n'), {}}, T0 + 10000);
-  REQUIRE_FALSE(d.ok());
-  CHECK(d.code() == store::Errc::Full);
-  CHECK_FALSE(d.error().message.empty());
-  nothing_of_the_wrap(*s, w);
-  CHECK(s->check_integrity().ok());
+  REQUIRE(h.disposition({"f1", 5, "sale", std::string(20000, 'n'), {}}, T0 + 10000).ok());
+  REQUIRE(wait_errors(h, 3));
+  CHECK(h.stats().retries >= 2);
+  CHECK(h.stats().rejected == 0);
+  CHECK(h.stats().queue_depth == 1);
+  CHECK_FALSE(h.flush(std::chrono::milliseconds(50)));
+  {
+    auto reader = open_store(path);  // its own connection: the writer thread owns `s`
+    nothing_of_the_wrap(*reader, w);
+    CHECK(reader->check_integrity().ok());
+  }
+  // The process is going away and the disk is still full: the stop gives up after its bound and
+  // says what it could not write.
+  CHECK_FALSE(h.stop(std::chrono::milliseconds(100)));
+  CHECK(h.stats().lost == 1);
+  CHECK(h.answered("f1", "a", T0).code() == store::Errc::Invalid);  // stopped: not accepted
 }
 
-TEST_CASE("another writer holding the database fails the report with Busy", "[history]") {
+TEST_CASE("another writer holding the database: Busy is counted and the report goes in after",
+          "[history]") {
   TempDir dir;
   const std::string path = dir.file("store.db");
   store::SqliteOptions o;
-  o.busy_timeout_ms = 50;
+  o.busy_timeout_ms = 20;
   auto s = open_store(path, o);
   auto w = seed_world(*s, 1);
-  history::CallHistory h(*s);
+  history::CallHistory h(*s, {}, fast_retries());
   wrapped_call_ready(h, w);
   auto other = open_store(path);
   auto held = other->transaction([&]() -> store::Result<void> {
     store::DncEntry e;
     e.phone = "+15550001";
     if (auto r = other->dnc().create(e, kAdmin); !r) return r;  // takes the write lock
-    auto d = h.disposition({"f1", 5, "sale", "", {}}, T0 + 10000);
-    CHECK(d.code() == store::Errc::Busy);
+    REQUIRE(h.disposition({"f1", 5, "sale", "", {}}, T0 + 10000).ok());
+    CHECK(wait_errors(h, 2));
+    nothing_of_the_wrap(*other, w);
     return {};
   });
   REQUIRE(held.ok());
-  nothing_of_the_wrap(*s, w);
-  // Once the other writer is done, the same report goes through.
-  REQUIRE(h.disposition({"f1", 5, "sale", "", {}}, T0 + 11000).ok());
+  // Once the other writer is done, the queued report goes through by itself.
+  REQUIRE(h.flush());
+  CHECK(h.stats().rejected == 0);
+  CHECK(h.stats().written == 5);
   CHECK(s->leads().get(w.leads[0])->status == "done");
+  CHECK(*s->dispositions().count({}) == 1);
 }

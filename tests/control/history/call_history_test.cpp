@@ -19,9 +19,17 @@ TEST_CASE("a sequence of calls is written durably and reads back after reopening
   {
     auto s = open_store(path);
     w = seed_world(*s, 5);
-    history::CallHistory h(*s);
+    RejectLog rejects;
+    history::CallHistory h(*s, {}, rejects.options());
+    // Every report is accepted at once and written by the writer thread; the test reads the
+    // store only after flush() (the writer is then idle: one connection, one user at a time).
+    auto rejected = [&](const std::string& call) {
+      REQUIRE(h.flush());
+      return rejects.last_code(call);
+    };
     // c1: answered, human, bridged to agent 7, hold/retrieve, recorded, transferred, wrapped sale.
     REQUIRE(h.leg_started(outbound("c1", w, w.leads[0]), T0).ok());
+    REQUIRE(h.flush());
     auto lead = s->leads().get(w.leads[0]);
     CHECK(lead->status == "in_progress");
     CHECK(lead->attempts == 1);
@@ -34,29 +42,34 @@ TEST_CASE("a sequence of calls is written durably and reads back after reopening
     agent_leg.direction = "internal";
     agent_leg.agent_id = 7;
     REQUIRE(h.leg_started(agent_leg, T0 + 6400).ok());
-    CHECK(h.leg_started(agent_leg, T0 + 6401).code() == store::Errc::Duplicate);
+    REQUIRE(h.leg_started(agent_leg, T0 + 6401).ok());  // accepted, then refused by the writer
+    CHECK(rejected("c1") == store::Errc::Duplicate);
     REQUIRE(h.hold("c1", "a", T0 + 10000).ok());
     REQUIRE(h.retrieved("c1", "a", T0 + 12000).ok());
     REQUIRE(h.recording("c1", "a", "/rec/c1.wav", T0 + 6600).ok());
     REQUIRE(h.transferred("c1", "a", "consult", "agent:8", T0 + 20000).ok());
     REQUIRE(h.ended("c1", "agent", EndCause::Normal, T0 + 30000).ok());
     REQUIRE(h.ended("c1", "a", EndCause::Normal, T0 + 30000).ok());
-    CHECK(h.hold("c1", "a", T0 + 30001).code() == store::Errc::Conflict);  // ended
+    REQUIRE(h.hold("c1", "a", T0 + 30001).ok());
+    CHECK(rejected("c1") == store::Errc::Conflict);  // ended
     // An agent talked to the lead: it waits for the disposition.
     CHECK(s->leads().get(w.leads[0])->status == "in_progress");
     // A wrong wrap code changes nothing.
-    CHECK(h.disposition({"c1", 7, "no-such-code", "", {}}, T0 + 40000).code() ==
-          store::Errc::Invalid);
+    REQUIRE(h.disposition({"c1", 7, "no-such-code", "", {}}, T0 + 40000).ok());
+    CHECK(rejected("c1") == store::Errc::Invalid);
     CHECK(*s->dispositions().count({}) == 0);
     CHECK(s->leads().get(w.leads[0])->status == "in_progress");
     auto disp = h.disposition({"c1", 7, "sale", "paid by card", {}}, T0 + 41000);
     REQUIRE(disp.ok());
-    CHECK(h.disposition({"c1", 7, "sale", "", {}}, T0 + 42000).code() == store::Errc::Conflict);
+    REQUIRE(h.disposition({"c1", 7, "sale", "", {}}, T0 + 42000).ok());
+    CHECK(rejected("c1") == store::Errc::Conflict);
+    CHECK(h.stats().rejected == 4);
 
     // c2: busy: the lead is due again after the busy delay, attempt counted.
     REQUIRE(h.leg_started(outbound("c2", w, w.leads[1]), T0 + 50000).ok());
     REQUIRE(h.ended("c2", "a", EndCause::Busy, T0 + 52000).ok());
     // c3: answering machine on the last allowed attempt of a max_attempts=3 campaign.
+    REQUIRE(h.flush());
     auto l2 = s->leads().get(w.leads[2]);
     l2->attempts = 2;
     REQUIRE(s->leads().update(*l2, kAdmin).ok());
@@ -82,12 +95,20 @@ TEST_CASE("a sequence of calls is written durably and reads back after reopening
     REQUIRE(h.answered("c5", "a", T0 + 96000).ok());
     REQUIRE(h.bridged("c5", "a", 7, T0 + 96500).ok());
     REQUIRE(h.disposition({"c5", 7, "sale", "", {}}, T0 + 97000).ok());
+    REQUIRE(h.flush());
     CHECK(s->attempts().list(where("call_id", std::string("c5")))->front().outcome == "answered");
     CHECK(s->leads().get(w.leads[4])->status == "done");
     REQUIRE(h.ended("c5", "a", EndCause::Normal, T0 + 98000).ok());
+    REQUIRE(h.flush());
     CHECK(s->leads().get(w.leads[4])->status == "done");
-    CHECK(h.answered("nope", "a", T0).code() == store::Errc::NotFound);
+    REQUIRE(h.answered("nope", "a", T0).ok());
+    CHECK(rejected("nope") == store::Errc::NotFound);
+    // What needs no database is refused at once, and nothing is queued.
     CHECK(h.amd("c1", "a", "robot", T0).code() == store::Errc::Invalid);
+    CHECK(h.answered("", "a", T0).code() == store::Errc::Invalid);
+    CHECK(h.disposition({"c1", 7, "", "", {}}, T0).code() == store::Errc::Invalid);
+    CHECK(h.stats().rejected == 5);
+    CHECK(h.stats().written + h.stats().rejected == h.stats().accepted);
   }
   // A new store on the same file.
   auto s = open_store(path);
@@ -159,6 +180,7 @@ TEST_CASE("recovery closes what a stopped writer left open, once", "[history]") 
     REQUIRE(h.answered("m1", "a", T0 + 1000).ok());
     REQUIRE(h.bridged("m1", "a", 4, T0 + 1500).ok());
     REQUIRE(h.ended("m1", "a", EndCause::Normal, T0 + 9000).ok());
+    REQUIRE(h.flush());
     auto l2 = s->leads().get(w.leads[2]);
     l2->attempts = 1;
     REQUIRE(s->leads().update(*l2, kAdmin).ok());

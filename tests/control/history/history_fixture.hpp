@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,35 @@ inline history::LegStart outbound(const std::string& call_id, const HistoryWorld
   leg.lead_id = lead;
   return leg;
 }
+
+// Collects what the writer rejects (on the writer thread) for the test thread to look at.
+class RejectLog {
+ public:
+  history::WriterOptions options(history::WriterOptions o = {}) {
+    o.on_rejected = [this](const history::Rejected& r) {
+      std::lock_guard lock(mutex_);
+      seen_.push_back(r);
+    };
+    return o;
+  }
+  std::vector<history::Rejected> all() const {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+  // The error code of the newest rejection; Invalid with no rejection at all is never a match
+  // for these tests, which expect NotFound/Conflict/Duplicate/Invalid for a named call.
+  store::Errc last_code(const std::string& call_id) const {
+    std::lock_guard lock(mutex_);
+    for (auto it = seen_.rbegin(); it != seen_.rend(); ++it) {
+      if (it->call_id == call_id) return it->error.code;
+    }
+    return store::Errc::Corrupt;  // none for that call
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<history::Rejected> seen_;
+};
 
 inline std::vector<std::string> event_types(const store::Cdr& c) {
   std::vector<std::string> out;

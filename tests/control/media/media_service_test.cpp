@@ -13,6 +13,7 @@
 #include "dataplane/io/socket_io.hpp"
 #include "dataplane/runtime/runtime.hpp"
 #include "dataplane/worker/worker.hpp"
+#include "media_test_support.hpp"
 #include "tests/dataplane/io/udp_peer.hpp"
 #include "tests/dataplane/runtime/runtime_control.hpp"
 #include "tests/support/ortp_peer.hpp"
@@ -22,47 +23,14 @@ using namespace dialcore::control::media;
 using dataplane::Event;
 using dataplane::EventType;
 using dataplane::ReplyStatus;
+using namespace dialcore::test::media;
 
 namespace {
-
-// Runs the io_context until `done()` or `limit` passes.
-template <typename Pred>
-bool run_until(boost::asio::io_context& io, Pred done,
-               std::chrono::milliseconds limit = std::chrono::milliseconds(3000)) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < end) {
-    io.restart();
-    io.run_for(std::chrono::milliseconds(2));
-  }
-  return done();
-}
-
-MediaSettings settings() {
-  MediaSettings s;
-  s.addresses = {dataplane::NetAddress::v4(127, 0, 0, 1, 0)};
-  s.rtp_timeout_ms = 0;
-  return s;
-}
 
 std::vector<dataplane::WorkerRings*> rings_of(dataplane::Runtime& rt) {
   std::vector<dataplane::WorkerRings*> out;
   for (std::size_t i = 0; i < rt.worker_count(); ++i) out.push_back(&rt.rings(i));
   return out;
-}
-
-dataplane::CodecSpec spec(codecs::CodecId id, std::uint8_t pt) {
-  dataplane::CodecSpec s;
-  s.format.id = id;
-  s.payload_type = pt;
-  return s;
-}
-
-dataplane::SetCodecArgs pcmu_and_events() {
-  dataplane::SetCodecArgs c;
-  c.formats[0] = spec(codecs::CodecId::Pcmu, 0);
-  c.formats[1] = spec(codecs::CodecId::TelephoneEvent, 101);
-  c.count = 2;
-  return c;
 }
 
 // The real runtime with `rs` and a MediaService over its rings on an io_context.
@@ -77,25 +45,6 @@ struct Live {
   std::unique_ptr<dataplane::Runtime> rt;
   boost::asio::io_context io;
   std::unique_ptr<MediaService> media;
-};
-
-// Synchronous wrappers over the asynchronous calls, for a readable test.
-struct Sync {
-  boost::asio::io_context& io;
-  MediaService& media;
-
-  ReplyStatus wait(const std::function<void(Done)>& start) {
-    std::optional<ReplyStatus> status;
-    start([&](ReplyStatus s) { status = s; });
-    REQUIRE(run_until(io, [&] { return status.has_value(); }));
-    return *status;
-  }
-  Allocated allocate(const LegPlacement& where, EventHandler events) {
-    std::optional<Allocated> got;
-    media.allocate_leg(where, std::move(events), [&](const Allocated& a) { got = a; });
-    REQUIRE(run_until(io, [&] { return got.has_value(); }));
-    return *got;
-  }
 };
 
 }  // namespace

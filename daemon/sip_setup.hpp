@@ -1,0 +1,45 @@
+#pragma once
+// The SIP part of dialcored: control/sip's SipStack on the control io_context, started after the
+// dataplane and MediaService when sip.interfaces is configured, its counters on /metrics.
+//
+// Until the B2BUA (control/calls, another change) owns calls, every Incoming call is rejected
+// with 480 Temporarily Unavailable and counted (dialcore_sip_incoming_rejected_total): the
+// daemon answers SIP but does not take calls yet.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "config/config.hpp"
+#include "control/sip/sip_stack.hpp"
+
+namespace dialcore::daemon {
+
+class SipSetup {
+ public:
+  SipSetup(boost::asio::io_context& io, const config::Sip& settings);
+  ~SipSetup();  // stop()
+  SipSetup(const SipSetup&) = delete;
+  SipSetup& operator=(const SipSetup&) = delete;
+
+  // Binds every interface; an error text when one cannot bind. Logs each bound contact.
+  std::optional<std::string> start();
+  // BYE/CANCEL to calls still up, bounded (3 s inside the stack); idempotent.
+  void stop();
+
+  const control::sip::SipStack& stack() const { return *stack_; }
+  std::uint64_t incoming_rejected() const { return incoming_rejected_; }
+  // Prometheus text: dialcore_sip_* counters, live calls and handles, Incoming calls rejected.
+  void render_metrics(std::string& out) const;
+
+ private:
+  void on_event(control::sip::SipEvent event);  // on the control thread (asio_event_sink)
+
+  std::unique_ptr<control::sip::SipStack> stack_;
+  std::uint64_t incoming_rejected_ = 0;  // control thread; read by /metrics on the same thread
+};
+
+}  // namespace dialcore::daemon
