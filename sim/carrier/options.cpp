@@ -1,0 +1,115 @@
+#include "sim/carrier/options.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace dialcore::sim::carrier {
+
+std::string usage() {
+  return "usage: dialcore-carrier-sim --workload FILE [options]\n"
+         "  --listen HOST:PORT   SIP (UDP) address; port 0: the kernel picks (default 127.0.0.1:0)\n"
+         "                       the first stdout line is `listen HOST:PORT` with the bound port\n"
+         "  --media-ip HOST      RTP address (default: the listen host)\n"
+         "  --seed N             draws are reproducible per seed and INVITE order (default 1)\n"
+         "  --corpus DIR         AMD corpus folder with labels.csv (default tests/fixtures/amd)\n"
+         "  --max-calls N        handle N INVITEs (more get 503), end when they are over\n"
+         "  --duration S         end after S seconds (calls up get BYE)\n"
+         "  --time-scale X       multiply every drawn time by X (0.1: ten times faster)\n"
+         "  --codecs LIST        answer preference (default PCMU,PCMA,telephone-event)\n"
+         "  --pay                every live answer keys the card (else carrier.pay_probability)\n"
+         "  --capture-dir DIR    write what each answered call heard as DIR/call-N.wav\n"
+         "  --max-ring-s S       a call ringing this long gets 480 (default 300)\n"
+         "  --json               end with one JSON line of the summary\n"
+         "  --verbose            one line per call on stderr\n";
+}
+
+std::string default_corpus() { return DIALCORE_DEFAULT_CORPUS; }
+
+namespace {
+
+template <typename T>
+bool parse_num(std::string_view s, T& out) {
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+bool parse_double(const std::string& s, double& out) {
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return !s.empty() && end == s.c_str() + s.size();
+}
+
+}  // namespace
+
+std::optional<Options> parse_options(int argc, char** argv, std::string& message, bool& help) {
+  Options o;
+  help = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= argc) return std::nullopt;
+      return std::string(argv[++i]);
+    };
+    auto error = [&](const std::string& why) -> std::optional<Options> {
+      message = arg + ": " + why + "\n" + usage();
+      return std::nullopt;
+    };
+    if (arg == "--help" || arg == "-h") {
+      help = true;
+      message = usage();
+      return std::nullopt;
+    }
+    if (arg == "--json") { o.json = true; continue; }
+    if (arg == "--pay") { o.pay_all = true; continue; }
+    if (arg == "--verbose") { o.verbose = true; continue; }
+    const auto v = value();
+    if (!v) return error("needs a value");
+    if (arg == "--workload") {
+      o.workload = *v;
+    } else if (arg == "--listen") {
+      const auto colon = v->rfind(':');
+      if (colon == std::string::npos || !parse_num(std::string_view(*v).substr(colon + 1), o.listen_port)) {
+        return error("HOST:PORT expected");
+      }
+      o.listen_host = v->substr(0, colon);
+      if (o.listen_host.size() > 2 && o.listen_host.front() == '[') {
+        o.listen_host = o.listen_host.substr(1, o.listen_host.size() - 2);
+      }
+    } else if (arg == "--media-ip") {
+      o.media_host = *v;
+    } else if (arg == "--seed") {
+      if (!parse_num(*v, o.seed)) return error("an unsigned integer expected");
+    } else if (arg == "--corpus") {
+      o.corpus = *v;
+    } else if (arg == "--max-calls") {
+      if (!parse_num(*v, o.max_calls)) return error("an unsigned integer expected");
+    } else if (arg == "--duration") {
+      if (!parse_double(*v, o.duration_s) || o.duration_s < 0) return error("seconds expected");
+    } else if (arg == "--time-scale") {
+      if (!parse_double(*v, o.time_scale) || !(o.time_scale > 0)) return error("a positive number expected");
+    } else if (arg == "--capture-dir") {
+      o.capture_dir = *v;
+    } else if (arg == "--max-ring-s") {
+      if (!parse_num(*v, o.max_ring_s) || o.max_ring_s == 0) return error("seconds expected");
+    } else if (arg == "--codecs") {
+      o.codecs.clear();
+      std::string_view rest = *v;
+      while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        o.codecs.emplace_back(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      }
+    } else {
+      return error("unknown option");
+    }
+  }
+  if (o.workload.empty()) {
+    message = "--workload is required\n" + usage();
+    return std::nullopt;
+  }
+  if (o.media_host.empty()) o.media_host = o.listen_host;
+  return o;
+}
+
+}  // namespace dialcore::sim::carrier
