@@ -381,7 +381,8 @@ std::uint16_t DpdkIo::steer(rte_mbuf* m) const noexcept {
 
 // Cost: the steer() parse (the headers' first cache line, which classify reads next anyway)
 // plus, per forwarded frame, an rte_ring enqueue on this side and a dequeue on the owner's
-// (bulk, one atomic per burst each). Measured in `dialbench dataplane --workers 2`.
+// (bulk, one atomic per burst each). Not separated yet: `dialbench dataplane --workers 2`
+// measures the whole runtime with it (dataplane/io/README.md), bench-bound on this machine.
 std::size_t DpdkIo::dispatch(rte_mbuf** mbufs, std::size_t n, DpdkCounts& dc) noexcept {
   std::array<std::uint16_t, kMaxBurst> dest;
   std::size_t kept = 0;

@@ -107,6 +107,7 @@ class Runtime {
   // how RTP is steered (rte_flow, or software and why).
   std::string backend_description() const;
   bool hardware_steering() const noexcept;  // DPDK with rte_flow rules in place
+  bool dpdk() const noexcept { return dpdk_port_ != nullptr; }
 
   struct WorkerThread;  // runtime.cpp
 

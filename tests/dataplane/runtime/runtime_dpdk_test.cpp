@@ -9,7 +9,8 @@
 //
 // net_af_packet has no rte_flow: the runtime falls back to software dispatch, which this test
 // checks (each worker reads its queue, af_packet's fanout spreads the peers' flows over both,
-// and what belongs to the other worker crosses a ring). EAL runs once per process: one TEST_CASE
+// and what belongs to the other worker crosses a ring), and the exception path (a TAP worker 0
+// owns) with two workers. EAL runs once per process: one TEST_CASE
 // here. Skipped (77) when namespaces or EAL cannot be had (not root).
 #include <catch2/catch.hpp>
 
@@ -18,6 +19,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -100,6 +102,9 @@ TEST_CASE("DPDK runtime on af_packet: two workers, a queue pair each, every leg 
   s.dpdk.io.addresses = {NetAddress::v4(10, 77, 0, 1, 0)};
   s.dpdk.io.prefix_lengths = {24};
   s.dpdk.io.mac = kDutMac;
+  // The exception path: a TAP in "dut" that worker 0 owns; the kernel gets what is not RTP.
+  const std::string tap = veth.a().substr(0, veth.a().size() - 1) + "t";
+  s.dpdk.io.exception_devargs = "net_tap_" + tap + ",iface=" + tap;
   const EalCleanup eal_cleanup_at_end;
   RuntimeError error;
   auto rt = Runtime::start(s, error);
@@ -112,6 +117,9 @@ TEST_CASE("DPDK runtime on af_packet: two workers, a queue pair each, every leg 
   INFO(rt->backend_description());
   CHECK_FALSE(rt->hardware_steering());  // af_packet: rte_flow_validate refuses
   CHECK(rt->backend_description().find("software") != std::string::npos);
+
+  dut.ip({"addr", "add", "10.77.0.1/24", "dev", tap});
+  dut.ip({"link", "set", tap, "up"});
 
   RuntimeControl ctl(*rt);
   const NetAddress ours = NetAddress::v4(10, 77, 0, 1, 0);
@@ -155,6 +163,25 @@ TEST_CASE("DPDK runtime on af_packet: two workers, a queue pair each, every leg 
   }
   CHECK(reached == 1);
 
+  // Not RTP: a datagram to a kernel socket on our address (a port outside the RTP range) goes
+  // through worker 0 to the TAP, whichever queue it came in on; the answer goes back out.
+  UdpPeer host(NetAddress::v4(10, 77, 0, 1, 0));  // in "dut": the TAP's side
+  REQUIRE(host.ok());
+  REQUIRE(host.address().port > 20099);
+  const std::vector<std::uint8_t> hello(32, 0x66);
+  std::optional<UdpPeer::Datagram> at_host;
+  for (int i = 0; i < 20 && !at_host; ++i) {
+    REQUIRE(a0->send_to(host.address(), hello));
+    at_host = host.receive(100);
+  }
+  REQUIRE(at_host.has_value());
+  CHECK(at_host->bytes == hello);
+  REQUIRE(host.send_to(at_host->from, std::vector<std::uint8_t>(24, 0x67)));
+  std::optional<UdpPeer::Datagram> back;
+  for (int i = 0; i < 30 && !back; ++i) back = a0->receive(100);
+  REQUIRE(back.has_value());
+  CHECK(back->bytes.size() == 24);
+
   // Per worker: its own legs' packets, nothing of the other's.
   WorkerSnapshot w0 = rt->snapshot(0), w1 = rt->snapshot(1);
   for (int i = 0; i < 1000 && (w0.io[IoCounter::TxPackets] < 41 || w1.io[IoCounter::TxPackets] < 42); ++i) {
@@ -181,6 +208,9 @@ TEST_CASE("DPDK runtime on af_packet: two workers, a queue pair each, every leg 
   CHECK(dpdk(w0, DpdkCounter::ArpReplies) >= 1);
   CHECK(dpdk(w1, DpdkCounter::ArpRequests) >= 1);
   CHECK(dpdk(w1, DpdkCounter::ArpLearned) >= 1);
+  CHECK(dpdk(w0, DpdkCounter::ToKernel) >= 1);
+  CHECK(dpdk(w0, DpdkCounter::FromKernel) >= 1);
+  CHECK(dpdk(w1, DpdkCounter::ToKernel) == 0);  // only worker 0 owns the TAP
   // Software dispatch: everything forwarded arrived (nothing dropped, the rings are drained).
   const std::uint64_t dispatched = dpdk(w0, DpdkCounter::SwDispatched) + dpdk(w1, DpdkCounter::SwDispatched);
   CHECK(dpdk(w0, DpdkCounter::SwDispatchDrops) + dpdk(w1, DpdkCounter::SwDispatchDrops) == 0);
