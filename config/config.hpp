@@ -26,10 +26,19 @@ struct Endpoint {
 enum class Backend { Socket, Dpdk };
 enum class RxChecksum { Verify, Trust };  // DPDK: check UDP/IP checksums or trust the NIC
 
+enum class DpdkSteering { Auto, Software };  // rte_flow where the port has it | never
+
 struct DpdkSettings {
   std::vector<std::string> eal_args;  // passed to rte_eal_init after argv[0]
-  std::uint16_t port = 0;             // ethdev port id
+  std::uint16_t port = 0;             // ethdev port id, when `device` is empty
+  std::string device;  // ethdev name: a PCI address (0000:03:00.0) or a vdev (net_af_packet0)
   RxChecksum rx_checksum = RxChecksum::Verify;
+  std::vector<int> prefix_lengths;  // per dataplane.addresses entry (IPv4 only); missing: 32
+  std::string gateway;        // IPv4 router on one of those subnets, resolved by ARP; "": none
+  std::string gateway_mac;    // static MAC for off-link destinations instead; "": none
+  std::string mac;            // our MAC; "": the port's
+  std::string exception_path;  // devargs of a TAP (net_tap_dc0,iface=dc0); "": non-RTP dropped
+  DpdkSteering steering = DpdkSteering::Auto;
   friend bool operator==(const DpdkSettings&, const DpdkSettings&) = default;
 };
 

@@ -61,13 +61,8 @@ void parse_dataplane(MapReader& in, Dataplane& out) {
   }
   in.integer("legs_per_worker", out.legs_per_worker, 16, 1 << 20);
   in.integer("no_rtp_timeout_ms", out.no_rtp_timeout_ms, 1000, 3600000);
-  if (auto dpdk = in.map("dpdk")) {
-    dpdk->texts("eal_args", out.dpdk.eal_args);
-    dpdk->integer("port", out.dpdk.port, 0, 1023);
-    dpdk->choice("rx_checksum", out.dpdk.rx_checksum,
-                 {{"verify", RxChecksum::Verify}, {"trust", RxChecksum::Trust}});
-    dpdk->done();
-  }
+  if (auto dpdk = in.map("dpdk")) parse_dpdk(*dpdk, out);
+  if (out.backend == Backend::Dpdk) check_dpdk_addresses(in, out);
   in.done();
 }
 

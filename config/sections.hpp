@@ -8,6 +8,9 @@
 namespace dialcore::config::detail {
 
 void parse_dataplane(MapReader& in, Dataplane& out);
+// dataplane.dpdk (parse_dpdk.cpp), and with backend: dpdk the addresses it can serve.
+void parse_dpdk(MapReader& in, Dataplane& out);
+void check_dpdk_addresses(MapReader& dataplane, const Dataplane& out);
 void parse_recording(MapReader& in, Recording& out);
 void parse_store(MapReader& in, Store& out);
 void parse_api(MapReader& in, Api& out, const LoadOptions& options);

@@ -27,7 +27,36 @@ dataplane::RuntimeSettings runtime_settings(const config::Dataplane& config) {
   s.rtp_ports = dataplane::PortRange{config.rtp_port_first, config.rtp_port_last};
   s.legs_per_worker = config.legs_per_worker;
   s.idle.sleep_us = config.idle_sleep_us;
+  if (config.backend == config::Backend::Dpdk) {
+    const config::DpdkSettings& d = config.dpdk;
+    s.backend = dataplane::RuntimeBackend::Dpdk;
+    s.dpdk.eal_args = d.eal_args;
+    dataplane::DpdkIoConfig& io = s.dpdk.io;
+    io.device = d.device;
+    io.port_id = d.port;
+    for (const std::string& text : config.addresses) {
+      if (const auto addr = parse_ip(text)) io.addresses.push_back(*addr);
+    }
+    for (int p : d.prefix_lengths) io.prefix_lengths.push_back(static_cast<std::uint8_t>(p));
+    if (const auto gw = parse_ip(d.gateway)) io.gateway = *gw;
+    io.next_hop_mac = parse_mac(d.gateway_mac);
+    io.mac = parse_mac(d.mac);
+    io.exception_devargs = d.exception_path;
+    io.rx_checksum = d.rx_checksum == config::RxChecksum::Trust ? dataplane::RxChecksum::Trust
+                                                                 : dataplane::RxChecksum::Verify;
+    s.dpdk.allow_hardware_steering = d.steering == config::DpdkSteering::Auto;
+  }
   return s;
+}
+
+dataplane::MacAddress parse_mac(const std::string& text) {
+  dataplane::MacAddress mac{};
+  unsigned b[6];
+  if (std::sscanf(text.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4],
+                  &b[5]) == 6) {
+    for (int i = 0; i < 6; ++i) mac[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(b[i]);
+  }
+  return mac;
 }
 
 control::media::MediaSettings media_settings(const config::Dataplane& config) {
@@ -118,6 +147,15 @@ void render_dataplane_metrics(std::string& out, const dataplane::Runtime& runtim
   for (const Gauge& g : kGauges) {
     w.family(g.name, g.type, g.help);
     for (std::size_t i = 0; i < snaps.size(); ++i) w.sample(g.name, labels[i], g.value(snaps[i]));
+  }
+  // The DPDK backend's own counters (drops by reason, ARP, exception path, software dispatch).
+  if (!snaps.empty() && snaps[0].dpdk) {
+    for (std::size_t c = 0; c < dataplane::kDpdkCounterCount; ++c) {
+      const auto& info = dataplane::kDpdkCounterInfo[c];
+      const std::string name = "dialcore_worker_" + std::string(info.name) + "_total";
+      w.family(name, "counter", info.help);
+      for (std::size_t i = 0; i < snaps.size(); ++i) w.sample(name, labels[i], snaps[i].dpdk_counters[c]);
+    }
   }
   w.family("dialcore_worker_cpu_seconds_total", "counter", "CPU time of the worker thread");
   for (std::size_t i = 0; i < snaps.size(); ++i) {

@@ -14,8 +14,20 @@ namespace dialcore::daemon {
 
 std::optional<dataplane::NetAddress> parse_ip(const std::string& text);
 
-// Socket backend only (the caller refuses dpdk).
+// Either backend: with dpdk, the EAL arguments, the port and the link (addresses, prefixes,
+// gateway, MACs, exception path, steering) from dataplane.dpdk.
 dataplane::RuntimeSettings runtime_settings(const config::Dataplane& config);
+// "aa:bb:cc:dd:ee:ff" (config validation checked it); all zero when empty.
+dataplane::MacAddress parse_mac(const std::string& text);
+
+// Declared before the Runtime in dialcored's main: its destructor runs after the Runtime's and
+// releases what the DPDK backend held for the process (EAL's runtime directory).
+struct DataplaneProcess {
+  DataplaneProcess() = default;
+  DataplaneProcess(const DataplaneProcess&) = delete;
+  DataplaneProcess& operator=(const DataplaneProcess&) = delete;
+  ~DataplaneProcess() { dataplane::release_dataplane_process(); }
+};
 // Empty addresses when one does not parse (config validation already checked them).
 control::media::MediaSettings media_settings(const config::Dataplane& config);
 

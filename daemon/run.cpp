@@ -125,16 +125,12 @@ int run(const config::Config& initial, const std::string& config_file) {
 
   // The dataplane: worker threads first (a core that does not exist fails start-up here), then
   // control's MediaService over their rings.
-  if (current.dataplane.backend != config::Backend::Socket) {
-    std::fputs("dialcored: dataplane.backend: dpdk is not wired into dialcored yet; use socket\n",
-               stderr);
-    return 1;
-  }
   control::media::MediaSettings media_config = media_settings(current.dataplane);
   if (media_config.addresses.empty()) {
     std::fputs("dialcored: dataplane.addresses: no usable address\n", stderr);
     return 1;
   }
+  const DataplaneProcess dataplane_process;  // EAL released after the runtime
   dataplane::RuntimeError dp_error;
   std::unique_ptr<dataplane::Runtime> runtime =
       dataplane::Runtime::start(runtime_settings(current.dataplane), dp_error);
@@ -147,10 +143,11 @@ int run(const config::Config& initial, const std::string& config_file) {
     std::string cores;
     for (int c : current.dataplane.workers) cores += (cores.empty() ? "" : ",") + std::to_string(c);
     log("dialcored: %s\n", "dataplane: " + std::to_string(runtime->worker_count()) +
-                               " socket workers on cores " + cores +
+                               (runtime->dpdk() ? " dpdk" : " socket") + " workers on cores " + cores +
                                (current.dataplane.pin_workers ? " (pinned)" : " (unpinned)") +
                                ", RTP ports " + std::to_string(current.dataplane.rtp_port_first) +
-                               "-" + std::to_string(current.dataplane.rtp_port_last));
+                               "-" + std::to_string(current.dataplane.rtp_port_last) +
+                               (runtime->dpdk() ? "; " + runtime->backend_description() : ""));
   }
 
   boost::asio::io_context io(1);

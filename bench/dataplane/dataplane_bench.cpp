@@ -13,6 +13,7 @@
 
 #include "bench/dataplane/dataplane_traffic.hpp"
 #include "bench/dataplane/ring_port.hpp"
+#include "bench/dataplane/runtime_relay_bench.hpp"
 #include "bench/dataplane/worker_driver.hpp"
 #include "bench/support/args.hpp"
 #include "bench/support/report.hpp"
@@ -34,7 +35,21 @@ using dataplane::NetAddress;
 constexpr const char* kHelp =
     "usage: dialbench dataplane --backend dpdk [--legs N] [--transcode-legs N] [--seconds S]\n"
     "                           [--fixtures DIR] [--json]\n"
+    "       dialbench dataplane --backend dpdk --workers N [--legs N] [--seconds S] [--json]\n"
     "\n"
+    "With --workers: the dataplane Runtime as dialcored runs it (N unpinned worker threads,\n"
+    "idle sleep 20 us; legs spread over them, bridged pairs on one worker) relaying G.711 on the DPDK\n"
+    "backend (a net_ring port: one RX ring the bench injects on, so worker 0 dispatches the\n"
+    "others' RTP in software; a TX ring per worker; rx_checksum trust) and then, in the same run,\n"
+    "on the socket backend (loopback peers). Per worker: relayed packets/s (the bench thread\n"
+    "shares the cores and bounds it) and the worker thread's CPU ns per relayed packet; the\n"
+    "dpdk/socket ratios of both. --legs is the total (default 400). --json: one line\n"
+    "{\"bench\":\"dataplane\",\"backend\":\"dpdk\",\"mode\":\"runtime\",\"workers\",\"legs\",\"seconds\",\n"
+    "\"rows\":[{\"backend\",\"worker\",\"packets\",\"pps\",\"cpu_ns_per_packet\",\"sw_dispatched\",\"sw_dispatch_drops\"}...],\n"
+    "\"dpdk_pps_per_worker\",\"socket_pps_per_worker\",\"dpdk_cpu_ns_per_packet\",\n"
+    "\"socket_cpu_ns_per_packet\",\"dpdk_socket_pps_ratio\",\"dpdk_socket_cpu_ratio\"}.\n"
+    "\n"
+    "Without --workers:\n"
     "One Worker on DpdkIo over a net_ring port (EAL --no-huge --no-pci; no kernel in the path).\n"
     "The bench plays the wire on the same thread, between worker turns: it writes bursts of 32\n"
     "RTP frames (real IPv4/UDP checksums) round robin over every stream, both directions of\n"
@@ -316,9 +331,15 @@ int run_dataplane_bench(int argc, char** argv) {
   std::string backend;
   std::string fixtures = DIALCORE_FIXTURE_DIR;
   std::string only;
+  unsigned workers = 0;
+  bool legs_given = false;
   try {
+    if (auto v = args.value("--workers")) workers = static_cast<unsigned>(std::stoul(*v));
     if (auto v = args.value("--backend")) backend = *v;
-    if (auto v = args.value("--legs")) legs = static_cast<std::uint32_t>(std::stoul(*v));
+    if (auto v = args.value("--legs")) {
+      legs = static_cast<std::uint32_t>(std::stoul(*v));
+      legs_given = true;
+    }
     if (auto v = args.value("--transcode-legs")) transcode_legs = static_cast<std::uint32_t>(std::stoul(*v));
     if (auto v = args.value("--seconds")) seconds = std::stod(*v);
     if (auto v = args.value("--fixtures")) fixtures = *v;
@@ -350,6 +371,22 @@ int run_dataplane_bench(int argc, char** argv) {
   if (const std::string why = bench_eal_init(512); !why.empty()) {
     std::fprintf(stderr, "dialbench dataplane: DPDK EAL: %s (needs root)\n", why.c_str());
     return 1;
+  }
+
+  if (workers > 0) {
+    if (workers > 8) {
+      std::fputs("dialbench dataplane: --workers in 1..8\n", stderr);
+      bench_eal_cleanup();
+      return 2;
+    }
+    RuntimeRelayOptions o;
+    o.workers = workers;
+    o.legs = std::max<unsigned>(2 * workers, legs_given ? legs : 400) & ~1u;
+    o.seconds = seconds;
+    o.json = json;
+    const int rc = run_runtime_relay_bench(o, fixtures);
+    bench_eal_cleanup();
+    return rc;
   }
 
   const std::uint64_t tsc_hz = rte_get_tsc_hz();

@@ -32,24 +32,29 @@ std::string bench_eal_init(unsigned memory_mb) {
 
 void bench_eal_cleanup() { dataplane::eal_cleanup(); }
 
-RingPort::RingPort() {
+RingPort::RingPort(unsigned tx_rings) {
   static std::atomic<unsigned> count{0};  // Relaxed: unique names only
   const unsigned n = count.fetch_add(1, std::memory_order_relaxed);
-  std::array<char, 32> name{}, rx_name{}, tx_name{};
+  std::array<char, 32> name{}, ring_name{};
   std::snprintf(name.data(), name.size(), "bench%u", n);
-  std::snprintf(rx_name.data(), rx_name.size(), "bench%u_rx", n);
-  std::snprintf(tx_name.data(), tx_name.size(), "bench%u_tx", n);
-  rx_ = rte_ring_create(rx_name.data(), 1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-  tx_ = rte_ring_create(tx_name.data(), 1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-  if (rx_ == nullptr || tx_ == nullptr) {
+  auto free_rings = [this] {
     rte_ring_free(rx_);
-    rte_ring_free(tx_);
+    for (rte_ring* r : tx_) rte_ring_free(r);
+  };
+  std::snprintf(ring_name.data(), ring_name.size(), "bench%u_rx", n);
+  rx_ = rte_ring_create(ring_name.data(), 1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+  for (unsigned i = 0; i < tx_rings && rx_ != nullptr; ++i) {
+    std::snprintf(ring_name.data(), ring_name.size(), "bench%u_tx%u", n, i);
+    tx_.push_back(rte_ring_create(ring_name.data(), 1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ));
+    if (tx_.back() == nullptr) break;
+  }
+  if (rx_ == nullptr || tx_.size() < tx_rings || tx_.back() == nullptr) {
+    free_rings();
     throw std::runtime_error(std::string("rte_ring_create: ") + rte_strerror(rte_errno));
   }
-  const int port = rte_eth_from_rings(name.data(), &rx_, 1, &tx_, 1, 0);
+  const int port = rte_eth_from_rings(name.data(), &rx_, 1, tx_.data(), tx_rings, 0);
   if (port < 0) {
-    rte_ring_free(rx_);
-    rte_ring_free(tx_);
+    free_rings();
     throw std::runtime_error(std::string("rte_eth_from_rings: ") + rte_strerror(rte_errno));
   }
   port_ = static_cast<std::uint16_t>(port);
@@ -58,7 +63,7 @@ RingPort::RingPort() {
 RingPort::~RingPort() {
   drain();
   rte_ring_free(rx_);
-  rte_ring_free(tx_);
+  for (rte_ring* r : tx_) rte_ring_free(r);
 }
 
 unsigned RingPort::inject(rte_mbuf* const* mbufs, unsigned n) {
@@ -66,12 +71,19 @@ unsigned RingPort::inject(rte_mbuf* const* mbufs, unsigned n) {
 }
 
 unsigned RingPort::take(rte_mbuf** mbufs, unsigned n) {
-  return rte_ring_dequeue_burst(tx_, reinterpret_cast<void**>(mbufs), n, nullptr);
+  unsigned got = 0;
+  for (rte_ring* r : tx_) {
+    if (got == n) break;
+    got += rte_ring_dequeue_burst(r, reinterpret_cast<void**>(mbufs + got), n - got, nullptr);
+  }
+  return got;
 }
 
 void RingPort::drain() {
   void* obj = nullptr;
-  while (rte_ring_dequeue(tx_, &obj) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(obj));
+  for (rte_ring* r : tx_) {
+    while (rte_ring_dequeue(r, &obj) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(obj));
+  }
   while (rte_ring_dequeue(rx_, &obj) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(obj));
 }
 

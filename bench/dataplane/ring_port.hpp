@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 struct rte_ring;
 struct rte_mbuf;
@@ -20,7 +21,9 @@ void bench_eal_cleanup();
 
 class RingPort {
  public:
-  RingPort();  // throws std::runtime_error naming the DPDK call that failed
+  // One RX ring and `tx_rings` TX rings (a TX queue per worker of a runtime on the port).
+  // Throws std::runtime_error naming the DPDK call that failed.
+  explicit RingPort(unsigned tx_rings = 1);
   ~RingPort();  // frees whatever is still on the rings; DpdkIo closes the port itself
   RingPort(const RingPort&) = delete;
   RingPort& operator=(const RingPort&) = delete;
@@ -28,13 +31,13 @@ class RingPort {
   std::uint16_t port() const { return port_; }
   // Enqueues up to n mbufs towards the port; returns how many it took.
   unsigned inject(rte_mbuf* const* mbufs, unsigned n);
-  // Dequeues up to n mbufs the port sent; returns how many.
+  // Dequeues up to n mbufs the port sent (every TX ring in turn); returns how many.
   unsigned take(rte_mbuf** mbufs, unsigned n);
   void drain();
 
  private:
   rte_ring* rx_ = nullptr;
-  rte_ring* tx_ = nullptr;
+  std::vector<rte_ring*> tx_;
   std::uint16_t port_ = 0;
 };
 

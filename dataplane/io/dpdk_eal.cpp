@@ -1,5 +1,8 @@
 #include "dataplane/io/dpdk_eal.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -43,7 +46,11 @@ EalResult eal_init(std::span<const std::string> args) {
   argv.reserve(storage.size() + 1);
   for (std::string& a : storage) argv.push_back(a.data());
   argv.push_back(nullptr);
+  cpu_set_t before;
+  CPU_ZERO(&before);
+  const bool had_affinity = ::pthread_getaffinity_np(::pthread_self(), sizeof(before), &before) == 0;
   const int r = rte_eal_init(static_cast<int>(storage.size()), argv.data());
+  if (had_affinity) ::pthread_setaffinity_np(::pthread_self(), sizeof(before), &before);
   if (r < 0) {
     s.result.error = rte_errno;
     s.result.message = std::string("rte_eal_init failed: ") + rte_strerror(rte_errno);
@@ -52,6 +59,12 @@ EalResult eal_init(std::span<const std::string> args) {
   s.result.ok = true;
   s.runtime_dir = rte_eal_get_runtime_dir();
   return s.result;
+}
+
+bool dpdk_thread_register() noexcept { return eal_ready() && rte_thread_register() == 0; }
+
+void dpdk_thread_unregister() noexcept {
+  if (rte_lcore_id() != LCORE_ID_ANY) rte_thread_unregister();
 }
 
 bool eal_ready() noexcept {

@@ -24,7 +24,17 @@ struct EalResult {
 
 // Runs rte_eal_init(args) the first time (argv[0] is supplied: `args` are options only), and
 // returns that first result on every later call, whatever the arguments. Thread-safe.
+// rte_eal_init pins the calling thread to the main lcore (`-l`); the thread's CPU affinity is put
+// back as it was afterwards, so threads it starts later (control, workers) are not all confined
+// to that core.
 EalResult eal_init(std::span<const std::string> args);
+
+// Registers the calling thread (not one EAL made) with EAL for its lifetime, so it has an lcore
+// id: the mbuf pools' per-lcore caches then serve it (without one, every alloc and free goes to
+// the shared ring). The runtime's worker threads call it first thing; false when EAL is not up or
+// every lcore id is taken (the thread still works, uncached). Unregister before the thread ends.
+bool dpdk_thread_register() noexcept;
+void dpdk_thread_unregister() noexcept;
 
 // True once eal_init succeeded (and eal_cleanup has not run).
 bool eal_ready() noexcept;

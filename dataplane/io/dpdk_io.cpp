@@ -7,7 +7,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "dataplane/io/dpdk_bytes.hpp"
 #include "dataplane/io/dpdk_eal.hpp"
+#include "dataplane/io/dpdk_port.hpp"
 
 #include "dataplane/io/dpdk_headers.hpp"
 
@@ -16,6 +18,10 @@ namespace dialcore::dataplane {
 static_assert(sizeof(Packet) % RTE_MBUF_PRIV_ALIGN == 0);
 static_assert(kMaxBurst <= 64);
 
+using dpdk_detail::be16;
+using dpdk_detail::be32;
+using dpdk_detail::is_zero;
+
 namespace {
 
 constexpr std::uint32_t kEthBytes = sizeof(rte_ether_hdr);  // 14
@@ -23,15 +29,6 @@ constexpr std::uint32_t kIpv4Bytes = sizeof(rte_ipv4_hdr);  // 20, no options on
 constexpr std::uint32_t kUdpBytes = sizeof(rte_udp_hdr);    // 8
 constexpr std::uint32_t kHeaderBytes = kEthBytes + kIpv4Bytes + kUdpBytes;  // 42
 constexpr std::uint8_t kTtl = 64;
-
-// Host <-> network order without DPDK's macros (their casts are C style).
-constexpr std::uint32_t be32(std::uint32_t v) {
-  return std::endian::native == std::endian::little ? __builtin_bswap32(v) : v;
-}
-constexpr std::uint16_t be16(std::uint16_t v) {
-  if constexpr (std::endian::native == std::endian::big) return v;
-  return static_cast<std::uint16_t>(v << 8 | v >> 8);
-}
 
 std::uint8_t* frame_of(rte_mbuf* m) {
   return static_cast<std::uint8_t*>(m->buf_addr) + m->data_off;
@@ -56,14 +53,6 @@ bool udp_checksum_ok(const rte_ipv4_hdr* ip, const rte_udp_hdr* udp, std::uint32
   return fold(sum) == 0xffff;
 }
 
-bool is_zero(const MacAddress& mac) {
-  return std::all_of(mac.begin(), mac.end(), [](std::uint8_t b) { return b == 0; });
-}
-
-[[noreturn]] void fail(const std::string& what, int ret) {
-  throw std::runtime_error("DpdkIo: " + what + " failed: " + rte_strerror(ret < 0 ? -ret : ret));
-}
-
 OpenResult refused(const NetAddress& local, OpenStatus status) {
   OpenResult r;
   r.local = local;
@@ -74,151 +63,48 @@ OpenResult refused(const NetAddress& local, OpenStatus status) {
 }  // namespace
 
 DpdkIo::DpdkIo(const DpdkIoConfig& config)
-    : close_on_exit_(config.close_port_on_exit),
-      udp_checksum_(config.udp_checksum),
-      rx_verify_udp_(config.rx_checksum == RxChecksum::Verify),
-      tos_(static_cast<std::uint8_t>(config.dscp << 2)),
-      next_hop_mac_(config.next_hop_mac),
-      has_next_hop_(!is_zero(config.next_hop_mac)),
-      arp_retry_ns_(config.arp_retry_ns),
-      ports_(config.max_ports),
-      ephemeral_first_(std::max<std::uint16_t>(config.ephemeral_first, 1)),
-      ephemeral_last_(std::max(config.ephemeral_last, ephemeral_first_)),
+    : DpdkIo(std::make_unique<DpdkPort>(DpdkPortConfig{config, {}, true, 1024}), nullptr, 0) {}
+
+DpdkIo::DpdkIo(DpdkPort& port, std::uint16_t worker) : DpdkIo(nullptr, &port, worker) {}
+
+DpdkIo::DpdkIo(std::unique_ptr<DpdkPort> owned, DpdkPort* shared, std::uint16_t worker)
+    : owned_port_(std::move(owned)),
+      shared_port_(owned_port_ ? *owned_port_ : *shared),
+      port_id_(shared_port_.port_id()),
+      queue_(worker),
+      workers_(shared_port_.workers()),
+      polls_rx_(worker < shared_port_.rx_queues()),
+      owners_(shared_port_.owners()),
+      udp_checksum_(shared_port_.io_config().udp_checksum),
+      rx_verify_udp_(shared_port_.io_config().rx_checksum == RxChecksum::Verify),
+      tx_ip_offload_(shared_port_.tx_ip_offload()),
+      tx_udp_offload_(shared_port_.tx_udp_offload()),
+      tos_(static_cast<std::uint8_t>(shared_port_.io_config().dscp << 2)),
+      mac_(shared_port_.mac()),
+      next_hop_mac_(shared_port_.io_config().next_hop_mac),
+      has_next_hop_(!is_zero(shared_port_.io_config().next_hop_mac)),
+      pool_(shared_port_.pool()),
+      addresses_(shared_port_.addresses()),
+      masks_(shared_port_.masks()),
+      gateway_(shared_port_.gateway()),
+      arp_retry_ns_(shared_port_.io_config().arp_retry_ns),
+      ports_(shared_port_.io_config().max_ports),
+      ephemeral_first_(std::max<std::uint16_t>(shared_port_.io_config().ephemeral_first, 1)),
+      ephemeral_last_(std::max(shared_port_.io_config().ephemeral_last, ephemeral_first_)),
       ephemeral_next_(ephemeral_first_),
-      rtp_first_(config.rtp_port_first),
-      rtp_last_(config.rtp_port_last),
-      exception_poll_ns_(config.exception_poll_ns) {
-  if (!eal_ready()) throw std::runtime_error("DpdkIo: EAL is not initialised (eal_init)");
-  if (config.addresses.empty()) throw std::runtime_error("DpdkIo: no local address configured");
-  for (const NetAddress& a : config.addresses) {
-    if (a.family != AddressFamily::V4) {
-      throw std::runtime_error("DpdkIo: only IPv4 addresses are supported so far");
-    }
-    std::uint32_t ip = 0;
-    std::memcpy(&ip, a.bytes.data(), 4);
-    if (ip == 0) throw std::runtime_error("DpdkIo: 0.0.0.0 is not a local address");
-    addresses_.push_back(ip);
-    const std::size_t i = addresses_.size() - 1;
-    const unsigned prefix = i < config.prefix_lengths.size() ? config.prefix_lengths[i] : 32u;
-    if (prefix > 32) throw std::runtime_error("DpdkIo: a prefix length is more than 32");
-    const std::uint32_t host_mask = prefix == 0 ? 0u : ~std::uint32_t{0} << (32 - prefix);
-    masks_.push_back(be32(host_mask));
-  }
-  if (!config.gateway.empty()) {
-    if (config.gateway.family != AddressFamily::V4) {
-      throw std::runtime_error("DpdkIo: the gateway must be an IPv4 address");
-    }
-    std::memcpy(&gateway_, config.gateway.bytes.data(), 4);
-    if (!on_link(gateway_)) throw std::runtime_error("DpdkIo: the gateway is on none of our subnets");
-  }
-  free_ports_.reserve(config.max_ports);
-  for (std::size_t i = config.max_ports; i-- > 0;) free_ports_.push_back(static_cast<std::uint32_t>(i));
+      has_exception_(worker == 0 && shared_port_.has_exception_path()),
+      exception_port_(shared_port_.exception_port()),
+      rtp_first_(shared_port_.io_config().rtp_port_first),
+      rtp_last_(shared_port_.io_config().rtp_port_last),
+      exception_poll_ns_(shared_port_.io_config().exception_poll_ns) {
+  if (worker >= workers_) throw std::runtime_error("DpdkIo: worker index beyond the port's workers");
+  const std::size_t max_ports = shared_port_.io_config().max_ports;
+  free_ports_.reserve(max_ports);
+  for (std::size_t i = max_ports; i-- > 0;) free_ports_.push_back(static_cast<std::uint32_t>(i));
   lookup_.assign(addresses_.size() << 16, 0);
-
-  if (!config.device.empty()) {
-    const int r = rte_eth_dev_get_port_by_name(config.device.c_str(), &port_id_);
-    if (r != 0) fail("rte_eth_dev_get_port_by_name(" + config.device + ")", r);
-  } else {
-    port_id_ = config.port_id;
-    if (rte_eth_dev_is_valid_port(port_id_) == 0) fail("port " + std::to_string(port_id_), EINVAL);
-  }
-  try {
-    rte_eth_dev_info info{};
-    int r = rte_eth_dev_info_get(port_id_, &info);
-    if (r != 0) fail("rte_eth_dev_info_get", r);
-    int socket = rte_eth_dev_socket_id(port_id_);
-    if (socket < 0) socket = SOCKET_ID_ANY;
-
-    // A name unique in the process: tests open and close many ports.
-    static std::atomic<unsigned> pools{0};  // Relaxed: only uniqueness matters
-    const std::string pool_name = "dc_mbuf_" + std::to_string(port_id_) + "_" +
-                                  std::to_string(pools.fetch_add(1, std::memory_order_relaxed));
-    pool_ = rte_pktmbuf_pool_create(pool_name.c_str(), config.pool_mbufs, config.pool_cache,
-                                    static_cast<std::uint16_t>(sizeof(Packet)),
-                                    RTE_MBUF_DEFAULT_BUF_SIZE, socket);
-    if (pool_ == nullptr) fail("rte_pktmbuf_pool_create", rte_errno);
-
-    rte_eth_conf conf{};
-    tx_ip_offload_ = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
-    tx_udp_offload_ = udp_checksum_ && (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0;
-    if (tx_ip_offload_) conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
-    if (tx_udp_offload_) conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
-    conf.rxmode.offloads =
-        info.rx_offload_capa & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
-    r = rte_eth_dev_configure(port_id_, 1, 1, &conf);
-    if (r != 0) fail("rte_eth_dev_configure", r);
-    std::uint16_t rxd = config.rx_descriptors;
-    std::uint16_t txd = config.tx_descriptors;
-    r = rte_eth_dev_adjust_nb_rx_tx_desc(port_id_, &rxd, &txd);
-    if (r != 0) fail("rte_eth_dev_adjust_nb_rx_tx_desc", r);
-    rte_eth_rxconf rxconf = info.default_rxconf;
-    rxconf.offloads = conf.rxmode.offloads;
-    r = rte_eth_rx_queue_setup(port_id_, 0, rxd, static_cast<unsigned>(socket), &rxconf, pool_);
-    if (r != 0) fail("rte_eth_rx_queue_setup", r);
-    rte_eth_txconf txconf = info.default_txconf;
-    txconf.offloads = conf.txmode.offloads;
-    r = rte_eth_tx_queue_setup(port_id_, 0, txd, static_cast<unsigned>(socket), &txconf);
-    if (r != 0) fail("rte_eth_tx_queue_setup", r);
-
-    rte_ether_addr mac{};
-    if (is_zero(config.mac)) {
-      r = rte_eth_macaddr_get(port_id_, &mac);
-      if (r != 0) fail("rte_eth_macaddr_get", r);
-      if (rte_is_zero_ether_addr(&mac) != 0) rte_eth_random_addr(mac.addr_bytes);  // net_ring
-    } else {
-      std::memcpy(mac.addr_bytes, config.mac.data(), 6);
-    }
-    std::memcpy(mac_.data(), mac.addr_bytes, 6);
-    // The NIC must accept frames to our MAC. A port that cannot take another address gets
-    // promiscuous mode instead: rx_burst checks the destination MAC itself either way.
-    if (rte_eth_dev_default_mac_addr_set(port_id_, &mac) != 0) rte_eth_promiscuous_enable(port_id_);
-
-    r = rte_eth_dev_start(port_id_);
-    if (r != 0) fail("rte_eth_dev_start", r);
-    started_ = true;
-    if (!config.exception_devargs.empty()) open_exception_port(config, socket);
-  } catch (...) {
-    if (started_) rte_eth_dev_stop(port_id_);
-    if (close_on_exit_) rte_eth_dev_close(port_id_);
-    if (pool_ != nullptr) rte_mempool_free(pool_);
-    throw;
-  }
 }
 
-// The exception device: probed here, one RX and one TX queue on our pool, our MAC (so the
-// kernel's frames leave with it), started. Its RX is read by rx_burst every exception_poll_ns.
-void DpdkIo::open_exception_port(const DpdkIoConfig& config, int socket) {
-  const std::string& devargs = config.exception_devargs;
-  const std::string name = devargs.substr(0, devargs.find(','));
-  int r = rte_dev_probe(devargs.c_str());
-  if (r != 0) fail("rte_dev_probe(" + devargs + ")", r);
-  r = rte_eth_dev_get_port_by_name(name.c_str(), &exception_port_);
-  if (r != 0) fail("rte_eth_dev_get_port_by_name(" + name + ")", r);
-  rte_eth_conf conf{};
-  r = rte_eth_dev_configure(exception_port_, 1, 1, &conf);
-  // A TAP keeps an mbuf of our pool per RX descriptor: few, the kernel's traffic is light.
-  if (r == 0) r = rte_eth_rx_queue_setup(exception_port_, 0, 64, static_cast<unsigned>(socket), nullptr, pool_);
-  if (r == 0) r = rte_eth_tx_queue_setup(exception_port_, 0, 64, static_cast<unsigned>(socket), nullptr);
-  rte_ether_addr mac{};
-  std::memcpy(mac.addr_bytes, mac_.data(), 6);
-  if (r == 0) r = rte_eth_dev_default_mac_addr_set(exception_port_, &mac);
-  if (r == 0) r = rte_eth_dev_start(exception_port_);
-  if (r != 0) {
-    rte_eth_dev_close(exception_port_);
-    fail("exception port " + name, r);
-  }
-  has_exception_ = true;
-}
-
-DpdkIo::~DpdkIo() {
-  if (has_exception_) {
-    rte_eth_dev_stop(exception_port_);
-    rte_eth_dev_close(exception_port_);
-  }
-  if (started_) rte_eth_dev_stop(port_id_);
-  if (close_on_exit_) rte_eth_dev_close(port_id_);
-  rte_mempool_free(pool_);
-}
+DpdkIo::~DpdkIo() = default;  // an own port (owned_port_) goes with it
 
 // ---- Setup ----------------------------------------------------------------------------------
 
@@ -416,26 +302,31 @@ std::size_t DpdkIo::rx_burst(std::span<Packet*> out, std::uint64_t now_ns) noexc
   const std::size_t want = std::min(out.size(), kMaxBurst);
   if (want == 0) return 0;
   now_ns_ = now_ns;
-  if (has_exception_ && now_ns >= next_exception_poll_) {
-    DpdkCounts from;
-    from_kernel(now_ns, from);
-    dpdk_stats_.add(from);
-  }
+  DpdkCounts dc;
+  if (has_exception_ && now_ns >= next_exception_poll_) from_kernel(now_ns, dc);
   std::array<rte_mbuf*, kMaxBurst> mbufs;
-  const std::uint16_t n =
-      rte_eth_rx_burst(port_id_, 0, mbufs.data(), static_cast<std::uint16_t>(want));
   IoCounts counts;
   ++counts[IoCounter::RxCalls];
+  // Several workers: half the burst for what the others forwarded, the rest our RX queue (our
+  // frames kept, the others' forwarded), then the rings again if there is room.
+  std::size_t n = 0;
+  if (workers_ > 1) n = take_from_rings(mbufs.data(), want / 2, dc);
+  if (polls_rx_) {
+    const std::uint16_t got = rte_eth_rx_burst(port_id_, queue_, mbufs.data() + n,
+                                               static_cast<std::uint16_t>(want - n));
+    n += workers_ > 1 && got > 0 ? dispatch(mbufs.data() + n, got, dc) : got;
+  }
+  if (workers_ > 1 && n < want) n += take_from_rings(mbufs.data() + n, want - n, dc);
   if (n == 0) {
-    stats_.add(IoCounter::RxCalls);
+    stats_.add(counts);
+    dpdk_stats_.add(dc);
     return 0;
   }
-  DpdkCounts dc;
   std::array<rte_mbuf*, kMaxBurst> dropped;
   std::array<rte_mbuf*, kMaxBurst> replies;
   std::array<rte_mbuf*, kMaxBurst> kernel;
   std::size_t got = 0, drops = 0, reply_count = 0, kernel_count = 0;
-  for (std::uint16_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     rte_mbuf* m = mbufs[i];
     if (i + 1 < n) rte_prefetch0(frame_of(mbufs[i + 1]));
     switch (classify(m, now_ns, dc, counts)) {
@@ -452,6 +343,105 @@ std::size_t DpdkIo::rx_burst(std::span<Packet*> out, std::uint64_t now_ns) noexc
   stats_.add(counts);
   dpdk_stats_.add(dc);
   return got;
+}
+
+// ---- Software dispatch (dpdk_port.hpp) -------------------------------------------------------
+
+// Reads the headers only (the owner's classify checks everything): UDP to a port of a shard
+// goes to that shard's worker; an ARP reply to every worker; a frame to another MAC (af_packet
+// sockets see each other's transmissions) stays here to be dropped; anything else not RTP to
+// worker 0, which answers ARP and ICMP and owns the exception path.
+std::uint16_t DpdkIo::steer(rte_mbuf* m) const noexcept {
+  const std::uint8_t* frame = frame_of(m);
+  const std::uint32_t len = m->data_len;
+  if (m->nb_segs != 1 || len < kEthBytes) return queue_;
+  const auto* eth = reinterpret_cast<const rte_ether_hdr*>(frame);
+  if (std::memcmp(eth->dst_addr.addr_bytes, mac_.data(), 6) != 0 &&
+      rte_is_broadcast_ether_addr(&eth->dst_addr) == 0) {
+    return queue_;
+  }
+  if (eth->ether_type == be16(RTE_ETHER_TYPE_ARP)) {
+    if (len < kEthBytes + sizeof(rte_arp_hdr)) return queue_;
+    const auto* arp = reinterpret_cast<const rte_arp_hdr*>(frame + kEthBytes);
+    return arp->arp_opcode == be16(RTE_ARP_OP_REPLY) ? kShareAll : 0;
+  }
+  if (eth->ether_type != be16(RTE_ETHER_TYPE_IPV4)) return 0;
+  if (len < kEthBytes + kIpv4Bytes) return queue_;
+  const auto* ip = reinterpret_cast<const rte_ipv4_hdr*>(frame + kEthBytes);
+  const std::uint32_t ihl = std::uint32_t{ip->version_ihl & 0x0fu} * 4;
+  if (ihl < kIpv4Bytes || kEthBytes + ihl + kUdpBytes > len) return queue_;
+  if (ip->next_proto_id != IPPROTO_UDP ||
+      (be16(ip->fragment_offset) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0) {
+    return 0;
+  }
+  const auto* udp = reinterpret_cast<const rte_udp_hdr*>(frame + kEthBytes + ihl);
+  const std::uint8_t owner = owners_[be16(udp->dst_port)];
+  return owner == DpdkPort::kNoOwner ? 0 : owner;
+}
+
+// Cost: the steer() parse (the headers' first cache line, which classify reads next anyway)
+// plus, per forwarded frame, an rte_ring enqueue on this side and a dequeue on the owner's
+// (bulk, one atomic per burst each). Not separated yet: `dialbench dataplane --workers 2`
+// measures the whole runtime with it (dataplane/io/README.md), bench-bound on this machine.
+std::size_t DpdkIo::dispatch(rte_mbuf** mbufs, std::size_t n, DpdkCounts& dc) noexcept {
+  std::array<std::uint16_t, kMaxBurst> dest;
+  std::size_t kept = 0;
+  bool others = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    dest[i] = steer(mbufs[i]);
+    if (dest[i] == kShareAll) {
+      // Rare (one per ARP resolution): a copy for each other worker, ours processed here.
+      for (std::uint16_t w = 0; w < workers_; ++w) {
+        if (w == queue_) continue;
+        rte_mbuf* copy = rte_pktmbuf_copy(mbufs[i], pool_, 0, UINT32_MAX);
+        if (copy != nullptr && rte_ring_sp_enqueue(shared_port_.ring(queue_, w), copy) == 0) {
+          ++dc[DpdkCounter::SwDispatched];
+        } else {
+          if (copy != nullptr) rte_pktmbuf_free(copy);
+          ++dc[DpdkCounter::SwDispatchDrops];
+        }
+      }
+      dest[i] = queue_;
+    }
+    others = others || dest[i] != queue_;
+  }
+  if (!others) return n;
+  std::array<rte_mbuf*, kMaxBurst> batch;
+  for (std::uint16_t w = 0; w < workers_; ++w) {
+    if (w == queue_) continue;
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (dest[i] == w) batch[k++] = mbufs[i];
+    }
+    if (k == 0) continue;
+    const unsigned sent = rte_ring_sp_enqueue_burst(shared_port_.ring(queue_, w),
+                                                    reinterpret_cast<void* const*>(batch.data()),
+                                                    static_cast<unsigned>(k), nullptr);
+    dc[DpdkCounter::SwDispatched] += sent;
+    if (sent < k) {  // the owner is behind: drop, never wait
+      dc[DpdkCounter::SwDispatchDrops] += k - sent;
+      rte_pktmbuf_free_bulk(batch.data() + sent, static_cast<unsigned>(k - sent));
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (dest[i] == queue_) mbufs[kept++] = mbufs[i];
+  }
+  return kept;
+}
+
+// The other workers' rings, starting with a different one each call.
+std::size_t DpdkIo::take_from_rings(rte_mbuf** out, std::size_t want, DpdkCounts& dc) noexcept {
+  std::size_t n = 0;
+  for (std::uint16_t i = 0; i < workers_ && n < want; ++i) {
+    const auto from = static_cast<std::uint16_t>((rx_turn_ + i) % workers_);
+    if (from == queue_) continue;
+    n += rte_ring_sc_dequeue_burst(shared_port_.ring(from, queue_),
+                                   reinterpret_cast<void**>(out + n),
+                                   static_cast<unsigned>(want - n), nullptr);
+  }
+  ++rx_turn_;
+  dc[DpdkCounter::SwReceived] += n;
+  return n;
 }
 
 // Decides one received frame. Deliver: the Packet in its private area is filled in.
@@ -636,7 +626,7 @@ DpdkIo::Verdict DpdkIo::answer_arp(rte_mbuf* m, std::uint32_t frame_len, DpdkCou
 }
 
 void DpdkIo::send_replies(rte_mbuf** replies, std::size_t n, DpdkCounts& dc) noexcept {
-  const std::uint16_t sent = rte_eth_tx_burst(port_id_, 0, replies, static_cast<std::uint16_t>(n));
+  const std::uint16_t sent = rte_eth_tx_burst(port_id_, queue_, replies, static_cast<std::uint16_t>(n));
   if (sent < n) {
     dc[DpdkCounter::ReplyTxFull] += n - sent;
     rte_pktmbuf_free_bulk(replies + sent, static_cast<unsigned>(n - sent));
@@ -674,7 +664,7 @@ void DpdkIo::from_kernel(std::uint64_t now_ns, DpdkCounts& dc) noexcept {
   const std::uint16_t n = rte_eth_rx_burst(exception_port_, 0, frames.data(), kMaxBurst);
   if (n == 0) return;
   for (std::uint16_t i = 0; i < n; ++i) frames[i]->ol_flags = 0;
-  const std::uint16_t sent = rte_eth_tx_burst(port_id_, 0, frames.data(), n);
+  const std::uint16_t sent = rte_eth_tx_burst(port_id_, queue_, frames.data(), n);
   dc[DpdkCounter::FromKernel] += sent;
   if (sent < n) {
     dc[DpdkCounter::ExceptionDropped] += n - sent;
@@ -784,7 +774,7 @@ std::size_t DpdkIo::tx_burst(std::span<Packet* const> packets) noexcept {
       ready[k++] = m;
     }
     const std::uint16_t sent =
-        k > 0 ? rte_eth_tx_burst(port_id_, 0, ready.data(), static_cast<std::uint16_t>(k)) : 0;
+        k > 0 ? rte_eth_tx_burst(port_id_, queue_, ready.data(), static_cast<std::uint16_t>(k)) : 0;
     ++counts[IoCounter::TxCalls];
     for (std::size_t i = 0; i < sent; ++i) counts[IoCounter::TxBytes] += lens[i];
     counts[IoCounter::TxPackets] += sent;

@@ -48,6 +48,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -59,6 +60,7 @@
 
 struct rte_mempool;
 struct rte_mbuf;
+struct rte_ring;
 
 // What DpdkIo drops or answers beyond IoStats (dataplane/io/io_stats.hpp), declared the same
 // way. X(Enumerator, "metric_name", "help text")
@@ -83,7 +85,12 @@ struct rte_mbuf;
     "datagrams accepted without checking their UDP checksum (rx_checksum: trust)")              \
   X(ToKernel, "dpdk_exception_to_kernel", "frames handed to the kernel (exception path)")      \
   X(FromKernel, "dpdk_exception_from_kernel", "frames from the kernel sent out the port")      \
-  X(ExceptionDropped, "dpdk_exception_dropped", "exception frames dropped: a TX queue was full")
+  X(ExceptionDropped, "dpdk_exception_dropped", "exception frames dropped: a TX queue was full") \
+  X(SwDispatched, "dpdk_sw_dispatched",                                                         \
+    "frames read from this worker's RX queue and forwarded to the owning worker's ring")       \
+  X(SwDispatchDrops, "dpdk_sw_dispatch_drops",                                                  \
+    "frames dropped on the way to another worker: its ring full (or no mbuf for an ARP copy)") \
+  X(SwReceived, "dpdk_sw_received", "frames this worker took from other workers' rings")
 
 namespace dialcore::dataplane {
 
@@ -187,13 +194,20 @@ struct DpdkIoConfig {
   std::uint64_t exception_poll_ns = 100'000;  // the kernel side is read at most this often
 };
 
+class DpdkPort;
+
 class DpdkIo final : public BurstIo {
  public:
-  // Startup: resolves and configures the port (1 RX + 1 TX queue), creates the pool, starts the
-  // port. Throws std::runtime_error naming the DPDK call that failed (fatal: the worker cannot
-  // run), or when EAL is not up, or an address is not IPv4.
+  // Startup, one worker alone on a port: makes its own DpdkPort (dpdk_port.hpp: resolves and
+  // configures the port with 1 RX + 1 TX queue, creates the pool, starts it). Throws
+  // std::runtime_error naming the DPDK call that failed (fatal: the worker cannot run), or when
+  // EAL is not up, or an address is not IPv4.
   explicit DpdkIo(const DpdkIoConfig& config);
-  ~DpdkIo() override;  // stops (and closes) the port, frees the pool: every mbuf must be back
+  // Startup, worker `worker` of a port shared by several (the runtime): its RX queue (when the
+  // port has one for it), its TX queue, the rings from and to the other workers. `port` must
+  // outlive this DpdkIo. Worker 0 also answers ARP/ICMP and owns the exception path.
+  DpdkIo(DpdkPort& port, std::uint16_t worker);
+  ~DpdkIo() override;  // an own port: stops and closes it, frees the pool (every mbuf back)
 
   // Registers (address, UDP port): 0.0.0.0 means our first address; port 0 picks a free one of
   // the ephemeral range. NotLocal for an address that is not ours (IPv6 included, for now).
@@ -220,6 +234,7 @@ class DpdkIo final : public BurstIo {
   const DpdkStats& dpdk_stats() const noexcept { return dpdk_stats_; }
 
   std::uint16_t port_id() const noexcept { return port_id_; }
+  std::uint16_t worker() const noexcept { return queue_; }
   bool has_exception_path() const noexcept { return has_exception_; }
   MacAddress mac() const noexcept { return mac_; }
   // The mbuf pool (for tests that play the wire on net_ring and must feed our pool's mbufs).
@@ -267,11 +282,23 @@ class DpdkIo final : public BurstIo {
   Verdict not_rtp(DpdkCounter drop_reason, DpdkCounts& dc) const noexcept;  // Kernel or Drop
   void to_kernel(rte_mbuf** frames, std::size_t n, DpdkCounts& dc) noexcept;
   void from_kernel(std::uint64_t now_ns, DpdkCounts& dc) noexcept;
-  void open_exception_port(const DpdkIoConfig& config, int socket);
+  // Software dispatch (several workers on the port, dpdk_port.hpp).
+  static constexpr std::uint16_t kShareAll = 0xffff;  // steer(): an ARP reply, for every worker
+  std::uint16_t steer(rte_mbuf* m) const noexcept;    // the worker a frame from our queue is for
+  // Forwards the frames of others to their rings, keeps ours at the front: how many kept.
+  std::size_t dispatch(rte_mbuf** mbufs, std::size_t n, DpdkCounts& dc) noexcept;
+  std::size_t take_from_rings(rte_mbuf** out, std::size_t want, DpdkCounts& dc) noexcept;
 
+  DpdkIo(std::unique_ptr<DpdkPort> owned, DpdkPort* shared, std::uint16_t worker);
+
+  std::unique_ptr<DpdkPort> owned_port_;  // the single-worker constructor's; else null
+  DpdkPort& shared_port_;
   std::uint16_t port_id_ = 0;
-  bool started_ = false;
-  bool close_on_exit_ = true;
+  std::uint16_t queue_ = 0;    // our RX/TX queue: the worker index
+  std::uint16_t workers_ = 1;  // on the port
+  bool polls_rx_ = true;       // the port has an RX queue for us
+  const std::uint8_t* owners_ = nullptr;  // [UDP port] -> worker (DpdkPort::owners)
+  std::uint32_t rx_turn_ = 0;  // which other worker's ring is read first (fairness)
   bool udp_checksum_ = true;
   bool rx_verify_udp_ = true;
   bool tx_ip_offload_ = false;   // the NIC computes the IPv4 header checksum

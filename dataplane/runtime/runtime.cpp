@@ -12,6 +12,8 @@
 #include <system_error>
 #include <thread>
 
+#include "dataplane/io/dpdk_eal.hpp"
+#include "dataplane/io/dpdk_port.hpp"
 #include "dataplane/io/socket_io.hpp"
 #include "dataplane/runtime/port_shards.hpp"
 #include "dataplane/runtime/shard_io.hpp"
@@ -35,7 +37,8 @@ struct Runtime::WorkerThread {
   int core = 0;
   bool pinned = false;
   IdlePolicy idle;
-  std::unique_ptr<SocketIo> socket;
+  std::unique_ptr<BurstIo> backend;  // SocketIo, or DpdkIo (then `dpdk` points at it)
+  DpdkIo* dpdk = nullptr;
   std::unique_ptr<ShardIo> io;
   std::unique_ptr<WorkerRings> rings;
   std::unique_ptr<Worker> worker;
@@ -105,6 +108,7 @@ void Runtime::WorkerThread::run() noexcept {
   ::prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
   const std::string name = "dp-worker-" + std::to_string(index);
   ::pthread_setname_np(::pthread_self(), name.c_str());
+  if (dpdk != nullptr) dpdk_thread_register();  // else uncached pool access: slower, still right
   const timespec sleep{0, static_cast<long>(idle.sleep_us) * 1000L};
   std::uint32_t idle_turns = 0;
   std::uint32_t last_legs = 0;
@@ -131,6 +135,7 @@ void Runtime::WorkerThread::run() noexcept {
     ::nanosleep(&sleep, nullptr);
     bump(idle_sleeps);
   }
+  if (dpdk != nullptr) dpdk_thread_unregister();
   if (has_cpu_clock) final_cpu_ns.store(thread_cpu_ns(cpu_clock), std::memory_order_relaxed);
   exited.store(true, std::memory_order_release);
 }
@@ -169,23 +174,56 @@ std::unique_ptr<Runtime> Runtime::start(const RuntimeSettings& settings, Runtime
     }
   }
 
+  const bool dpdk = settings.backend == RuntimeBackend::Dpdk;
+  if (dpdk) {
+    const EalResult eal = eal_init(settings.dpdk.eal_args);
+    if (!eal.ok) return fail(RuntimeErrc::BackendFailed, "DPDK EAL: " + eal.message);
+    DpdkPortConfig port;
+    port.io = settings.dpdk.io;
+    port.io.max_ports = settings.legs_per_worker;  // one port per leg (RTCP muxed)
+    port.io.rtp_port_first = settings.rtp_ports.first;
+    port.io.rtp_port_last = settings.rtp_ports.last;
+    port.shards = rt->shards_;
+    port.allow_hardware_steering = settings.dpdk.allow_hardware_steering;
+    // Every mbuf that can be parked at once: RX and TX descriptors, the rings, bursts in hand.
+    const std::size_t n = settings.cores.size();
+    const std::size_t needed = n * (port.io.rx_descriptors + port.io.tx_descriptors + 256) +
+                               n * (n - 1) * port.ring_size + 256;
+    std::uint32_t pool = 1;
+    while (pool - 1 < std::max<std::size_t>(needed, port.io.pool_mbufs)) pool <<= 1;
+    port.io.pool_mbufs = pool - 1;  // 2^k - 1: rte_mempool's best size
+    try {
+      rt->dpdk_port_ = std::make_unique<DpdkPort>(port);
+    } catch (const std::exception& e) {
+      return fail(RuntimeErrc::BackendFailed, e.what());
+    }
+  }
+
   // Build every worker before starting any thread: construction allocates and may throw.
   for (std::size_t i = 0; i < settings.cores.size(); ++i) {
     auto w = std::make_unique<WorkerThread>();
     w->index = i;
     w->core = settings.cores[i];
     w->idle = settings.idle;
+    if (dpdk) w->idle.park_after_sleeps = 0;  // DpdkIo::wait_rx cannot wait for a packet
     w->leg_capacity = settings.legs_per_worker;
     try {
-      SocketIoConfig io_config;
-      io_config.max_ports = settings.legs_per_worker;  // one port per leg (RTCP muxed)
-      io_config.pool_packets = settings.pool_packets;
-      w->socket = std::make_unique<SocketIo>(io_config);
+      if (dpdk) {
+        auto io = std::make_unique<DpdkIo>(*rt->dpdk_port_, static_cast<std::uint16_t>(i));
+        w->dpdk = io.get();
+        w->backend = std::move(io);
+      } else {
+        SocketIoConfig io_config;
+        io_config.max_ports = settings.legs_per_worker;  // one port per leg (RTCP muxed)
+        io_config.pool_packets = settings.pool_packets;
+        w->backend = std::make_unique<SocketIo>(io_config);
+      }
     } catch (const std::exception& e) {
       return fail(RuntimeErrc::BackendFailed,
-                  "worker " + std::to_string(i) + ": socket backend: " + e.what());
+                  "worker " + std::to_string(i) + ": " + (dpdk ? "DPDK" : "socket") +
+                      " backend: " + e.what());
     }
-    w->io = std::make_unique<ShardIo>(*w->socket, rt->shards_[i]);
+    w->io = std::make_unique<ShardIo>(*w->backend, rt->shards_[i]);
     w->rings = std::make_unique<WorkerRings>(settings.command_ring, settings.event_ring);
     WorkerConfig wc;
     wc.max_legs = settings.legs_per_worker;
@@ -285,12 +323,28 @@ WorkerSnapshot Runtime::snapshot(std::size_t worker) const noexcept {
   s.idle_sleeps = w.idle_sleeps.load(std::memory_order_relaxed);
   s.idle_parks = w.idle_parks.load(std::memory_order_relaxed);
   s.port_refused = w.io->refused();
+  if (w.dpdk != nullptr) {
+    s.dpdk = true;
+    for (std::size_t c = 0; c < kDpdkCounterCount; ++c) {
+      s.dpdk_counters[c] = w.dpdk->dpdk_stats().read(static_cast<DpdkCounter>(c));
+    }
+  }
   if (exited) {
     s.cpu_ns = w.final_cpu_ns.load(std::memory_order_relaxed);
   } else if (w.has_cpu_clock) {
     s.cpu_ns = thread_cpu_ns(w.cpu_clock);
   }
   return s;
+}
+
+void release_dataplane_process() noexcept { eal_cleanup(); }
+
+std::string Runtime::backend_description() const {
+  return dpdk_port_ ? "dpdk: " + dpdk_port_->describe() : std::string("socket");
+}
+
+bool Runtime::hardware_steering() const noexcept {
+  return dpdk_port_ && dpdk_port_->steering() == Steering::Hardware;
 }
 
 }  // namespace dialcore::dataplane

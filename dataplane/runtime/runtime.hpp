@@ -8,8 +8,12 @@
 // CommandChannel, and reads the stats snapshots, which are relaxed atomics written by the
 // worker (never torn, perhaps a little late).
 //
-// Backends: the kernel-socket backend. DPDK (one port, one RX/TX queue per worker, steered by
-// the same shards) is not wired here yet.
+// Backends: kernel sockets (a SocketIo per worker), or DPDK (settings.backend): one DpdkPort
+// shared by the workers, a DpdkIo per worker on its own RX/TX queue pair, RTP steered to the
+// worker owning its port shard by rte_flow where the port has it, else by software dispatch
+// (dataplane/io/dpdk_port.hpp). Each DPDK worker thread registers with EAL (an lcore id for the
+// mbuf pool's cache) and never parks in wait_rx (a polling backend cannot wake it): an idle one
+// sleeps idle.sleep_us per turn, or busy-polls with 0.
 //
 // Threads: start(), stop(), stop_worker() and the destructor from one thread (the daemon's main
 // or control thread); rings(i) is handed to exactly one control thread; snapshot() from any.
@@ -26,6 +30,7 @@
 
 #include "dataplane/api/worker_rings.hpp"
 #include "dataplane/api/worker_stats.hpp"
+#include "dataplane/io/dpdk_io.hpp"
 #include "dataplane/io/io_stats.hpp"
 #include "dataplane/runtime/runtime_settings.hpp"
 
@@ -35,7 +40,7 @@ enum class RuntimeErrc {
   BadSettings,       // no cores, a port range too small for the workers, ...
   CoreNotAvailable,  // pinning asked for a core this process may not run on (or none such)
   PinFailed,         // pthread_setaffinity_np refused the core
-  BackendFailed,     // the socket backend could not be created (epoll)
+  BackendFailed,     // the backend could not be created (epoll; EAL, the DPDK port)
   ThreadFailed,      // the thread could not be started
 };
 
@@ -65,7 +70,14 @@ struct WorkerSnapshot {
   std::uint64_t idle_parks = 0;    // 1 ms waits in the backend after a long idle spell
   std::uint64_t port_refused = 0;  // opens refused: port of another worker's shard
   std::uint64_t cpu_ns = 0;        // the thread's CPU time
+  bool dpdk = false;               // the DPDK backend: `dpdk_counters` hold its counters
+  std::array<std::uint64_t, kDpdkCounterCount> dpdk_counters{};  // indexed like kDpdkCounterInfo
 };
+
+// Process exit, after every Runtime is gone: releases what the DPDK backend holds for the process
+// (eal_cleanup: EAL's runtime directory). Nothing for the socket backend. No Runtime may start
+// with the DPDK backend afterwards (EAL runs once per process).
+void release_dataplane_process() noexcept;
 
 class Runtime {
  public:
@@ -91,6 +103,11 @@ class Runtime {
                    std::chrono::milliseconds bound = std::chrono::milliseconds(2000));
 
   WorkerSnapshot snapshot(std::size_t worker) const noexcept;
+  // The backend in one line for the start-up log: "socket", or the DPDK port, its queues and
+  // how RTP is steered (rte_flow, or software and why).
+  std::string backend_description() const;
+  bool hardware_steering() const noexcept;  // DPDK with rte_flow rules in place
+  bool dpdk() const noexcept { return dpdk_port_ != nullptr; }
 
   struct WorkerThread;  // runtime.cpp
 
@@ -98,6 +115,8 @@ class Runtime {
   Runtime() = default;
   bool join(std::size_t worker, std::chrono::milliseconds bound);
 
+  // Declared before the workers: destroyed after them (their DpdkIo use it to the end).
+  std::unique_ptr<DpdkPort> dpdk_port_;
   std::vector<std::unique_ptr<WorkerThread>> workers_;
   std::vector<PortRange> shards_;
 };

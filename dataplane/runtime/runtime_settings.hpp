@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "dataplane/io/dpdk_io.hpp"
 #include "dataplane/io/port_allocator.hpp"
 
 namespace dialcore::dataplane {
@@ -32,6 +34,21 @@ struct IdlePolicy {
   static constexpr std::uint32_t kMaxSleepUs = 200;
 };
 
+enum class RuntimeBackend : std::uint8_t { Socket, Dpdk };
+
+// The DPDK backend: one port shared by the workers, each with its own RX/TX queue pair
+// (DpdkPort: rte_flow steering by port shard where the port has it, else software dispatch).
+// EAL is brought up by Runtime::start with `eal_args` unless this process already did
+// (eal_init runs once per process; eal_cleanup is the process's, at exit).
+struct DpdkRuntimeSettings {
+  std::vector<std::string> eal_args;
+  // Device, addresses, prefixes, gateway, checksums, exception path, pool ... as for one DpdkIo;
+  // max_ports and the RTP range are set by the runtime (legs_per_worker, rtp_ports), pool_mbufs
+  // is per port (0: sized for the workers' queues and rings).
+  DpdkIoConfig io;
+  bool allow_hardware_steering = true;  // false: software dispatch even where rte_flow works
+};
+
 struct RuntimeSettings {
   std::vector<int> cores = {0};  // one worker per entry, in this order: worker i runs on cores[i]
   bool pin = true;  // pin worker i to cores[i] (refused at start if the core is not ours);
@@ -41,6 +58,8 @@ struct RuntimeSettings {
   std::size_t command_ring = 256;   // per worker; control's in-flight limit should be below it
   std::size_t event_ring = 1024;    // per worker; replies and the worker's own events
   std::size_t pool_packets = 4096;  // socket backend: packet buffers per worker (~2.1 KiB each)
+  RuntimeBackend backend = RuntimeBackend::Socket;
+  DpdkRuntimeSettings dpdk;  // backend Dpdk only
   IdlePolicy idle;
   std::uint64_t seed = 1;                  // worker i uses seed + i (SSRCs, sequence numbers)
   const PromptLibrary* prompts = nullptr;  // PlayAudio clips, shared read-only by all workers

@@ -64,7 +64,10 @@ TEST_CASE("the contact-centre example loads with every section", "[config]") {
   CHECK(c.dataplane.backend == config::Backend::Dpdk);
   CHECK(c.dataplane.workers == std::vector<int>{2, 3, 4, 5});
   CHECK(c.dataplane.dpdk.rx_checksum == config::RxChecksum::Trust);
-  CHECK(c.dataplane.dpdk.eal_args.size() == 6);
+  CHECK(c.dataplane.dpdk.eal_args.size() == 4);
+  CHECK(c.dataplane.dpdk.device == "0000:03:00.0");
+  CHECK(c.dataplane.dpdk.prefix_lengths == std::vector<int>{24});
+  CHECK(c.dataplane.dpdk.gateway == "192.0.2.1");
   REQUIRE(c.sip.interfaces.size() == 2);
   CHECK(c.sip.interfaces[1].listen[1] == config::Endpoint{"2001:db8::10", 5060, true});
   REQUIRE(c.sip.trunks.size() == 1);

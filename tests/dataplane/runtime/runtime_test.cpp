@@ -9,6 +9,7 @@
 
 #include "dataplane/rtp/rtp_packet.hpp"
 #include "dataplane/rtp/rtp_writer.hpp"
+#include "runtime_calls.hpp"
 #include "runtime_control.hpp"
 #include "tests/dataplane/io/udp_peer.hpp"
 
@@ -16,66 +17,6 @@ using namespace dialcore::dataplane;
 using namespace dialcore::test;
 
 namespace {
-
-CodecSpec pcmu() {
-  CodecSpec s;
-  s.format.id = dialcore::codecs::CodecId::Pcmu;
-  s.payload_type = 0;
-  return s;
-}
-
-std::vector<std::uint8_t> rtp_packet(std::uint32_t ssrc, std::uint16_t seq, std::uint8_t fill) {
-  std::vector<std::uint8_t> b(rtp::kRtpHeaderBytes + 160, fill);
-  rtp::write_rtp_header(rtp::RtpHeaderBytes(b.data(), 12),
-                        {ssrc, static_cast<std::uint32_t>(seq) * 160u, seq, 0, false});
-  return b;
-}
-
-struct Pair {
-  LegId a, b;
-  NetAddress local_a, local_b;
-};
-
-// Two legs on `worker` towards the peers, PCMU, bridged.
-Pair bridged_pair(RuntimeControl& ctl, std::size_t worker, const UdpPeer& pa, const UdpPeer& pb) {
-  Pair p;
-  for (int side = 0; side < 2; ++side) {
-    const Event created = ctl.call(worker, LegId::invalid(), CreateLegArgs{loopback_v4(0), 0});
-    REQUIRE(created.status == ReplyStatus::Ok);
-    (side == 0 ? p.a : p.b) = created.leg;
-    (side == 0 ? p.local_a : p.local_b) = created.args<CreateLegReplyArgs>().local;
-    SetRemoteArgs remote;
-    remote.rtp = (side == 0 ? pa : pb).address();
-    remote.latch = false;
-    REQUIRE(ctl.call(worker, created.leg, remote).status == ReplyStatus::Ok);
-    SetCodecArgs codec;
-    codec.formats[0] = pcmu();
-    codec.count = 1;
-    REQUIRE(ctl.call(worker, created.leg, codec).status == ReplyStatus::Ok);
-  }
-  REQUIRE(ctl.call(worker, p.a, BridgeArgs{p.b}).status == ReplyStatus::Ok);
-  return p;
-}
-
-// Sends `count` packets from `from` to `to` and counts what `sink` receives with the payload
-// intact (bounded: at most 2 s of waiting per packet missing).
-int relay(const UdpPeer& from, const NetAddress& to, const UdpPeer& sink, int count,
-          std::uint8_t fill) {
-  int intact = 0;
-  for (int i = 0; i < count; ++i) {
-    REQUIRE(from.send_to(to, rtp_packet(0x1234, static_cast<std::uint16_t>(100 + i), fill)));
-    const auto d = sink.receive(2000);
-    if (!d) continue;
-    rtp::RtpPacket parsed;
-    if (rtp::parse_rtp(d->bytes, parsed) != rtp::RtpStatus::Ok) continue;
-    const auto payload = parsed.payload_in(std::span<const std::uint8_t>(d->bytes));
-    if (payload.size() == 160 &&
-        std::all_of(payload.begin(), payload.end(), [fill](std::uint8_t b) { return b == fill; })) {
-      ++intact;
-    }
-  }
-  return intact;
-}
 
 int first_allowed_core() {
   cpu_set_t set;
