@@ -152,7 +152,7 @@ TEST_CASE("AMD: machines are dropped, humans need an agent from the verdict on",
         Approx(0.05));
 }
 
-TEST_CASE("a failed agent connection requeues the call; a hang-up frees the agent", "[runner]") {
+TEST_CASE("a failed agent connection requeues the call, a hang-up frees the agent", "[runner]") {
   ListLeads leads;
   leads.limit = 2;
   Port port;
