@@ -9,6 +9,7 @@
 #include "control/api/agent_resource.hpp"
 #include "control/api/api_error.hpp"
 #include "control/api/cdr_routes.hpp"
+#include "control/api/floor_routes.hpp"
 #include "control/api/lead_routes.hpp"
 #include "control/api/record_codec.hpp"
 
@@ -160,6 +161,9 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
     if (m != "GET") return method_not_allowed();
     if (who->role != Role::Admin) return forbidden();
     return audit(request);
+  }
+  if (parts[2] == "floor" && parts.size() >= 4 && floor_ != nullptr) {
+    return floor_->handle(request, *who, parts, route);
   }
   // Collections.
   std::int64_t id = 0;
