@@ -202,6 +202,7 @@ class SseClient {
     if (!last_event_id.empty()) req += "Last-Event-ID: " + last_event_id + "\r\n";
     req += "\r\n";
     REQUIRE(::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
+    head();  // the server subscribes before it sends the header: events after this are seen
   }
   ~SseClient() { close(); }
   void close() {
@@ -241,6 +242,7 @@ class SseClient {
   // Waits for the first event of `type` whose data contains `needle`.
   std::optional<SseEvent> wait_for(const std::string& type, const std::string& needle,
                                    int timeout_ms = 5000) {
+    head(timeout_ms);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
       parse_frames();
