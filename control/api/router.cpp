@@ -162,7 +162,11 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
     if (who->role != Role::Admin) return forbidden();
     return audit(request);
   }
-  if (parts[2] == "floor" && parts.size() >= 4 && floor_ != nullptr) {
+  if (parts[2] == "floor" && parts.size() >= 4) {
+    route = "/api/v1/floor";
+    if (floor_ == nullptr) {
+      return error_response(404, "floor_not_running", "the agent floor is not running here");
+    }
     return floor_->handle(request, *who, parts, route);
   }
   // Collections.

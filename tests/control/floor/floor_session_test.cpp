@@ -1,6 +1,8 @@
 // Agent sessions through the real HTTP API: login with the agent's own credentials, voice,
 // pauses with reasons (required, unknown, supervisor-only), the SSE stream of transitions,
 // Last-Event-ID replay and its gap, roles, and a slow stream client dropped.
+#include <fstream>
+
 #include "tests/control/floor/floor_fixture.hpp"
 
 using namespace dialcore::test;
@@ -210,4 +212,44 @@ TEST_CASE("a stream client that does not read is dropped and the control thread 
   CHECK(dropped == 1);
   CHECK(f.on_io([&] { return f.floor.hub().subscribers(); }) == 0);
   CHECK(dave.get("/api/v1/floor/me").status == 200);  // the io_context still answers
+}
+
+TEST_CASE("every floor route in openapi.yaml is served by the floor") {
+  std::ifstream in(DIALCORE_OPENAPI);
+  std::vector<std::pair<std::string, std::string>> routes;
+  std::string line, path;
+  while (std::getline(in, line)) {
+    if (line.rfind("  /api/v1/floor/", 0) == 0) {
+      path = line.substr(2, line.find(':') - 2);
+    } else if (line.rfind("  /", 0) == 0 || (!line.empty() && line[0] != ' ')) {
+      path.clear();
+    }
+    for (const char* m : {"get", "post", "delete"}) {
+      if (!path.empty() && line == std::string("    ") + m + ":") {
+        std::string upper(m);
+        for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        routes.emplace_back(path, upper);
+      }
+    }
+  }
+  REQUIRE(routes.size() >= 40);
+  FloorWorld f;
+  f.agent("olga");
+  HttpClient agent = f.login("olga");
+  HttpClient sup = f.supervisor();
+  for (auto [p, method] : routes) {
+    if (p.find("events") != std::string::npos) continue;  // streams: the tests above
+    if (const auto at = p.find("{id}"); at != std::string::npos) p.replace(at, 4, "999");
+    INFO(method << " " << p);
+    const auto a = agent.request(method, p, method == "GET" || method == "DELETE" ? "" : "{}");
+    const auto s = sup.request(method, p, method == "GET" || method == "DELETE" ? "" : "{}");
+    for (const auto& r : {a, s}) {
+      CHECK(r.status != 0);
+      CHECK(error_of(r) != "no_route");
+      CHECK(error_of(r) != "method_not_allowed");
+      CHECK(error_of(r) != "floor_not_running");
+    }
+    CHECK((a.status < 300 || s.status < 300 || a.status == 409 || s.status == 409 ||
+           a.status == 404 || s.status == 404 || a.status == 422));
+  }
 }
