@@ -164,6 +164,25 @@ TEST_CASE("transfers check the target, manual calls need the permission, far-end
   CHECK(state_of(a) == "wrap");
   REQUIRE(a.post("/api/v1/floor/wrap", R"({"code":"sale"})").status == 200);
 
+  // Without the manual-call permission: 403, nothing dialled.
+  const auto kurt = f.agent("kurt");
+  auto rec = *f.w.db->agents().get(kurt);
+  rec.perm_manual_call = false;
+  REQUIRE(f.w.db->agents().update(rec, kAdmin).ok());
+  HttpClient k = f.login("kurt");
+  REQUIRE(k.post("/api/v1/floor/login", R"({"mode":"call_in"})").status == 200);
+  f.on_io([&] {
+    f.floor.voice_connected(kurt);
+    return 0;
+  });
+  const auto dialled = f.call_log().size();
+  r = k.post("/api/v1/floor/calls/manual",
+             R"({"campaign_id":)" + std::to_string(campaign) + R"(,"number":"0299990000"})");
+  CHECK(r.status == 403);
+  CHECK(error_of(r) == "not_permitted");
+  CHECK(f.call_log().size() == dialled);
+  CHECK(state_of(k) == "available");
+
   // Consult transfer: two calls, both leave the agent.
   REQUIRE(f.offer(id, 22, campaign).ok());
   REQUIRE(a.post("/api/v1/floor/calls/answer", "{}").status == 200);
