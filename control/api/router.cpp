@@ -9,6 +9,7 @@
 #include "control/api/agent_resource.hpp"
 #include "control/api/api_error.hpp"
 #include "control/api/cdr_routes.hpp"
+#include "control/api/floor_routes.hpp"
 #include "control/api/lead_routes.hpp"
 #include "control/api/record_codec.hpp"
 
@@ -160,6 +161,13 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
     if (m != "GET") return method_not_allowed();
     if (who->role != Role::Admin) return forbidden();
     return audit(request);
+  }
+  if (parts[2] == "floor" && parts.size() >= 4) {
+    route = "/api/v1/floor";
+    if (floor_ == nullptr) {
+      return error_response(404, "floor_not_running", "the agent floor is not running here");
+    }
+    return floor_->handle(request, *who, parts, route);
   }
   // Collections.
   std::int64_t id = 0;

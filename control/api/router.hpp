@@ -29,6 +29,8 @@ struct LiveSettings {
   std::uint32_t login_window_s = 60;
 };
 
+class FloorRoutes;
+
 class Router {
  public:
   // `now_ms` is the wall clock in production, a test clock in unit tests.
@@ -47,6 +49,9 @@ class Router {
   // Never throws; every answer is JSON (or CSV / Prometheus text on those routes). `done` is
   // called on the control thread, at once or after password work finished on the slow lane.
   void handle(const ApiRequest& request, Done done);
+
+  // The agent floor's routes (/api/v1/floor/...); without them those paths are 404.
+  void set_floor(FloorRoutes* floor) { floor_ = floor; }
 
  private:
   using Answer = std::optional<ApiResponse>;  // nullopt: `finish` will be called later
@@ -74,6 +79,7 @@ class Router {
   std::vector<NamedResource> resources_;
   std::uint32_t max_body_bytes_ = 1 << 20;
   Offload offload_;
+  FloorRoutes* floor_ = nullptr;
 };
 
 }  // namespace dialcore::control::api

@@ -5,7 +5,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
 #include <chrono>
+#include <deque>
 #include <optional>
 #include <type_traits>
 
@@ -87,6 +89,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     request.authorization = std::string(req[http::field::authorization]);
     request.content_type = std::string(req[http::field::content_type]);
+    request.last_event_id = std::string(req["Last-Event-ID"]);
     request.body = req.body();
     beast::error_code ep_ec;
     const auto remote = socket().remote_endpoint(ep_ec);
@@ -98,6 +101,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void write(const ApiResponse& r, unsigned version, bool keep_alive) {
+    if (r.stream) return start_stream(r.stream);
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(r.status), version);
     res->set(http::field::server, "dialcored");
@@ -117,16 +121,97 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void reply_and_close(const ApiResponse& r, unsigned version) { write(r, version, false); }
 
+  // --- Server-Sent Events: raw bytes after our own header, until either side closes ---
+  class Sink final : public StreamSink {
+   public:
+    explicit Sink(std::weak_ptr<Session> s) : session_(std::move(s)) {}
+    bool send(std::string_view bytes) override {
+      auto s = session_.lock();
+      return s && s->enqueue(bytes);
+    }
+    void close() override {
+      if (auto s = session_.lock()) s->finish_stream();
+    }
+
+   private:
+    std::weak_ptr<Session> session_;
+  };
+
+  void start_stream(std::shared_ptr<ResponseStream> stream) {
+    events_ = std::move(stream);
+    beast::get_lowest_layer(stream_).expires_never();
+    out_.emplace_back(
+        "HTTP/1.1 200 OK\r\nServer: dialcored\r\nContent-Type: text/event-stream\r\n"
+        "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n");
+    out_bytes_ = out_.back().size();
+    flush();
+    watch_client();
+    events_->open(std::make_shared<Sink>(this->weak_from_this()));
+  }
+
+  bool enqueue(std::string_view bytes) {
+    if (closed_ || finishing_ || overflowed_) return false;
+    if (out_bytes_ + bytes.size() > events_->max_queue_bytes()) {
+      overflowed_ = true;  // too slow: the owner drops it (close() below), never waits for it
+      return false;
+    }
+    out_.emplace_back(bytes);
+    out_bytes_ += bytes.size();
+    if (out_.size() == 1) flush();
+    return true;
+  }
+
+  void flush() {
+    if (out_.empty() || writing_ || closed_) return;
+    writing_ = true;
+    asio::async_write(stream_, asio::buffer(out_.front()),
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        if (ec) return self->close();
+                        self->out_bytes_ -= self->out_.front().size();
+                        self->out_.pop_front();
+                        if (!self->out_.empty()) return self->flush();
+                        if (self->finishing_) self->close();
+                      });
+  }
+
+  void finish_stream() {
+    if (overflowed_) return close();
+    finishing_ = true;
+    if (out_.empty() && !writing_) close();
+  }
+
+  // Anything the client sends after its request (or its FIN) ends the stream.
+  void watch_client() {
+    stream_.async_read_some(asio::buffer(in_),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->watch_client();
+                            });
+  }
+
   void close() {
+    if (closed_) return;
+    closed_ = true;
     beast::error_code ec;
     socket().shutdown(tcp::socket::shutdown_send, ec);
     socket().close(ec);
+    if (auto events = std::move(events_)) events->closed();
   }
 
   Stream stream_;
   Router& router_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  // Event streams only.
+  std::shared_ptr<ResponseStream> events_;
+  std::deque<std::string> out_;
+  std::size_t out_bytes_ = 0;
+  bool writing_ = false;
+  bool finishing_ = false;
+  bool overflowed_ = false;
+  bool closed_ = false;
+  std::array<char, 512> in_{};
 };
 
 }  // namespace

@@ -22,6 +22,7 @@ class HttpClient {
  public:
   HttpClient(std::string host, std::uint16_t port) : host_(std::move(host)), port_(port) {}
   void set_token(std::string token) { token_ = std::move(token); }
+  const std::string& token() const { return token_; }
   HttpReply request(const std::string& method, const std::string& target,
                     const std::string& body = {},
                     const std::string& content_type = "application/json");
