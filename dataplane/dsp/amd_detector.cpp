@@ -91,6 +91,8 @@ const char* amd_cause_name(AmdCause c) noexcept {
     case AmdCause::SitTones: return "sit-tones";
     case AmdCause::AnalysisTimeout: return "analysis-timeout";
     case AmdCause::EndOfInput: return "end-of-input";
+    case AmdCause::LateGreeting: return "late-greeting";
+    case AmdCause::LateBeep: return "late-beep";
     case AmdCause::None: break;
   }
   return "none";
@@ -127,6 +129,7 @@ void AmdDetector::reset() noexcept { *this = AmdDetector(config_); }
 
 bool AmdDetector::done() const noexcept {
   if (result_ == AmdResult::Undecided) return false;
+  if (result_ == AmdResult::Human) return !provisional_;
   if (result_ != AmdResult::Machine) return true;
   return beep_ended_ || frames_ >= frames_of(decision_ms_ + config_.beep_wait_ms);
 }
@@ -340,17 +343,7 @@ std::size_t AmdDetector::process(std::span<const std::int16_t> frame,
   std::size_t n = 0;
   if (result_ == AmdResult::Undecided) {
     const AmdCause tone = tone_decision(f);
-    // Tonal frames are neither speech nor pause: a tone does not start a greeting, a held
-    // vowel inside a word does not end it.
-    const bool tonal = f.tonality >= kToneShare;
-    if (!tonal) track_speech(f.energy_db, is_speech(f));
-    else if (heard_ && run_ > 0) last_speech_ = frames_;
-    if (!tonal && is_speech(f) && run_ >= frames_of(config_.min_word_ms)) {
-      peak_db_ = std::max(peak_db_ - kPeakDecayDb, f.energy_db);
-    } else {
-      peak_db_ -= kPeakDecayDb;
-    }
-    track_floor(f, is_speech(f));
+    track_speech_frame(f);
     if (tone == AmdCause::FaxCng || tone == AmdCause::FaxCed || tone == AmdCause::FaxV21) {
       n = decide(AmdResult::Fax, tone, events, tone_.start * kFrameMs,
                  tone == AmdCause::FaxV21 ? 1750.0f : tone_.freq());
@@ -373,18 +366,81 @@ std::size_t AmdDetector::process(std::span<const std::int16_t> frame,
         n = decide(AmdResult::Silence, t, events, 0, 0.0f);
       } else if (t == AmdCause::GreetingThenPause) {
         n = decide(AmdResult::Human, t, events, onset_ * kFrameMs, 0.0f);
+        provisional_ = config_.late_machine_gap_ms > 0;
+        answer_end_ = last_speech_;
+        answer_onset_ = onset_;
+        resumed_ = 0;
       } else if (t == AmdCause::LongGreeting) {
         n = decide(AmdResult::Machine, t, events, onset_ * kFrameMs, 0.0f);
       } else if (t == AmdCause::AnalysisTimeout) {
         n = decide(AmdResult::NotSure, t, events, heard_ ? onset_ * kFrameMs : 0, 0.0f);
       }
     }
+  } else if (result_ == AmdResult::Human) {
+    n = watch_human(f, events);
   } else if (result_ == AmdResult::Machine) {
     track_floor(f, false);
     n = beep(f, events);
   }
   ++frames_;
   return n;
+}
+
+// Speech, floor and loudest-speech tracking for one frame while a greeting is being judged.
+void AmdDetector::track_speech_frame(const Frame& f) noexcept {
+  // Tonal frames are neither speech nor pause: a tone does not start a greeting, a held
+  // vowel inside a word does not end it.
+  const bool tonal = f.tonality >= kToneShare;
+  if (!tonal) track_speech(f.energy_db, is_speech(f));
+  else if (heard_ && run_ > 0) last_speech_ = frames_;
+  if (!tonal && is_speech(f) && run_ >= frames_of(config_.min_word_ms)) {
+    peak_db_ = std::max(peak_db_ - kPeakDecayDb, f.energy_db);
+  } else {
+    peak_db_ -= kPeakDecayDb;
+  }
+  track_floor(f, is_speech(f));
+}
+
+// A provisional HUMAN: a person who said "Hello?" waits (>= 2 s on amd-dev before a second
+// "Hello?"), a machine goes on with its next sentence after 0.9-1.6 s or beeps. Watches the
+// late_machine_gap_ms after the answer's last word and, if speech resumes in it, that speech
+// up to its next after_greeting_silence_ms pause.
+std::size_t AmdDetector::watch_human(const Frame& f, std::span<AmdEvent> events) noexcept {
+  const std::uint32_t speech_before = speech_frames_;
+  track_speech_frame(f);
+  const bool restarted = onset_ != answer_onset_;  // a word 10 dB louder than the "answer"
+  if (!restarted && speech_frames_ > speech_before) resumed_ += speech_frames_ - speech_before;
+  const std::size_t b = beep(f, events.subspan(std::min<std::size_t>(1, events.size())));
+  AmdCause late = AmdCause::None;
+  std::uint32_t onset = onset_;
+  if (beep_started_) {
+    late = AmdCause::LateBeep;
+  } else if (restarted) {
+    // What was called HUMAN was background; the far end's greeting starts now and is judged
+    // by the ordinary timing rules: a pause keeps HUMAN, a long greeting is a machine.
+    const AmdCause t = timing_decision();
+    if (t == AmdCause::LongGreeting) late = t;
+    else if (t != AmdCause::None) provisional_ = false;
+  } else if (resumed_ > 0) {
+    if (resumed_ >= frames_of(config_.late_machine_speech_ms)) {
+      late = AmdCause::LateGreeting;
+      onset = answer_end_ + 1;
+    } else if (frames_ - last_speech_ >= frames_of(config_.after_greeting_silence_ms)) {
+      provisional_ = false;  // a short second word, then quiet: still a person
+    }
+  } else if (run_ == 0 && frames_ - answer_end_ >= frames_of(config_.late_machine_gap_ms)) {
+    provisional_ = false;  // nothing more within the gap: the HUMAN is final
+  }
+  if (late == AmdCause::None) return 0;
+  provisional_ = false;
+  corrected_ = true;
+  result_ = AmdResult::Machine;
+  decision_ms_ = (frames_ + 1) * kFrameMs;
+  if (events.empty()) return 0;
+  events[0] = AmdEvent{AmdEvent::Kind::Correction, AmdResult::Machine, late, SitCode::None,
+                       decision_ms_, onset * kFrameMs, 0.0f};
+  if (b == 1 && events.size() > 1) events[1].result = AmdResult::Machine;
+  return 1 + b;
 }
 
 std::size_t AmdDetector::finish(std::span<AmdEvent> events) noexcept {

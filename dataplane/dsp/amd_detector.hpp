@@ -47,6 +47,8 @@ enum class AmdCause : std::uint8_t {
   FaxV21,                // FAX: V.21 HDLC flags, 1650/1850 Hz
   SitTones,              // SIT: the three tones
   AnalysisTimeout,       // NOTSURE: total_analysis_ms passed
+  LateGreeting,          // MACHINE (correction of HUMAN): the "answer" went on after a short pause
+  LateBeep,              // MACHINE (correction of HUMAN): a beep came while the HUMAN was provisional
   EndOfInput,            // finish() without a decision
 };
 const char* amd_cause_name(AmdCause c) noexcept;
@@ -60,6 +62,13 @@ struct AmdConfig {
   std::uint32_t total_analysis_ms = 10000;        // undecided this long: NOTSURE
   std::uint32_t beep_min_ms = 240;                // a steady tone this long after MACHINE: beep
   std::uint32_t beep_wait_ms = 30000;             // listen for the beep this long after MACHINE
+  // Late MACHINE correction (0 disables it): after HUMAN, a word starting within
+  // late_machine_gap_ms of the end of the answer that brings late_machine_speech_ms of speech
+  // before the next after_greeting_silence_ms pause, or a beep in that time, turns the
+  // verdict into MACHINE (a Correction event). People wait >= 2 s before a second "Hello?";
+  // machines pause 0.9-1.6 s between sentences (dataplane/dsp/README.md).
+  std::uint32_t late_machine_gap_ms = 1800;
+  std::uint32_t late_machine_speech_ms = 400;
   float min_speech_margin_db = 5.0f;              // speech: at least this far above the noise floor
   float speech_below_peak_db = 25.0f;             // ... and no further below the loudest speech
   float min_speech_dbfs = -55.0f;                 // ... and at least this loud (RMS re full scale)
@@ -70,6 +79,12 @@ struct AmdEvent {
     Decision,   // result, cause, at_ms (and sit for SIT)
     BeepStart,  // after MACHINE: a beep began at onset_ms (reported at at_ms, once confirmed)
     BeepEnd,    // the beep stopped at at_ms: the moment to start leaving the message
+    // After a HUMAN decision: the far end is a machine after all (result MACHINE, cause
+    // LateGreeting or LateBeep, at_ms when it was found, onset_ms where the greeting went on).
+    // Comes at most late_machine_gap_ms + late_machine_speech_ms after the end of the answer
+    // (or with a beep); beep events follow as after any MACHINE. A HUMAN is final once
+    // human_final() is true.
+    Correction,
   };
   Kind kind = Kind::Decision;
   AmdResult result = AmdResult::Undecided;
@@ -101,8 +116,14 @@ class AmdDetector {
 
   AmdResult result() const noexcept { return result_; }
   std::uint32_t decision_ms() const noexcept { return decision_ms_; }
-  // True once nothing more will come: decided, and not (or no longer) waiting for a beep.
+  // True once nothing more will come: decided, not (or no longer) waiting for a beep, and not
+  // watching a provisional HUMAN for a late MACHINE correction.
   bool done() const noexcept;
+  // True when the decision was HUMAN and the correction window has closed without one.
+  bool human_final() const noexcept { return result_ == AmdResult::Human && !provisional_; }
+  // The first decision's result and time (differs from result()/decision_ms() after a
+  // Correction).
+  AmdResult first_result() const noexcept { return corrected_ ? AmdResult::Human : result_; }
   std::uint32_t elapsed_ms() const noexcept { return frames_ * kFrameMs; }
   std::uint64_t bad_frames() const noexcept { return bad_frames_; }
 
@@ -138,6 +159,8 @@ class AmdDetector {
   std::size_t beep(const Frame& f, std::span<AmdEvent> events) noexcept;
   std::size_t decide(AmdResult r, AmdCause c, std::span<AmdEvent> events,
                      std::uint32_t onset_ms, float freq_hz) noexcept;
+  void track_speech_frame(const Frame& f) noexcept;
+  std::size_t watch_human(const Frame& f, std::span<AmdEvent> events) noexcept;
   std::uint32_t frames_of(std::uint32_t ms) const noexcept { return (ms + kFrameMs - 1) / kFrameMs; }
 
   AmdConfig config_;
@@ -167,6 +190,11 @@ class AmdDetector {
   std::array<SitSegment, 2> sit_seen_{};  // the last two finished SIT-band runs, newest first
   bool beep_started_ = false, beep_ended_ = false;
   std::uint32_t beep_onset_ = 0;
+  // Late MACHINE correction of a provisional HUMAN (frames).
+  bool provisional_ = false, corrected_ = false;
+  std::uint32_t answer_end_ = 0;       // last speech frame of the answer that was called HUMAN
+  std::uint32_t answer_onset_ = 0;     // onset_ at that time (a louder restart changes onset_)
+  std::uint32_t resumed_ = 0;          // frames of speech heard since the HUMAN decision
 };
 
 }  // namespace dialcore::dataplane::dsp
