@@ -186,6 +186,18 @@ void AmdDetector::track_floor(const Frame& f, bool speech) noexcept {
   } else {
     floor_db_ += kFloorRiseDb;
   }
+  // Minimum statistics over the last 1.28 s: the floor is a lower envelope of the frame
+  // energies, so it cannot be below all of them. Speech dips towards the noise between
+  // syllables and words well within that time; a floor left far below the line noise by a
+  // quiet start (a codec's first frame: G.729 decodes its first 20 ms 18-20 dB low) would
+  // otherwise take line noise for a greeting until the 1 dB/s rise caught up.
+  recent_db_[recent_n_ % kFloorWindow] = f.energy_db;
+  ++recent_n_;
+  if (recent_n_ >= kFloorWindow) {
+    float lo = recent_db_[0];
+    for (float e : recent_db_) lo = std::min(lo, e);
+    floor_db_ = std::max(floor_db_, lo);
+  }
 }
 
 float AmdDetector::speech_margin_db() const noexcept {
