@@ -50,6 +50,9 @@ constexpr std::uint32_t kSitMaxGapFrames = 3; // segments follow each other (<= 
 // three-second greeting lifts it by only 3 dB.
 constexpr float kFloorFall = 0.3f;
 constexpr float kFloorRiseDb = 0.02f;
+// A minimum-statistics correction of more than 6 dB (the least speech margin plus 1 dB) means
+// the line noise itself passed for speech until now.
+constexpr float kFloorJumpDb = 6.0f;
 // The loudest-speech reference decays 2 dB per second.
 constexpr float kPeakDecayDb = 0.04f;
 // Speech margin over the floor: 3 dB + 2 x the noise's spread above its floor (averaged over
@@ -196,6 +199,15 @@ void AmdDetector::track_floor(const Frame& f, bool speech) noexcept {
   if (recent_n_ >= kFloorWindow) {
     float lo = recent_db_[0];
     for (float e : recent_db_) lo = std::min(lo, e);
+    if (lo > floor_db_ + kFloorJumpDb && result_ == AmdResult::Undecided && heard_ &&
+        onset_ + run_ >= frames_) {
+      // The floor was far too low and "speech" has not paused once since it began: it was
+      // the line noise. Speech timing starts again against the corrected floor.
+      heard_ = false;
+      run_ = 0;
+      speech_frames_ = 0;
+      loudest_db_ = -200.0f;
+    }
     floor_db_ = std::max(floor_db_, lo);
   }
 }
