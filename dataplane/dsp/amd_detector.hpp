@@ -67,8 +67,8 @@ struct AmdConfig {
   // before the next after_greeting_silence_ms pause, or a beep in that time, turns the
   // verdict into MACHINE (a Correction event). People wait >= 2 s before a second "Hello?";
   // machines pause 0.9-1.6 s between sentences (dataplane/dsp/README.md).
-  std::uint32_t late_machine_gap_ms = 1800;
-  std::uint32_t late_machine_speech_ms = 400;
+  std::uint32_t late_machine_gap_ms = 1900;
+  std::uint32_t late_machine_speech_ms = 300;
   float min_speech_margin_db = 5.0f;              // speech: at least this far above the noise floor
   float speech_below_peak_db = 25.0f;             // ... and no further below the loudest speech
   float min_speech_dbfs = -55.0f;                 // ... and at least this loud (RMS re full scale)
