@@ -53,6 +53,9 @@ constexpr float kFloorRiseDb = 0.02f;
 // A minimum-statistics correction of more than 6 dB (the least speech margin plus 1 dB) means
 // the line noise itself passed for speech until now.
 constexpr float kFloorJumpDb = 6.0f;
+constexpr float kSteadyNoiseDb = 6.0f;
+constexpr float kSupportDb = 3.0f;
+constexpr std::uint32_t kFloorSupportFrames = 5;
 // The loudest-speech reference decays 2 dB per second.
 constexpr float kPeakDecayDb = 0.04f;
 // Speech margin over the floor: 3 dB + 2 x the noise's spread above its floor (averaged over
@@ -189,16 +192,24 @@ void AmdDetector::track_floor(const Frame& f, bool speech) noexcept {
   } else {
     floor_db_ += kFloorRiseDb;
   }
-  // Minimum statistics over the last 1.28 s: the floor is a lower envelope of the frame
-  // energies, so it cannot be below all of them. Speech dips towards the noise between
-  // syllables and words well within that time; a floor left far below the line noise by a
-  // quiet start (a codec's first frame: G.729 decodes its first 20 ms 18-20 dB low) would
-  // otherwise take line noise for a greeting until the 1 dB/s rise caught up.
+  if (f.energy_db <= floor_db_ + kSupportDb) ++floor_support_;
+  // Floor bound: the floor is raised to the minimum of the last 500 ms of non-tonal frames
+  // when those are steady (within 6 dB of each other: line noise; speech moves 10-20 dB
+  // between syllables, white or pink noise in 20 ms frames holds about +-1.5 dB), or when the
+  // floor rests on fewer than 100 ms of audio. Without it a quiet start (a codec's first
+  // frame: G.729 decodes its first 20 ms 11-20 dB low; digital silence before the line
+  // connects) leaves the floor under the line noise or babble, which then passes for a
+  // greeting until the 1 dB/s rise catches up.
+  if (f.tonality >= kToneShare) return;  // a held tone (beep, SIT) is not the background
   recent_db_[recent_n_ % kFloorWindow] = f.energy_db;
   ++recent_n_;
   if (recent_n_ >= kFloorWindow) {
-    float lo = recent_db_[0];
-    for (float e : recent_db_) lo = std::min(lo, e);
+    float lo = recent_db_[0], hi = recent_db_[0];
+    for (float e : recent_db_) {
+      lo = std::min(lo, e);
+      hi = std::max(hi, e);
+    }
+    if (hi - lo > kSteadyNoiseDb && floor_support_ >= kFloorSupportFrames) return;
     if (lo > floor_db_ + kFloorJumpDb && result_ == AmdResult::Undecided && heard_ &&
         onset_ + run_ >= frames_) {
       // The floor was far too low and "speech" has not paused once since it began: it was

@@ -177,11 +177,13 @@ class AmdDetector {
   float loudest_db_ = -200.0f;  // loudest speech frame so far
   float spread_db_ = 2.0f;  // how far noise frames rise above the floor on average
   bool floor_set_ = false;
-  // The last kFloorWindow frame energies: the floor never sits below their minimum (a frame
-  // of codec start-up or digital silence must not hold it under the line noise for minutes).
-  static constexpr std::size_t kFloorWindow = 64;  // 1.28 s
+  // The last kFloorWindow energies of non-tonal frames: when they are steady (line noise), the
+  // floor does not stay below their minimum (a frame of codec start-up or digital silence must
+  // not hold it under the line noise for minutes).
+  static constexpr std::size_t kFloorWindow = 25;  // 500 ms
   std::array<float, kFloorWindow> recent_db_{};
   std::uint32_t recent_n_ = 0;
+  std::uint32_t floor_support_ = 0;  // frames within 3 dB of the floor (or below it) so far
   // Speech timing, in frames.
   std::uint32_t run_ = 0;              // current run of speech frames
   bool heard_ = false;                 // a word has been heard
