@@ -33,9 +33,15 @@ std::vector<std::int16_t> g729_round_trip(const std::vector<std::int16_t>& pcm) 
 }  // namespace
 
 std::string AmdDegradation::name() const {
-  std::string n = g729 ? "g729" : "";
-  if (snr_db) n += (n.empty() ? "" : "+") + std::string("snr") + std::to_string(static_cast<int>(std::lround(*snr_db)));
-  return n.empty() ? "clean" : n;
+  std::string n;
+  if (g729) n.append("g729");
+  if (snr_db) {
+    if (!n.empty()) n.push_back('+');
+    n.append("snr");
+    n.append(std::to_string(std::lround(*snr_db)));
+  }
+  if (n.empty()) n.append("clean");
+  return n;
 }
 
 double active_level_db(const std::vector<std::int16_t>& pcm) {

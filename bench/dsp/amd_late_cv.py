@@ -1,3 +1,4 @@
+#!/usr/bin/python3
 # Grouped k-fold cross-validation of the late-MACHINE correction's two thresholds
 # (late_machine_gap_ms, late_machine_speech_ms) over amd-dev, clean and degraded together.
 # Groups: the file's voice (speaker); fax/SIT/silence files (no voice) are their own group.
@@ -7,7 +8,8 @@
 # towards the middle of the tied region (widest margin); the held-out fold is then scored.
 import csv, json, os, random, sys
 from collections import Counter, defaultdict
-C='/work/shared/corpus/amd-dev'; G=sys.argv[1] if len(sys.argv)>1 else '/tmp/amdx/grid3'
+# usage: amd_late_cv.py GRID_DIR [CORPUS_DIR]   (GRID_DIR from bench/dsp/amd_late_grid.sh)
+G=sys.argv[1]; C=sys.argv[2] if len(sys.argv)>2 else '/work/shared/corpus/amd-dev'
 conds=['clean','g729','snr20','snr10','g729snr20','g729snr10']
 lab={r['file']:r['label'] for r in csv.DictReader(open(C+'/labels.csv'))}
 meta={json.loads(l)['file']:json.loads(l) for l in open(C+'/meta.jsonl')}
