@@ -44,7 +44,7 @@ constexpr const char* kHelp =
     "--app-amd runs the baseline instead: Asterisk app_amd's decision loop with amd.conf.sample's\n"
     "defaults (bench/dsp/app_amd_baseline.hpp), same output format.\n"
     "The timing options set the campaign parameters (AmdConfig; defaults 4000, 900, 4000, 10000,\n"
-    "1900, 300; --late-gap-ms 0 turns the late MACHINE correction off).\n";
+    "2000, 300; --late-gap-ms 0 turns the late MACHINE correction off).\n";
 
 void print_event(const std::string& file, const AmdEvent& e) {
   using dataplane::dsp::amd_cause_name;

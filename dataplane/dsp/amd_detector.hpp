@@ -14,7 +14,10 @@
 //   the loudest speech heard, not tonal, lasting at least a word's minimum;
 // - timing: a greeting followed by a pause of after_greeting_silence_ms is a person (who said
 //   "Hello?" and waits); a greeting still going after max_greeting_ms is a machine; nothing
-//   for initial_silence_ms is dead air.
+//   for initial_silence_ms is dead air;
+// - late MACHINE correction: the HUMAN stays provisional while late_machine_gap_ms pass after
+//   the answer; speech resuming in that time (a machine's next sentence; people wait >= 2 s
+//   before a second "Hello?") or a beep turns it into MACHINE with a Correction event.
 // After MACHINE it keeps listening for the beep and reports its onset, so a message can be
 // left after the tone.
 //
@@ -67,7 +70,7 @@ struct AmdConfig {
   // before the next after_greeting_silence_ms pause, or a beep in that time, turns the
   // verdict into MACHINE (a Correction event). People wait >= 2 s before a second "Hello?";
   // machines pause 0.9-1.6 s between sentences (dataplane/dsp/README.md).
-  std::uint32_t late_machine_gap_ms = 1900;
+  std::uint32_t late_machine_gap_ms = 2000;
   std::uint32_t late_machine_speech_ms = 300;
   float min_speech_margin_db = 5.0f;              // speech: at least this far above the noise floor
   float speech_below_peak_db = 25.0f;             // ... and no further below the loudest speech
