@@ -67,7 +67,7 @@ double active_level_db(const std::vector<std::int16_t>& pcm) {
 std::vector<std::int16_t> degrade(const std::vector<std::int16_t>& pcm, const AmdDegradation& d) {
   std::vector<std::int16_t> out = d.g729 ? g729_round_trip(pcm) : pcm;
   if (!d.snr_db) return out;
-  const double noise_db = active_level_db(pcm) - *d.snr_db;
+  const double noise_db = active_level_db(out) - *d.snr_db;  // against the speech as received
   const double sigma = 32768.0 * std::pow(10.0, noise_db / 20.0);
   std::mt19937 rng(d.seed);
   std::normal_distribution<double> gauss(0.0, sigma);
