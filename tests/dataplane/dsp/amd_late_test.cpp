@@ -126,7 +126,7 @@ TEST_CASE("a beep while a HUMAN is provisional is a late MACHINE, with the beep'
   }
 }
 
-TEST_CASE("a late correction is causal: cut after it, it stands; cut before it, the HUMAN does",
+TEST_CASE("a late correction is causal: cut after it it stands, cut before it the HUMAN does",
           "[amd][late]") {
   const Pcm x = answer_pause_more(700.0, 1200.0, 2500.0, 11);
   const auto whole = run_amd(x);
