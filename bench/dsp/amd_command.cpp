@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/dsp/amd_degrade.hpp"
 #include "bench/dsp/app_amd_baseline.hpp"
 #include "bench/support/args.hpp"
 #include "bench/support/file_command.hpp"
@@ -23,7 +24,8 @@ using dataplane::dsp::AmdResult;
 constexpr const char* kTool = "dialbench amd";
 constexpr const char* kHelp =
     "usage: dialbench amd [--events] [--app-amd] [--initial-silence-ms N] [--after-greeting-ms N]\n"
-    "                     [--max-greeting-ms N] [--total-ms N] FILE...\n"
+    "                     [--max-greeting-ms N] [--total-ms N] [--late-gap-ms N]\n"
+    "                     [--late-speech-ms N] [--g729] [--snr-db N] [--noise-seed N] FILE...\n"
     "\n"
     "Answering-machine detection on each WAV file (mono 16-bit, 8 kHz, or 16 kHz decimated to\n"
     "8 kHz first), 20 ms per call from the moment of answer, as a worker runs it on a leg. Prints\n"
@@ -32,18 +34,25 @@ constexpr const char* kHelp =
     "committed (only audio before it was used). A file that ends undecided is decided at its\n"
     "end (SILENCE if nothing was heard, else NOTSURE). Unreadable files: an error on stderr and\n"
     "FILE<TAB>NOTSURE<TAB>0. Exit status 0.\n"
-    "--events prints every event on stderr: FILE decision RESULT cause [sit-code] at_ms onset_ms,\n"
-    "FILE beep-start|beep-end at_ms onset_ms freq_hz.\n"
+    "A HUMAN decision is provisional for a moment (the late MACHINE correction, AmdConfig):\n"
+    "if a correction comes the line says MACHINE at the correction's time.\n"
+    "--events prints every event on stderr: FILE decision|correction RESULT cause [sit-code]\n"
+    "at_ms onset_ms, FILE beep-start|beep-end at_ms onset_ms freq_hz.\n"
+    "--g729 and --snr-db degrade the audio before detection (robustness checks; off the corpus\n"
+    "contract): a G.729A round trip through bcg729, then white noise N dB under the file's\n"
+    "active level (generator seeded by --noise-seed, default 1).\n"
     "--app-amd runs the baseline instead: Asterisk app_amd's decision loop with amd.conf.sample's\n"
     "defaults (bench/dsp/app_amd_baseline.hpp), same output format.\n"
-    "The timing options set the campaign parameters (AmdConfig; defaults 4000, 900, 4000, 10000).\n";
+    "The timing options set the campaign parameters (AmdConfig; defaults 4000, 900, 4000, 10000,\n"
+    "2000, 300; --late-gap-ms 0 turns the late MACHINE correction off).\n";
 
 void print_event(const std::string& file, const AmdEvent& e) {
   using dataplane::dsp::amd_cause_name;
   using dataplane::dsp::amd_result_name;
   using dataplane::dsp::sit_code_name;
-  if (e.kind == AmdEvent::Kind::Decision) {
-    std::fprintf(stderr, "%s decision %s %s%s%s %u %u\n", file.c_str(), amd_result_name(e.result),
+  if (e.kind == AmdEvent::Kind::Decision || e.kind == AmdEvent::Kind::Correction) {
+    std::fprintf(stderr, "%s %s %s %s%s%s %u %u\n", file.c_str(),
+                 e.kind == AmdEvent::Kind::Decision ? "decision" : "correction", amd_result_name(e.result),
                  amd_cause_name(e.cause), e.result == AmdResult::Sit ? " " : "",
                  e.result == AmdResult::Sit ? sit_code_name(e.sit) : "", e.at_ms, e.onset_ms);
   } else {
@@ -54,7 +63,8 @@ void print_event(const std::string& file, const AmdEvent& e) {
 }
 
 // Runs one leg over the file and prints its line.
-void run_file(const std::string& path, const AmdConfig& config, bool events_out, bool app_amd) {
+void run_file(const std::string& path, const AmdConfig& config, bool events_out, bool app_amd,
+              const AmdDegradation& degradation) {
   WavResult wav = read_wav(path);
   if (wav.ok() && wav.audio.sample_rate_hz != 8000 && wav.audio.sample_rate_hz != 16000) {
     wav.error = path + ": " + std::to_string(wav.audio.sample_rate_hz) + " Hz, need 8000 or 16000 Hz";
@@ -71,6 +81,7 @@ void run_file(const std::string& path, const AmdConfig& config, bool events_out,
     narrow.resize(decimator.process(pcm, narrow));
     pcm = std::move(narrow);
   }
+  if (degradation.g729 || degradation.snr_db) pcm = degrade(pcm, degradation);
   if (app_amd) {
     const AppAmdDecision d = run_app_amd(pcm);
     if (events_out) std::fprintf(stderr, "%s app_amd %s %s %u\n", path.c_str(), d.result, d.cause, d.at_ms);
@@ -103,7 +114,18 @@ int run_amd_command(int argc, char** argv) {
   const auto after = uint_option(args, "--after-greeting-ms", config.after_greeting_silence_ms, kTool);
   const auto greeting = uint_option(args, "--max-greeting-ms", config.max_greeting_ms, kTool);
   const auto total = uint_option(args, "--total-ms", config.total_analysis_ms, kTool);
-  if (!initial || !after || !greeting || !total) return 2;
+  const auto late_gap = uint_option(args, "--late-gap-ms", config.late_machine_gap_ms, kTool);
+  const auto late_speech = uint_option(args, "--late-speech-ms", config.late_machine_speech_ms, kTool);
+  AmdDegradation degradation;
+  degradation.g729 = args.flag("--g729");
+  constexpr std::uint32_t kNoNoise = 0xFFFFFFFFu;
+  const auto snr = uint_option(args, "--snr-db", kNoNoise, kTool);
+  const auto seed = uint_option(args, "--noise-seed", 1, kTool);
+  if (!initial || !after || !greeting || !total || !late_gap || !late_speech || !snr || !seed) return 2;
+  if (*snr != kNoNoise) degradation.snr_db = static_cast<double>(*snr);
+  degradation.seed = *seed;
+  config.late_machine_gap_ms = *late_gap;
+  config.late_machine_speech_ms = *late_speech;
   config.initial_silence_ms = *initial;
   config.after_greeting_silence_ms = *after;
   config.max_greeting_ms = *greeting;
@@ -114,7 +136,7 @@ int run_amd_command(int argc, char** argv) {
     return 2;
   }
   if (!no_unknown_options(files, 0, kTool)) return 2;
-  for (const auto& f : files) run_file(f, config, events, app_amd);
+  for (const auto& f : files) run_file(f, config, events, app_amd, degradation);
   std::fflush(stdout);
   return 0;
 }

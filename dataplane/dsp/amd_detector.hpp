@@ -14,7 +14,10 @@
 //   the loudest speech heard, not tonal, lasting at least a word's minimum;
 // - timing: a greeting followed by a pause of after_greeting_silence_ms is a person (who said
 //   "Hello?" and waits); a greeting still going after max_greeting_ms is a machine; nothing
-//   for initial_silence_ms is dead air.
+//   for initial_silence_ms is dead air;
+// - late MACHINE correction: the HUMAN stays provisional while late_machine_gap_ms pass after
+//   the answer; speech resuming in that time (a machine's next sentence; people wait >= 2 s
+//   before a second "Hello?") or a beep turns it into MACHINE with a Correction event.
 // After MACHINE it keeps listening for the beep and reports its onset, so a message can be
 // left after the tone.
 //
@@ -47,6 +50,8 @@ enum class AmdCause : std::uint8_t {
   FaxV21,                // FAX: V.21 HDLC flags, 1650/1850 Hz
   SitTones,              // SIT: the three tones
   AnalysisTimeout,       // NOTSURE: total_analysis_ms passed
+  LateGreeting,          // MACHINE (correction of HUMAN): the "answer" went on after a short pause
+  LateBeep,              // MACHINE (correction of HUMAN): a beep came while the HUMAN was provisional
   EndOfInput,            // finish() without a decision
 };
 const char* amd_cause_name(AmdCause c) noexcept;
@@ -60,6 +65,13 @@ struct AmdConfig {
   std::uint32_t total_analysis_ms = 10000;        // undecided this long: NOTSURE
   std::uint32_t beep_min_ms = 240;                // a steady tone this long after MACHINE: beep
   std::uint32_t beep_wait_ms = 30000;             // listen for the beep this long after MACHINE
+  // Late MACHINE correction (0 disables it): after HUMAN, a word starting within
+  // late_machine_gap_ms of the end of the answer that brings late_machine_speech_ms of speech
+  // before the next after_greeting_silence_ms pause, or a beep in that time, turns the
+  // verdict into MACHINE (a Correction event). People wait >= 2 s before a second "Hello?";
+  // machines pause 0.9-1.6 s between sentences (dataplane/dsp/README.md).
+  std::uint32_t late_machine_gap_ms = 2000;
+  std::uint32_t late_machine_speech_ms = 300;
   float min_speech_margin_db = 5.0f;              // speech: at least this far above the noise floor
   float speech_below_peak_db = 25.0f;             // ... and no further below the loudest speech
   float min_speech_dbfs = -55.0f;                 // ... and at least this loud (RMS re full scale)
@@ -70,6 +82,12 @@ struct AmdEvent {
     Decision,   // result, cause, at_ms (and sit for SIT)
     BeepStart,  // after MACHINE: a beep began at onset_ms (reported at at_ms, once confirmed)
     BeepEnd,    // the beep stopped at at_ms: the moment to start leaving the message
+    // After a HUMAN decision: the far end is a machine after all (result MACHINE, cause
+    // LateGreeting or LateBeep, at_ms when it was found, onset_ms where the greeting went on).
+    // Comes at most late_machine_gap_ms + late_machine_speech_ms after the end of the answer
+    // (or with a beep); beep events follow as after any MACHINE. A HUMAN is final once
+    // human_final() is true.
+    Correction,
   };
   Kind kind = Kind::Decision;
   AmdResult result = AmdResult::Undecided;
@@ -101,8 +119,14 @@ class AmdDetector {
 
   AmdResult result() const noexcept { return result_; }
   std::uint32_t decision_ms() const noexcept { return decision_ms_; }
-  // True once nothing more will come: decided, and not (or no longer) waiting for a beep.
+  // True once nothing more will come: decided, not (or no longer) waiting for a beep, and not
+  // watching a provisional HUMAN for a late MACHINE correction.
   bool done() const noexcept;
+  // True when the decision was HUMAN and the correction window has closed without one.
+  bool human_final() const noexcept { return result_ == AmdResult::Human && !provisional_; }
+  // The first decision's result and time (differs from result()/decision_ms() after a
+  // Correction).
+  AmdResult first_result() const noexcept { return corrected_ ? AmdResult::Human : result_; }
   std::uint32_t elapsed_ms() const noexcept { return frames_ * kFrameMs; }
   std::uint64_t bad_frames() const noexcept { return bad_frames_; }
 
@@ -138,6 +162,8 @@ class AmdDetector {
   std::size_t beep(const Frame& f, std::span<AmdEvent> events) noexcept;
   std::size_t decide(AmdResult r, AmdCause c, std::span<AmdEvent> events,
                      std::uint32_t onset_ms, float freq_hz) noexcept;
+  void track_speech_frame(const Frame& f) noexcept;
+  std::size_t watch_human(const Frame& f, std::span<AmdEvent> events) noexcept;
   std::uint32_t frames_of(std::uint32_t ms) const noexcept { return (ms + kFrameMs - 1) / kFrameMs; }
 
   AmdConfig config_;
@@ -154,6 +180,13 @@ class AmdDetector {
   float loudest_db_ = -200.0f;  // loudest speech frame so far
   float spread_db_ = 2.0f;  // how far noise frames rise above the floor on average
   bool floor_set_ = false;
+  // The last kFloorWindow energies of non-tonal frames: when they are steady (line noise), the
+  // floor does not stay below their minimum (a frame of codec start-up or digital silence must
+  // not hold it under the line noise for minutes).
+  static constexpr std::size_t kFloorWindow = 25;  // 500 ms
+  std::array<float, kFloorWindow> recent_db_{};
+  std::uint32_t recent_n_ = 0;
+  std::uint32_t floor_support_ = 0;  // frames within 3 dB of the floor (or below it) so far
   // Speech timing, in frames.
   std::uint32_t run_ = 0;              // current run of speech frames
   bool heard_ = false;                 // a word has been heard
@@ -167,6 +200,11 @@ class AmdDetector {
   std::array<SitSegment, 2> sit_seen_{};  // the last two finished SIT-band runs, newest first
   bool beep_started_ = false, beep_ended_ = false;
   std::uint32_t beep_onset_ = 0;
+  // Late MACHINE correction of a provisional HUMAN (frames).
+  bool provisional_ = false, corrected_ = false;
+  std::uint32_t answer_end_ = 0;       // last speech frame of the answer that was called HUMAN
+  std::uint32_t answer_onset_ = 0;     // onset_ at that time (a louder restart changes onset_)
+  std::uint32_t resumed_ = 0;          // frames of speech heard since the HUMAN decision
 };
 
 }  // namespace dialcore::dataplane::dsp

@@ -271,7 +271,10 @@ TEST_CASE("the campaign parameters move the decisions", "[amd]") {
   dialcore::test::voice(x, 2500, -15.0, 6);
   dialcore::test::silence(x, 3000);
   add_noise(x, -50.0, 1);
-  CHECK(run_amd(x).result == AmdResult::Human);  // the 1.2 s pause reads as a person waiting
+  AmdConfig no_late;
+  no_late.late_machine_gap_ms = 0;
+  CHECK(run_amd(x, no_late).result == AmdResult::Human);  // the 1.2 s pause reads as a person waiting
+  CHECK(run_amd(x).result == AmdResult::Machine);  // ... until the greeting goes on (late correction)
   AmdConfig patient;
   patient.after_greeting_silence_ms = 1500;
   patient.max_greeting_ms = 3000;
