@@ -316,6 +316,7 @@ void SipEngine::begin_shutdown() {
 
 void SipEngine::finish_shutdown() {
   while (!calls_.all().empty()) finish(calls_.all().begin()->second);
+  shared_.registered_users.store(0, std::memory_order_relaxed);  // bindings die with the thread
   for (Interface& i : interfaces_) {
     // nua_destroy refuses (and leaks) a nua whose shutdown did not complete in time.
     if (!i.shutdown_done)
