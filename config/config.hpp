@@ -93,9 +93,10 @@ struct SipTrunk {  // live: applies to new calls
 
 struct SipTimers {  // restart: the nua instances are created with them
   std::uint32_t t1_ms = 500;
-  std::uint32_t invite_timeout_s = 60;     // CANCEL an unanswered outbound call
-  std::uint32_t session_expires_s = 1800;  // RFC 4028; 0 disables session timers
-  std::uint32_t register_expires_s = 3600;
+  std::uint32_t invite_timeout_s = 60;        // CANCEL an unanswered outbound call
+  std::uint32_t session_expires_s = 1800;     // RFC 4028; 0 disables session timers
+  std::uint32_t register_expires_s = 3600;    // agents' registrations: the longest granted
+  std::uint32_t register_min_expires_s = 60;  // shorter asks get 423 Interval Too Brief
   friend bool operator==(const SipTimers&, const SipTimers&) = default;
 };
 
@@ -103,6 +104,7 @@ struct Sip {
   std::vector<SipInterface> interfaces;
   std::vector<SipTrunk> trunks;
   SipTimers timers;
+  std::string realm = "dialcore";  // restart: the agents' digest realm; HA1s are hashed with it
   friend bool operator==(const Sip&, const Sip&) = default;
 };
 

@@ -35,6 +35,7 @@ constexpr KeyCheck kRestart[] = {
     {"dataplane.dpdk", changed<&Config::dataplane, &Dataplane::dpdk>},
     {"sip.interfaces", changed<&Config::sip, &Sip::interfaces>},
     {"sip.timers", changed<&Config::sip, &Sip::timers>},
+    {"sip.realm", changed<&Config::sip, &Sip::realm>},
     {"recording.cores", changed<&Config::recording, &Recording::cores>},
     {"store", changed<&Config::store>},
     {"api.listen", changed<&Config::api, &Api::listen>},

@@ -84,7 +84,16 @@ void parse_sip(MapReader& in, Sip& out) {
                               "must be 0 (off) or at least 90 (RFC 4028 Min-SE)");
     }
     timers->integer("register_expires_s", out.timers.register_expires_s, 60, 86400);
+    timers->integer("register_min_expires_s", out.timers.register_min_expires_s, 1, 3600);
+    if (out.timers.register_min_expires_s > out.timers.register_expires_s) {
+      timers->diag().error_at(timers->key_path("register_min_expires_s"),
+                              "must not exceed register_expires_s");
+    }
     timers->done();
+  }
+  in.text("realm", out.realm);
+  if (out.realm.empty() || out.realm.find_first_of("\"\\\r\n") != std::string::npos) {
+    in.diag().error_at(in.key_path("realm"), "must be non-empty, without quotes or backslashes");
   }
   in.done();
 }

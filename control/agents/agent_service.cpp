@@ -70,6 +70,7 @@ Agent redacted(Agent agent) {
   agent.password_hash.clear();
   agent.totp_secret.clear();
   agent.sip_password.clear();
+  agent.sip_ha1.clear();
   return agent;
 }
 
@@ -77,6 +78,44 @@ AgentService::AgentService(store::Store& store, SecurityPolicy policy, Validatio
     : store_(store), policy_(std::move(policy)), rules_(std::move(rules)) {
   dummy_hash_ =
       hash_password(agents::generate_password(policy_.password), policy_.hash).value_or("");
+}
+
+std::vector<FieldError> AgentService::apply_sip_password(Agent& agent, const Agent& stored) const {
+  std::vector<FieldError> errors;
+  if (!agent.sip_password.empty()) {
+    if (agent.sip_username.empty()) {
+      errors.push_back({"sip_password", "needs a sip_username"});
+    } else {
+      agent.sip_ha1 = store::sip_ha1(agent.sip_username, policy_.sip_realm, agent.sip_password);
+    }
+    agent.sip_password.clear();  // never stored, never echoed
+    return errors;
+  }
+  agent.sip_ha1 = stored.sip_ha1;  // HA1 is never written directly
+  if (agent.sip_username.empty()) {
+    agent.sip_ha1.clear();  // no username: no handset credentials
+  } else if (agent.sip_username != stored.sip_username && !stored.sip_ha1.empty()) {
+    // HA1 covers the username: a renamed user needs the password again.
+    errors.push_back({"sip_password", "required when sip_username changes"});
+  }
+  return errors;
+}
+
+AgentResult<std::vector<SipCredential>> AgentService::sip_credentials() {
+  std::vector<SipCredential> out;
+  Query q;
+  q.all.push_back({"login_enabled", Match::Equals, true});
+  q.order_by = "id";
+  q.limit = 1000;
+  for (q.offset = 0;; q.offset += q.limit) {
+    auto page = store_.agents().list(q);
+    if (!page) return from_store(page.error());
+    for (const Agent& a : *page) {
+      if (!a.sip_username.empty() && !a.sip_ha1.empty()) out.push_back({a.sip_username, a.sip_ha1});
+    }
+    if (static_cast<std::int64_t>(page->size()) < q.limit) break;
+  }
+  return out;
 }
 
 std::vector<FieldError> AgentService::check_new_password(std::string_view password,
@@ -93,6 +132,9 @@ AgentResult<Agent> AgentService::create(Agent draft, const std::optional<std::st
   dedupe(draft.teams);
   dedupe(draft.queues);
   auto errors = validate_profile(draft, rules_);
+  if (auto more = apply_sip_password(draft, Agent{}); !more.empty()) {
+    errors.insert(errors.end(), more.begin(), more.end());
+  }
   if (password) {
     auto more = check_new_password(*password, draft.username);
     errors.insert(errors.end(), more.begin(), more.end());
@@ -122,6 +164,9 @@ AgentResult<Agent> AgentService::update(Agent changed, const store::Actor& actor
   if (current->version != changed.version) {
     return AgentError{
         Errc::Conflict, "agent was changed since version " + std::to_string(changed.version), {}};
+  }
+  if (auto errors = apply_sip_password(changed, *current); !errors.empty()) {
+    return invalid(std::move(errors));
   }
   const bool was_enabled = current->login_enabled;
   keep_security_state(changed, *current);

@@ -15,6 +15,7 @@
 #include "control/agents/password.hpp"
 #include "control/agents/totp.hpp"
 #include "control/agents/validation.hpp"
+#include "control/store/sip_ha1.hpp"
 #include "control/store/store.hpp"
 
 namespace dialcore::control::agents {
@@ -27,6 +28,14 @@ struct SecurityPolicy {
   std::int64_t max_inactivity_days = 90;  // no login for this long disables login; 0: never
   TotpParams totp;
   std::string totp_issuer = "Dialcore";
+  std::string sip_realm{store::kDefaultSipRealm};  // config sip.realm: the realm of sip_ha1
+};
+
+// What the SIP registrar needs of one agent (SipStack::set_agent_credentials): never a password.
+struct SipCredential {
+  std::string username;
+  std::string ha1;  // MD5(username:realm:password), lower-case hex
+  bool operator==(const SipCredential&) const = default;
 };
 
 enum class AgentStatus {
@@ -116,6 +125,10 @@ class AgentService {
   AgentResult<void> confirm_totp(std::int64_t id, std::string_view code, const store::Actor& actor);
   AgentResult<void> disable_totp(std::int64_t id, const store::Actor& actor);
 
+  // SIP handset credentials of every agent whose login is enabled and who has a SIP username
+  // and password set: the snapshot control hands to the SIP stack after each change.
+  AgentResult<std::vector<SipCredential>> sip_credentials();
+
   const SecurityPolicy& policy() const { return policy_; }
   const ValidationRules& rules() const { return rules_; }
 
@@ -125,6 +138,9 @@ class AgentService {
   template <class Change>
   AgentResult<store::Agent> modify(std::int64_t id, const store::Actor& actor, Change&& change);
   AgentResult<void> record_failure(const store::Agent& agent, std::int64_t now_ms);
+  // sip_password (write-only input) → sip_ha1, or the stored HA1 kept; errors for a password
+  // without a SIP username and for a renamed SIP username without a new password.
+  std::vector<FieldError> apply_sip_password(store::Agent& agent, const store::Agent& stored) const;
   std::vector<FieldError> check_new_password(std::string_view password,
                                              std::string_view username) const;
 
@@ -134,7 +150,7 @@ class AgentService {
   std::string dummy_hash_;  // verified against for unknown usernames, so timing does not tell
 };
 
-// The agent without secrets (password hash, TOTP secret, SIP password), for API answers.
+// The agent without secrets (password hash, TOTP secret, SIP password and HA1), for API answers.
 store::Agent redacted(store::Agent agent);
 
 }  // namespace dialcore::control::agents

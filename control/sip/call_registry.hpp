@@ -29,6 +29,7 @@ struct Call {
   bool auth_tried = false;     // we answered one challenge already: a second one fails the call
   bool cancelled_on_timeout = false;
   bool cancelled_by_us = false;
+  bool reoffer_pending = false;  // our re-INVITE waits for its final response
   std::uint64_t invite_deadline_ms = 0;  // outbound, not answered: CANCEL at this time
   CallEnd end = CallEnd::None;           // recorded when known, reported when the call ends
   int end_status = 0;

@@ -27,6 +27,14 @@ void SipEngine::on_incoming_invite(nua_handle_s* nh, std::size_t iface, const si
     nua_handle_destroy(nh);
     return;
   }
+  // A handset's call on an agent interface must pass the digest first (407, then Incoming
+  // with the authenticated user); authenticate() answers the challenge or the 403 itself.
+  std::string authenticated;
+  if (interfaces_[iface].config->role == config::SipRole::Agent) {
+    auto user = authenticate(interfaces_[iface].nua, nh, sip, true);
+    if (!user) return;
+    authenticated = std::move(*user);
+  }
   Call call;
   call.id = shared_.next_call.fetch_add(1, std::memory_order_relaxed);
   call.direction = CallDirection::Inbound;
@@ -45,6 +53,7 @@ void SipEngine::on_incoming_invite(nua_handle_s* nh, std::size_t iface, const si
   e.to_user = user_of(sip->sip_to->a_url);
   e.did = sip->sip_request != nullptr ? user_of(sip->sip_request->rq_url) : e.to_user;
   e.sdp = sdp_body(sip);
+  e.authenticated_user = std::move(authenticated);
   emit(std::move(e));
 }
 

@@ -9,7 +9,7 @@
 
 namespace dialcore::control::sip {
 
-inline constexpr std::size_t kCallEndCount = static_cast<std::size_t>(CallEnd::Shutdown) + 1;
+inline constexpr std::size_t kCallEndCount = static_cast<std::size_t>(kLastCallEnd) + 1;
 
 // A copy for control: plain numbers.
 struct SipCountersSnapshot {
@@ -21,7 +21,11 @@ struct SipCountersSnapshot {
   std::uint64_t dtmf_events = 0;         // INFO digits passed up
   std::uint64_t malformed_requests = 0;  // requests the stack refused as malformed (4xx by us)
   std::uint64_t commands_refused = 0;    // control commands dropped: queue full or call unknown
-  std::uint64_t events_lost = 0;         // the sink threw (out of memory): the event is gone
+  std::uint64_t registrations = 0;  // REGISTERs accepted (200), refreshes and removals included
+  std::uint64_t register_challenges = 0;  // 401/407 challenges sent (REGISTER and handset INVITE)
+  std::uint64_t register_failures =
+      0;  // refused digests (403): wrong password, unknown user, forged nonce
+  std::uint64_t events_lost = 0;  // the sink threw (out of memory): the event is gone
   std::array<std::uint64_t, kCallEndCount> ended{};  // calls ended, by CallEnd
   std::uint64_t ended_by(CallEnd e) const { return ended[static_cast<std::size_t>(e)]; }
 };
@@ -36,6 +40,9 @@ struct SipCounters {
   std::atomic<std::uint64_t> dtmf_events{0};
   std::atomic<std::uint64_t> malformed_requests{0};
   std::atomic<std::uint64_t> commands_refused{0};
+  std::atomic<std::uint64_t> registrations{0};
+  std::atomic<std::uint64_t> register_challenges{0};
+  std::atomic<std::uint64_t> register_failures{0};
   std::atomic<std::uint64_t> events_lost{0};
   std::array<std::atomic<std::uint64_t>, kCallEndCount> ended{};
 
@@ -52,6 +59,9 @@ struct SipCounters {
     s.dtmf_events = dtmf_events.load(std::memory_order_relaxed);
     s.malformed_requests = malformed_requests.load(std::memory_order_relaxed);
     s.commands_refused = commands_refused.load(std::memory_order_relaxed);
+    s.registrations = registrations.load(std::memory_order_relaxed);
+    s.register_challenges = register_challenges.load(std::memory_order_relaxed);
+    s.register_failures = register_failures.load(std::memory_order_relaxed);
     s.events_lost = events_lost.load(std::memory_order_relaxed);
     for (std::size_t i = 0; i < kCallEndCount; ++i) {
       s.ended[i] = ended[i].load(std::memory_order_relaxed);

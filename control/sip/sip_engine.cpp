@@ -139,10 +139,13 @@ std::optional<std::string> SipEngine::open(std::vector<BoundInterface>& bound) {
       return "sip: interface '" + iface.name + "': " + *error;
     }
     const std::string url = listen_url(iface);
-    nua_t* nua = nua_create(root_, nua_callback, this, NUTAG_URL(url.c_str()),
-                            NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0),
-                            NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(0), NUTAG_ALLOW("INFO"),
-                            NTATAG_SIP_T1(cfg.timers.t1_ms), TAG_END());
+    // Agent interfaces are also the registrar: REGISTER is passed up and answered by us.
+    const bool agents = iface.role == config::SipRole::Agent;
+    nua_t* nua = nua_create(
+        root_, nua_callback, this, NUTAG_URL(url.c_str()), NUTAG_MEDIA_ENABLE(0),
+        NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(0),
+        NUTAG_ALLOW("INFO"), TAG_IF(agents, NUTAG_ALLOW("REGISTER")),
+        TAG_IF(agents, NUTAG_APPL_METHOD("REGISTER")), NTATAG_SIP_T1(cfg.timers.t1_ms), TAG_END());
     if (nua == nullptr) return "sip: interface '" + iface.name + "' cannot bind " + url;
     interfaces_.push_back(Interface{nua, &iface, false});
     pending_contact_.clear();
@@ -183,12 +186,15 @@ void SipEngine::on_wakeup() {
 void SipEngine::on_tick() {
   const std::uint64_t now = now_ms();
   cancel_overdue_invites(now);
+  expire_bindings(now);
   if (shutting_down_ && now >= shutdown_deadline_ms_) su_root_break(root_);
 }
 
 void SipEngine::execute(SipCommand& command) {
   if (command.kind == CommandKind::Shutdown) return begin_shutdown();
   if (command.kind == CommandKind::Dial) return dial(command);
+  if (command.kind == CommandKind::DialAgent) return dial_agent(command);
+  if (command.kind == CommandKind::Credentials) return set_credentials(command.credentials);
   Call* call = calls_.find(command.call);
   if (call == nullptr || shutting_down_) return refuse_command();
   switch (command.kind) {
@@ -196,6 +202,7 @@ void SipEngine::execute(SipCommand& command) {
     case CommandKind::Reject: return reject(*call, command.status);
     case CommandKind::Ringing: return ringing(*call);
     case CommandKind::Hangup: return hangup(*call);
+    case CommandKind::Reoffer: return reoffer(*call, command.sdp);
     default: return;
   }
 }
@@ -223,6 +230,10 @@ void SipEngine::on_nua_event(const NuaEventInfo& info, nua_s* nua, nua_handle_s*
   if (hmagic == nullptr) {
     if (nh == nullptr) return;
     if (info.event == nua_i_invite) return on_incoming_invite(nh, *iface, sip);
+    if (info.event == nua_i_register &&
+        interfaces_[*iface].config->role == config::SipRole::Agent) {
+      return on_register(nua, nh, *iface, sip);
+    }
     // A request outside any call of ours (OPTIONS, MESSAGE, a stray INFO...): nua has
     // answered it; the handle it made for it is ours to destroy.
     if (stray_request(info.event)) nua_handle_destroy(nh);
@@ -236,6 +247,7 @@ void SipEngine::on_nua_event(const NuaEventInfo& info, nua_s* nua, nua_handle_s*
 void SipEngine::on_call_event(const NuaEventInfo& info, Call& call, const sip_s* sip) {
   switch (info.event) {
     case nua_r_invite:
+      if (call.reoffer_pending) return on_reoffer_response(call, info.status, sip);
       if (call.direction == CallDirection::Outbound) on_invite_response(call, info.status, sip);
       return;
     case nua_i_invite: return on_reinvite(call, sip);
@@ -304,6 +316,7 @@ void SipEngine::begin_shutdown() {
 
 void SipEngine::finish_shutdown() {
   while (!calls_.all().empty()) finish(calls_.all().begin()->second);
+  shared_.registered_users.store(0, std::memory_order_relaxed);  // bindings die with the thread
   for (Interface& i : interfaces_) {
     // nua_destroy refuses (and leaks) a nua whose shutdown did not complete in time.
     if (!i.shutdown_done)

@@ -5,7 +5,9 @@
 // in-dialog requests. sofia types are only forward-declared here.
 
 #include "config/config.hpp"
+#include "control/sip/bindings.hpp"
 #include "control/sip/call_registry.hpp"
+#include "control/sip/digest_auth.hpp"
 #include "control/sip/rate_limiter.hpp"
 #include "control/sip/sip_counters.hpp"
 #include "control/sip/sip_headers.hpp"
@@ -34,6 +36,7 @@ struct EngineShared {
   std::atomic<CallId>& next_call;
   std::atomic<std::size_t>& live_handles;
   std::atomic<std::size_t>& live_calls;
+  std::atomic<std::size_t>& registered_users;
 };
 
 // What the sofia callback extracts from its tag list before calling on_nua_event.
@@ -108,6 +111,20 @@ class SipEngine {
   void reject(Call& call, int status);
   void ringing(Call& call);
 
+  // agent_calls.cpp (registrar, handsets' calls, our re-INVITEs)
+  void set_credentials(std::vector<AgentCredential>& credentials);
+  void on_register(nua_s* nua, nua_handle_s* nh, std::size_t iface, const sip_s* sip);
+  // The digest on an agent interface's request; answers the challenge or 403 itself and
+  // returns the user only when authenticated.
+  std::optional<std::string> authenticate(nua_s* nua, nua_handle_s* nh, const sip_s* sip,
+                                          bool proxy);
+  void expire_bindings(std::uint64_t now);
+  void dial_agent(SipCommand& command);
+  void reoffer(Call& call, const std::string& sdp);
+  void on_reoffer_response(Call& call, int status, const sip_s* sip);
+  // Registered (bindings left) or Unregistered (none left, and there were some before).
+  void publish_registration(const std::string& user, bool was_registered);
+
   EngineShared shared_;
   su_root_s* root_ = nullptr;
   su_timer_s* tick_ = nullptr;
@@ -117,6 +134,9 @@ class SipEngine {
   CallRegistry calls_;
   bool shutting_down_ = false;
   std::uint64_t shutdown_deadline_ms_ = 0;
+  Ha1Table agents_;  // SIP username → HA1, the snapshot control sent
+  NonceIssuer nonces_;
+  BindingTable bindings_;
   std::string pending_contact_;
   std::uint16_t pending_port_ = 0;
 };

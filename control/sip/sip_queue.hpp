@@ -10,17 +10,30 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace dialcore::control::sip {
 
-enum class CommandKind : std::uint8_t { Dial, Answer, Reject, Ringing, Hangup, Shutdown };
+enum class CommandKind : std::uint8_t {
+  Dial,
+  Answer,
+  Reject,
+  Ringing,
+  Hangup,
+  Shutdown,
+  DialAgent,
+  Reoffer,
+  Credentials,
+};
 
 struct SipCommand {
   CommandKind kind = CommandKind::Shutdown;
   CallId call = 0;
-  DialRequest dial;  // Dial
-  std::string sdp;   // Answer
-  int status = 0;    // Reject
+  DialRequest dial;                          // Dial
+  std::string sdp;                           // Answer, Reoffer
+  int status = 0;                            // Reject
+  AgentDialRequest agent_dial;               // DialAgent
+  std::vector<AgentCredential> credentials;  // Credentials: the whole snapshot
 };
 
 class SipQueue {

@@ -21,8 +21,8 @@ std::optional<std::string> SipStack::start() {
   std::future<std::optional<std::string>> result = opened.get_future();
   std::vector<BoundInterface> bound;
   thread_ = std::thread([this, &opened, &bound] {
-    SipEngine engine(
-        EngineShared{settings_, *queue_, counters_, sink_, next_call_, live_handles_, live_calls_});
+    SipEngine engine(EngineShared{settings_, *queue_, counters_, sink_, next_call_, live_handles_,
+                                  live_calls_, registered_users_});
     std::optional<std::string> error = engine.open(bound);
     if (error) queue_->push(SipCommand{});  // a Shutdown: run() releases what open() made
     opened.set_value(std::move(error));     // `opened` and `bound` die after this returns
@@ -64,6 +64,10 @@ bool SipStack::push(int kind, CallId call, DialRequest dial, std::string sdp, in
   command.dial = std::move(dial);
   command.sdp = std::move(sdp);
   command.status = status;
+  return push_command(std::move(command));
+}
+
+bool SipStack::push_command(SipCommand&& command) {
   if (!thread_.joinable() || !queue_->push(std::move(command))) {
     SipCounters::bump(counters_.commands_refused);
     return false;
@@ -90,6 +94,26 @@ bool SipStack::ringing(CallId call) {
 
 bool SipStack::hangup(CallId call) {
   return push(static_cast<int>(CommandKind::Hangup), call, {}, {}, 0);
+}
+
+bool SipStack::set_agent_credentials(std::vector<AgentCredential> credentials) {
+  SipCommand command;
+  command.kind = CommandKind::Credentials;
+  command.credentials = std::move(credentials);
+  return push_command(std::move(command));
+}
+
+CallId SipStack::dial_agent(AgentDialRequest request) {
+  SipCommand command;
+  command.kind = CommandKind::DialAgent;
+  command.call = next_call_.fetch_add(1, std::memory_order_relaxed);
+  command.agent_dial = std::move(request);
+  const CallId id = command.call;
+  return push_command(std::move(command)) ? id : 0;
+}
+
+bool SipStack::reoffer(CallId call, std::string sdp) {
+  return push(static_cast<int>(CommandKind::Reoffer), call, {}, std::move(sdp), 0);
 }
 
 }  // namespace dialcore::control::sip

@@ -36,6 +36,7 @@ struct BoundInterface {
 };
 
 class SipQueue;
+struct SipCommand;
 
 class SipStack {
  public:
@@ -66,21 +67,35 @@ class SipStack {
   bool ringing(CallId call);                  // the pending Incoming: 180 Ringing
   bool hangup(CallId call);                   // BYE when up; CANCEL / 480 before that
 
+  // Agents' side (issue 7 part 4). The registrar checks digests against this snapshot only
+  // (the SIP thread never reads the store): control sends the whole list after every change.
+  bool set_agent_credentials(std::vector<AgentCredential> credentials);
+  // INVITE to the agent's most recent binding on the first `agent` interface; events as
+  // dial(). Not registered: Ended/NotRegistered at once, nothing sent.
+  CallId dial_agent(AgentDialRequest request);
+  // A re-INVITE with our SDP on an established call (hold, resume, re-bridging): then
+  // OfferAnswered (sdp) or OfferFailed (status; the call stays up).
+  bool reoffer(CallId call, std::string sdp);
+
   SipCountersSnapshot counters() const { return counters_.snapshot(); }
   // nua handles we hold (one per call); 0 when no call is up and after stop().
   std::size_t live_handles() const { return live_handles_.load(std::memory_order_relaxed); }
   std::size_t live_calls() const { return live_calls_.load(std::memory_order_relaxed); }
+  // Agents with at least one binding (a gauge the SIP thread keeps).
+  std::size_t registered_users() const { return registered_users_.load(std::memory_order_relaxed); }
 
  private:
   bool push(int kind, CallId call, DialRequest dial, std::string sdp, int status);
+  bool push_command(SipCommand&& command);
 
   config::Sip settings_;
   SipEventSink sink_;
   std::unique_ptr<SipQueue> queue_;
   SipCounters counters_;
-  std::atomic<CallId> next_call_{1};          // Relaxed: unique ids only
-  std::atomic<std::size_t> live_handles_{0};  // Relaxed: a gauge
-  std::atomic<std::size_t> live_calls_{0};    // Relaxed: a gauge
+  std::atomic<CallId> next_call_{1};              // Relaxed: unique ids only
+  std::atomic<std::size_t> live_handles_{0};      // Relaxed: a gauge
+  std::atomic<std::size_t> live_calls_{0};        // Relaxed: a gauge
+  std::atomic<std::size_t> registered_users_{0};  // Relaxed: a gauge
   std::vector<BoundInterface> bound_;
   std::thread thread_;
 };

@@ -18,6 +18,7 @@ std::string_view call_end_name(CallEnd end) {
     case CallEnd::RemoteHangup: return "remote_hangup";
     case CallEnd::LocalHangup: return "local_hangup";
     case CallEnd::Shutdown: return "shutdown";
+    case CallEnd::NotRegistered: return "not_registered";
   }
   return "?";
 }
@@ -31,6 +32,10 @@ std::string_view sip_event_kind_name(SipEventKind kind) {
     case SipEventKind::Confirmed: return "confirmed";
     case SipEventKind::Dtmf: return "dtmf";
     case SipEventKind::Ended: return "ended";
+    case SipEventKind::Registered: return "registered";
+    case SipEventKind::Unregistered: return "unregistered";
+    case SipEventKind::OfferAnswered: return "offer_answered";
+    case SipEventKind::OfferFailed: return "offer_failed";
   }
   return "?";
 }

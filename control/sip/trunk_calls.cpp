@@ -67,8 +67,7 @@ void SipEngine::dial(const SipCommand& command) {
   // to feed, so our SDP travels as the message body.
   const std::string privacy = anonymous ? privacy_headers(proxy, cli) : std::string{};
   const bool offer = !request.sdp_offer.empty();  // empty: an offerless INVITE
-  nua_invite(nh, NUTAG_URL(uri.c_str()),
-             TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+  nua_invite(nh, NUTAG_URL(uri.c_str()), TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
              TAG_IF(offer, SIPTAG_PAYLOAD_STR(request.sdp_offer.c_str())),
              TAG_IF(anonymous, SIPTAG_HEADER_STR(privacy.c_str())), TAG_END());
 }
@@ -104,6 +103,12 @@ void SipEngine::on_invite_response(Call& call, int status, const sip_s* sip) {
 }
 
 void SipEngine::on_challenge(Call& call, int status, const sip_s* sip) {
+  if (call.trunk < 0) {
+    // A handset challenging us (dial_agent): we hold no credentials for it.
+    SipCounters::bump(shared_.counters.auth_failures);
+    record_end(call, CallEnd::Failed, status);
+    return finish(call);
+  }
   const auto& auth = trunks_[static_cast<std::size_t>(call.trunk)].config->auth;
   const msg_auth_t* challenge = nullptr;
   if (sip != nullptr) {

@@ -86,9 +86,12 @@ struct Agent : RecordBase {
   bool auto_answer = false;
   bool dnd_in_pause = true;
   bool ring_in_use = false;
-  // Handset credentials (SIP digest, issue 7).
+  // Handset credentials (SIP digest, issue 7). sip_password is write-only input: the agents
+  // service turns it into sip_ha1 (MD5 of username:realm:password, store/sip_ha1.hpp) and
+  // clears it; the store refuses a record carrying it (schema version 4's triggers).
   std::string sip_username;
   std::string sip_password;
+  std::string sip_ha1;
   // Login security.
   bool login_enabled = true;    // "Enable Agent Login"; cleared by inactivity or by an admin
   std::string disabled_reason;  // "", "admin", "inactivity"
@@ -139,6 +142,7 @@ struct Agent : RecordBase {
                       field("ring_in_use", &A::ring_in_use),
                       field("sip_username", &A::sip_username),
                       field("sip_password", &A::sip_password, secret),
+                      field("sip_ha1", &A::sip_ha1, secret),
                       field("login_enabled", &A::login_enabled),
                       field("disabled_reason", &A::disabled_reason),
                       field("password_hash", &A::password_hash, secret),

@@ -103,6 +103,13 @@ Result<void> Db::exec(std::string_view sql) {
   return e;
 }
 
+Result<void> Db::define_function(const char* name, int args, ScalarFunction fn, void* data) {
+  const int rc = sqlite3_create_function_v2(db_, name, args, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                            data, fn, nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) return {};
+  return error(rc, std::string("define function ") + name);
+}
+
 Result<Statement> Db::prepare(const std::string& sql, Cache cache) {
   if (cache == Cache::Yes) {
     if (auto it = cache_.find(sql); it != cache_.end()) return Statement(it->second, false);

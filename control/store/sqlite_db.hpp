@@ -12,6 +12,8 @@
 
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_context;
+struct sqlite3_value;
 
 namespace dialcore::control::store::sqlite {
 
@@ -66,6 +68,10 @@ class Db {
   std::int64_t last_insert_id() const;
   std::int64_t changes() const;
   bool in_transaction() const;
+  // A deterministic SQL function for fixed SQL (migrations); a null `fn` removes it. `data`
+  // must outlive the function's use.
+  using ScalarFunction = void (*)(sqlite3_context*, int, sqlite3_value**);
+  Result<void> define_function(const char* name, int args, ScalarFunction fn, void* data);
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}

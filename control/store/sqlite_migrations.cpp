@@ -5,6 +5,8 @@
 #include <array>
 #include <string>
 
+#include "control/store/sip_ha1.hpp"
+
 namespace dialcore::control::store::sqlite {
 
 namespace {
@@ -176,6 +178,21 @@ CREATE INDEX attempts_open ON attempts(id) WHERE ended_at_ms IS NULL;
 CREATE INDEX cdrs_campaign ON cdrs(campaign_id, started_at_ms);
 )sql";
 
+// Version 4: agents' SIP passwords become HA1 digests (issue 7). Existing plain passwords are
+// hashed with the realm migrate() is given and blanked; from now on the store refuses a plain
+// one (the agents service turns the password an admin gives into HA1 before storing).
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE agents ADD COLUMN sip_ha1 TEXT NOT NULL DEFAULT '';
+UPDATE agents SET sip_ha1 = dialcore_sip_ha1(sip_username, sip_password), sip_password = ''
+  WHERE sip_password <> '';
+CREATE TRIGGER agents_no_plain_sip_password_insert BEFORE INSERT ON agents
+  WHEN NEW.sip_password <> ''
+  BEGIN SELECT RAISE(ABORT, 'plain SIP passwords are not stored: store sip_ha1'); END;
+CREATE TRIGGER agents_no_plain_sip_password_update BEFORE UPDATE OF sip_password ON agents
+  WHEN NEW.sip_password <> ''
+  BEGIN SELECT RAISE(ABORT, 'plain SIP passwords are not stored: store sip_ha1'); END;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "configuration, agents and assignments, audit log", kV1},
     Migration{2,
@@ -184,7 +201,21 @@ constexpr std::array kMigrations{
               kV2},
     Migration{3, "do-not-call list; attempts name their call; lead, call and open-row indexes",
               kV3},
+    Migration{4, "agents' SIP passwords stored as HA1 digests only", kV4},
 };
+
+// dialcore_sip_ha1(username, password): the HA1 for the realm in the function's data.
+void sip_ha1_function(sqlite3_context* context, int args, sqlite3_value** values) {
+  if (args != 2) return sqlite3_result_error(context, "dialcore_sip_ha1 takes 2 arguments", -1);
+  const auto text = [&](int i) {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_value_text(values[i]));
+    return std::string_view(t != nullptr ? t : "");
+  };
+  const auto* realm = static_cast<const std::string*>(sqlite3_user_data(context));
+  const std::string ha1 = sip_ha1(text(0), *realm, text(1));
+  if (ha1.empty()) return sqlite3_result_error_nomem(context);
+  sqlite3_result_text(context, ha1.c_str(), static_cast<int>(ha1.size()), SQLITE_TRANSIENT);
+}
 
 Result<std::int64_t> current_version(Db& db) {
   auto stmt = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", Cache::No);
@@ -199,8 +230,17 @@ Result<std::int64_t> current_version(Db& db) {
 std::span<const Migration> migrations() { return kMigrations; }
 std::int64_t latest_schema_version() { return kMigrations.back().version; }
 
-Result<std::int64_t> migrate(Db& db, std::int64_t target_version) {
+Result<std::int64_t> migrate(Db& db, std::int64_t target_version, std::string_view sip_realm) {
   const std::int64_t target = target_version > 0 ? target_version : latest_schema_version();
+  std::string realm(sip_realm);
+  if (auto r = db.define_function("dialcore_sip_ha1", 2, sip_ha1_function, &realm); !r) {
+    return r.error();
+  }
+  // `realm` dies with this call: the function goes first, whatever the outcome.
+  struct Undefine {
+    Db& db;
+    ~Undefine() { (void)db.define_function("dialcore_sip_ha1", 2, nullptr, nullptr); }
+  } undefine{db};
   Transaction tx(db);
   if (auto r = tx.begin(); !r) return r.error();
   if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "control/store/result.hpp"
+#include "control/store/sip_ha1.hpp"
 #include "control/store/sqlite_db.hpp"
 
 namespace dialcore::control::store::sqlite {
@@ -22,6 +23,8 @@ std::span<const Migration> migrations();
 std::int64_t latest_schema_version();
 
 // Brings the database to target_version (default: the latest). Returns the version in force.
-Result<std::int64_t> migrate(Db& db, std::int64_t target_version = 0);
+// `sip_realm` is the realm version 4 hashes existing SIP passwords with (config `sip.realm`).
+Result<std::int64_t> migrate(Db& db, std::int64_t target_version = 0,
+                             std::string_view sip_realm = kDefaultSipRealm);
 
 }  // namespace dialcore::control::store::sqlite

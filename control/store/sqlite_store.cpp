@@ -98,7 +98,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options) {
   auto db = Db::open(sqlite::OpenOptions{options.path, options.busy_timeout_ms,
                                          options.synchronous_full, options.max_page_count});
   if (!db) return db.error();
-  auto version = sqlite::migrate(**db, options.schema_version);
+  auto version = sqlite::migrate(**db, options.schema_version, options.sip_realm);
   if (!version) return version.error();
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db), *version));
 }

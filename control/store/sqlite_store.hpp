@@ -7,6 +7,7 @@
 #include <string>
 
 #include "control/store/result.hpp"
+#include "control/store/sip_ha1.hpp"
 #include "control/store/store.hpp"
 
 namespace dialcore::control::store {
@@ -17,6 +18,7 @@ struct SqliteOptions {
   bool synchronous_full = true;         // fsync at each commit (a commit survives power loss)
   std::int64_t max_page_count = 0;      // 0: no limit; a cap makes the database "full" (tests)
   std::int64_t schema_version = 0;      // 0: latest; tests open older versions
+  std::string sip_realm{kDefaultSipRealm};  // config sip.realm: migration 4 hashes with it
 };
 
 // Opens (creating if needed) and migrates. Errors: Io (cannot open, not writable, no WAL),

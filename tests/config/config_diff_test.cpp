@@ -64,6 +64,7 @@ TEST_CASE("each restart key is reported as such, alone", "[config][diff]") {
        [](auto& c) { c.dataplane.dpdk.rx_checksum = config::RxChecksum::Verify; }},
       {"sip.interfaces", [](auto& c) { c.sip.interfaces[0].listen[0].port = 5080; }},
       {"sip.timers", [](auto& c) { c.sip.timers.t1_ms = 1000; }},
+      {"sip.realm", [](auto& c) { c.sip.realm = "pbx.example"; }},
       {"recording.cores",
        [](auto& c) {
          c.recording.cores = {6, 7};

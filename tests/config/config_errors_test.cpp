@@ -194,3 +194,15 @@ TEST_CASE("required strings must not be empty, fractions are checked too", "[con
       " lines_per_agent: 12.5}}\n",
       "campaigns[0].dialler.lines_per_agent", 2, 77, "12.5 is out of range [1, 10]");
 }
+
+TEST_CASE("sip.realm and the registration bounds", "[config][errors]") {
+  const auto ok = load("sip:\n  realm: pbx.example\n  timers: {register_min_expires_s: 5}\n");
+  INFO(all_errors(ok));
+  REQUIRE(ok.ok());
+  CHECK(ok.config->sip.realm == "pbx.example");
+  CHECK(ok.config->sip.timers.register_min_expires_s == 5);
+  CHECK(load("sip: {}\n").config->sip.realm == "dialcore");
+  expect_one("sip:\n  realm: 'a\"b'\n", "sip.realm", 2, 10, "quotes");
+  expect_one("sip:\n  timers: {register_min_expires_s: 120, register_expires_s: 60}\n",
+             "sip.timers.register_min_expires_s", 2, 36, "must not exceed");
+}

@@ -23,10 +23,10 @@ TEST_CASE("a 487 means what our CANCEL meant", "[sip][causes]") {
 }
 
 TEST_CASE("every outcome and event kind has a name", "[sip][causes]") {
-  for (int i = 0; i <= static_cast<int>(CallEnd::Shutdown); ++i) {
+  for (int i = 0; i <= static_cast<int>(kLastCallEnd); ++i) {
     CHECK(call_end_name(static_cast<CallEnd>(i)) != "?");
   }
-  for (int i = 0; i <= static_cast<int>(SipEventKind::Ended); ++i) {
+  for (int i = 0; i <= static_cast<int>(kLastSipEventKind); ++i) {
     CHECK(sip_event_kind_name(static_cast<SipEventKind>(i)) != "?");
   }
 }

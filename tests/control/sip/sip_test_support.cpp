@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -81,10 +82,10 @@ std::vector<control::sip::SipEvent> EventLog::all() {
   return events_;
 }
 
-Sipp::Sipp(const TempDir& dir, std::vector<std::string> args) {
+Sipp::Sipp(const TempDir& dir, std::vector<std::string> args, const std::string& program) {
   static int counter = 0;
-  log_path_ = dir.file("sipp-" + std::to_string(++counter) + ".log");
-  args.insert(args.begin(), "sipp");
+  log_path_ = dir.file(program + "-" + std::to_string(++counter) + ".log");
+  args.insert(args.begin(), program);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
@@ -95,7 +96,9 @@ Sipp::Sipp(const TempDir& dir, std::vector<std::string> args) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  if (::posix_spawnp(&pid_, "sipp", &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
+  if (::posix_spawnp(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
+    pid_ = -1;
+  }
   posix_spawn_file_actions_destroy(&actions);
 }
 
@@ -169,6 +172,18 @@ config::Sip test_sip_config(std::uint16_t proxy_port) {
   trunk.max_cps = 100;
   sip.trunks.push_back(trunk);
   return sip;
+}
+
+std::string md5_hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr);
+  std::string hex;
+  for (unsigned i = 0; i < size; ++i) {
+    hex += "0123456789abcdef"[digest[i] >> 4];
+    hex += "0123456789abcdef"[digest[i] & 15];
+  }
+  return hex;
 }
 
 void send_udp(std::uint16_t port, const std::string& datagram) {

@@ -51,10 +51,11 @@ class EventLog {
   std::vector<control::sip::SipEvent> events_;
 };
 
-// A sipp child process; its output goes to a log file in `dir`.
+// A sipp child process (or another peer: `program`, e.g. baresip); its output goes to a log
+// file in `dir`.
 class Sipp {
  public:
-  Sipp(const TempDir& dir, std::vector<std::string> args);
+  Sipp(const TempDir& dir, std::vector<std::string> args, const std::string& program = "sipp");
   ~Sipp();  // kills it if still running
   Sipp(const Sipp&) = delete;
   Sipp& operator=(const Sipp&) = delete;
@@ -77,6 +78,9 @@ std::string write_scenario(const TempDir& dir, const std::string& name, const st
 // A configuration with one trunk interface (127.0.0.1, port 0) and one agent interface, and a
 // trunk "carrier" whose proxy is sip:127.0.0.1:`proxy_port`.
 config::Sip test_sip_config(std::uint16_t proxy_port);
+
+// MD5 of `text` in lower-case hex (OpenSSL), to check digests independently of sofia.
+std::string md5_hex(const std::string& text);
 
 // Sends `datagram` to 127.0.0.1:`port` from a fresh UDP socket.
 void send_udp(std::uint16_t port, const std::string& datagram);

@@ -6,8 +6,6 @@
 
 #include "control/sip/sip_stack.hpp"
 
-#include <openssl/evp.h>
-
 #include <chrono>
 #include <memory>
 #include <string>
@@ -21,18 +19,6 @@ using control::sip::SipEventKind;
 using control::sip::SipStack;
 
 constexpr std::uint16_t kCarrierPort = 5070;  // private namespace: no one else is here
-
-std::string md5_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr);
-  std::string hex;
-  for (unsigned i = 0; i < size; ++i) {
-    hex += "0123456789abcdef"[digest[i] >> 4];
-    hex += "0123456789abcdef"[digest[i] & 15];
-  }
-  return hex;
-}
 
 std::vector<std::string> sipp_uas_args(const std::string& scenario, int calls) {
   std::vector<std::string> args;

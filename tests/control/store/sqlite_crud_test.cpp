@@ -309,7 +309,7 @@ TEST_CASE("audit JSON names the change and redacts secrets") {
   auto store = open_store(dir.file("dialcore.db"));
   Agent a = sample_agent("secretive");
   a.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
-  a.sip_password = "sip-secret-123";
+  a.sip_ha1 = "5f4dcc3b5aa765d61d8327deb882cf99";  // plain sip_password is refused (v4)
   REQUIRE(store->agents().create(a, kAdmin).ok());
   a.email = "new@example.com";
   REQUIRE(store->agents().update(a, {"admin:carol", 7}).ok());
@@ -325,7 +325,7 @@ TEST_CASE("audit JSON names the change and redacts secrets") {
   CHECK(e.after_json.find("\"email\":\"new@example.com\"") != std::string::npos);
   for (const auto* json : {&e.before_json, &e.after_json}) {
     CHECK(json->find("argon2id") == std::string::npos);
-    CHECK(json->find("sip-secret-123") == std::string::npos);
+    CHECK(json->find("5f4dcc3b5aa765d61d8327deb882cf99") == std::string::npos);
     CHECK(json->find("\"password_hash\":\"<redacted>\"") != std::string::npos);
   }
 }

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "control/store/sip_ha1.hpp"
 #include "control/store/sqlite_db.hpp"
 #include "control/store/sqlite_migrations.hpp"
 #include "tests/control/store/store_fixture.hpp"
@@ -78,4 +79,45 @@ TEST_CASE("migrations are numbered 1..N without gaps and reopening applies nothi
   REQUIRE(rows.ok());
   REQUIRE(rows->step() == 100);  // SQLITE_ROW
   CHECK(rows->column_int(0) == static_cast<std::int64_t>(all.size()));
+}
+
+TEST_CASE("version 4 turns plain SIP passwords into HA1 with the configured realm") {
+  TempDir dir;
+  const auto path = dir.file("dialcore.db");
+  const std::string insert =
+      "INSERT INTO agents (id, username, first_name, last_name, connection_mode, "
+      "connection_persistent, perm_manual_call, perm_agent_call, perm_pause_reasons, "
+      "perm_callbacks, perm_transfers_when_paused, perm_lead_manager, login_in_pause, "
+      "mask_sensitive_data, auto_answer, dnd_in_pause, ring_in_use, login_enabled, "
+      "must_change_password, created_at_ms, sip_username, sip_password) VALUES ";
+  const std::string flags = "'call_in', 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 99, ";
+  {
+    auto db = sqlite::Db::open({path});
+    REQUIRE(db.ok());
+    REQUIRE(sqlite::migrate(**db, 3).ok());
+    REQUIRE((*db)->exec(insert + "(1, 'a1', 'A', 'One', " + flags + "'ext101', 'pw one')").ok());
+    REQUIRE((*db)->exec(insert + "(2, 'a2', 'A', 'Two', " + flags + "'', '')").ok());
+  }
+  SqliteOptions options;
+  options.sip_realm = "pbx.example";
+  auto store = open_store(path, options);
+  CHECK(store->schema_version() >= 4);
+  auto one = store->agents().get(1);
+  REQUIRE(one.ok());
+  CHECK(one->sip_password.empty());
+  CHECK(one->sip_ha1 == sip_ha1("ext101", "pbx.example", "pw one"));
+  auto two = store->agents().get(2);
+  REQUIRE(two.ok());
+  CHECK(two->sip_ha1.empty());
+  // From now on the store refuses a plain password, on update and on create.
+  auto plain = *one;
+  plain.sip_password = "again";
+  CHECK_FALSE(store->agents().update(plain, kAdmin).ok());
+  plain.id = 0;
+  plain.username = "a3";
+  CHECK_FALSE(store->agents().create(plain, kAdmin).ok());
+  // The function the migration used is gone after it: fixed SQL cannot call it later.
+  auto db = sqlite::Db::open({path});
+  REQUIRE(db.ok());
+  CHECK_FALSE((*db)->exec("SELECT dialcore_sip_ha1('a', 'b')").ok());
 }
