@@ -2,12 +2,15 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <vector>
 #include <system_error>
 
 #include "config/config_diff.hpp"
@@ -77,6 +80,7 @@ int run(const config::Config& initial, const std::string& config_file) {
   }
   control::store::SqliteOptions opts;
   opts.path = config::resolve_data_path(current, current.store.sqlite_path);
+  opts.sip_realm = current.sip.realm;  // migration 4 hashes old plain SIP passwords with it
   auto opened = control::store::open_sqlite_store(opts);
   if (!opened) {
     log("dialcored: cannot open the store: %s\n", opts.path + ": " + opened.error().message);
@@ -170,6 +174,22 @@ int run(const config::Config& initial, const std::string& config_file) {
     }
     router.metrics().add_source([&](std::string& out) { sip->render_metrics(out); });
   }
+  // The registrar checks handsets against HA1 snapshots from the store (never passwords): one
+  // now, and again every 5 s so agents added or changed through the API can register.
+  boost::asio::steady_timer credentials_timer(io);
+  std::function<void()> push_credentials = [&] {
+    if (!sip) return;
+    if (auto creds = agents.sip_credentials()) {
+      std::vector<control::sip::AgentCredential> snapshot;
+      for (auto& c : *creds) snapshot.push_back({std::move(c.username), std::move(c.ha1)});
+      sip->set_agent_credentials(std::move(snapshot));
+    }
+    credentials_timer.expires_after(std::chrono::seconds(5));
+    credentials_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) push_credentials();
+    });
+  };
+  push_credentials();
   router.apply(live_settings(current));
   // Password hashing off the control thread: its own thread and store connection.
   control::api::SlowLane lane(io, opts, security_policy(current));
@@ -191,6 +211,7 @@ int run(const config::Config& initial, const std::string& config_file) {
     // destroyed (bounded by the reply timeout); workers stopped and joined (bounded); the call
     // history drained to the store (bounded); then the control thread; the store closes last.
     server.stop();
+    credentials_timer.cancel();
     if (sip) {
       sip->stop();
       log("dialcored: %s\n", std::string("sip: stopped"));

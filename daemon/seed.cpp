@@ -76,6 +76,7 @@ ag::SecurityPolicy security_policy(const config::Config& c) {
   p.lockout_ms = std::int64_t{o.lockout_duration_s} * 1000;
   p.max_inactivity_days = o.inactivity_days;
   p.totp_issuer = o.name;
+  p.sip_realm = c.sip.realm;
   return p;
 }
 

@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -31,6 +33,10 @@ class SipSetup {
   void stop();
 
   const control::sip::SipStack& stack() const { return *stack_; }
+  // The registrar's credentials (a whole snapshot; users missing from it lose their bindings).
+  void set_agent_credentials(std::vector<control::sip::AgentCredential> credentials) {
+    stack_->set_agent_credentials(std::move(credentials));
+  }
   std::uint64_t incoming_rejected() const { return incoming_rejected_; }
   // Prometheus text: dialcore_sip_* counters, live calls and handles, Incoming calls rejected.
   void render_metrics(std::string& out) const;

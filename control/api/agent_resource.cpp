@@ -20,7 +20,7 @@ const std::set<std::string_view> kReadOnly = {
     "disabled_reason", "password_hash", "must_change_password", "password_changed_at_ms",
     "failed_attempts", "locked",        "locked_at_ms",         "last_login_at_ms",
     "enabled_at_ms",   "created_at_ms", "mfa_enabled",          "totp_secret",
-    "totp_last_step"};
+    "totp_last_step",  "sip_ha1"};
 
 std::string agent_json(const store::Agent& a) { return store::to_json(agents::redacted(a)); }
 
