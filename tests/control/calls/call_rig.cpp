@@ -72,7 +72,9 @@ CallRig::~CallRig() {
 void CallRig::carrier(const std::string& xml, int calls) {
   carrier_ = std::make_unique<Sipp>(
       dir, sipp_args(write_scenario(dir, "carrier", xml), kCarrierPort, kCarrierMediaPort, calls));
-  REQUIRE(wait_udp_bound(kCarrierPort));
+  const bool bound = wait_udp_bound(kCarrierPort);
+  INFO(carrier_->log());
+  REQUIRE(bound);
 }
 
 void CallRig::agent(const std::string& xml, int calls) {
@@ -80,7 +82,9 @@ void CallRig::agent(const std::string& xml, int calls) {
       sipp_args(write_scenario(dir, "agent", xml), kAgentPort, kAgentMediaPort, calls);
   args.emplace_back("-rtp_echo");  // RTP in on -mp goes straight back to its sender
   agent_ = std::make_unique<Sipp>(dir, args);
-  REQUIRE(wait_udp_bound(kAgentPort));
+  const bool bound = wait_udp_bound(kAgentPort);
+  INFO(agent_->log());
+  REQUIRE(bound);
 }
 
 Sipp& CallRig::caller(const std::string& xml, const std::string& did) {

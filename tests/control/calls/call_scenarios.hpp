@@ -35,13 +35,18 @@ inline std::string pause(int ms) {
   return "  <pause milliseconds=\"" + std::to_string(ms) + "\"/>\n";
 }
 
-// The UAS side: INVITE (remembering the dialog) → 180 → 200 with `body` → ACK.
-inline std::string uas_answer(const std::string& body, bool ring = true) {
-  return "  <recv request=\"INVITE\"><action>"
-         "<ereg regexp=\".*\" search_in=\"hdr\" header=\"From:\" assign_to=\"remote_from\"/>"
-         "<ereg regexp=\".*\" search_in=\"hdr\" header=\"To:\" assign_to=\"local_to\"/>"
-         "<ereg regexp=\"sip:[^>;]*\" search_in=\"hdr\" header=\"Contact:\" "
-         "assign_to=\"remote_contact\"/></action></recv>\n" +
+// The UAS side: INVITE → 180 → 200 with `body` → ACK. `remember`: keep the dialog's headers
+// for requests of our own (uas_request); sipp refuses variables set and never used.
+inline std::string uas_answer(const std::string& body, bool ring = true, bool remember = false) {
+  return std::string(remember
+                         ? "  <recv request=\"INVITE\"><action>"
+                           "<ereg regexp=\".*\" search_in=\"hdr\" header=\"From:\" "
+                           "assign_to=\"remote_from\"/>"
+                           "<ereg regexp=\".*\" search_in=\"hdr\" header=\"To:\" "
+                           "assign_to=\"local_to\"/>"
+                           "<ereg regexp=\"sip:[^>;]*\" search_in=\"hdr\" header=\"Contact:\" "
+                           "assign_to=\"remote_contact\"/></action></recv>\n"
+                         : "  <recv request=\"INVITE\"/>\n") +
          (ring ? reply("180 Ringing") : std::string()) +
          send("SIP/2.0 200 OK\n" + scenarios::kReplyHeaders +
               "Contact: <sip:[local_ip]:[local_port];transport=[transport]>\n"
@@ -86,21 +91,21 @@ inline std::string expect_bye() {
 
 // Carrier: answers (PCMA), plays its pcap while `talk_ms` passes, then hangs up or waits for us.
 inline std::string carrier_talks(int talk_ms, bool carrier_hangs_up) {
-  return wrap(uas_answer(pcma_sdp()) + play_pcap() + pause(talk_ms) +
+  return wrap(uas_answer(pcma_sdp(), true, carrier_hangs_up) + play_pcap() + pause(talk_ms) +
               (carrier_hangs_up ? uas_bye(1) : expect_bye()));
 }
 
 // Carrier: answers, holds us (sendonly → we answer recvonly), resumes (sendrecv → sendrecv),
 // then hangs up.
 inline std::string carrier_holds_and_resumes() {
-  return wrap(uas_answer(pcma_sdp()) + play_pcap() + pause(1500) +
+  return wrap(uas_answer(pcma_sdp(), true, true) + play_pcap() + pause(1500) +
               uas_reinvite(1, "sendonly", "recvonly") + pause(500) +
               uas_reinvite(2, "sendrecv", "sendrecv") + pause(500) + uas_bye(3));
 }
 
 // Agent UA: answers (PCMU; its RTP is echoed by sipp), then waits for our BYE or hangs up.
 inline std::string agent_answers(bool agent_hangs_up, int talk_ms = 1000) {
-  return wrap(uas_answer(pcmu_sdp()) +
+  return wrap(uas_answer(pcmu_sdp(), true, agent_hangs_up) +
               (agent_hangs_up ? pause(talk_ms) + uas_bye(1) : expect_bye()));
 }
 
