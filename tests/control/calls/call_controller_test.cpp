@@ -225,7 +225,9 @@ TEST_CASE("an inbound call is answered and routed to an agent and bridged until 
       },
       rig.handler());
   rig.caller(call_scenarios::caller_talks("2000", 2500), "2000");
-  REQUIRE(rig.run_until([&] { return !routed.empty(); }));
+  const bool was_routed = rig.run_until([&] { return !routed.empty(); });
+  INFO(rig.caller_log());
+  REQUIRE(was_routed);
   CHECK(routed[0].did == "2000");
   CHECK(routed[0].from_user == "caller77");
   const calls::CallHandle call = routed[0].call;

@@ -96,6 +96,9 @@ Sipp& CallRig::caller(const std::string& xml, const std::string& did) {
   return *caller_;
 }
 
+std::string CallRig::caller_log() const { return caller_ ? caller_->log() : std::string(); 
+}
+
 namespace {
 void sipp_passed(std::unique_ptr<Sipp>& sipp, boost::asio::io_context& io) {
   REQUIRE(sipp);

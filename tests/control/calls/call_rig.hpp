@@ -51,6 +51,7 @@ class CallRig {
   void carrier(const std::string& scenario_xml, int calls = 1);
   void agent(const std::string& scenario_xml, int calls = 1);
   Sipp& caller(const std::string& scenario_xml, const std::string& did);
+  std::string caller_log() const;
   void carrier_passed();
   void agent_passed();
   void caller_passed();

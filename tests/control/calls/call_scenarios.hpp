@@ -77,7 +77,8 @@ inline std::string uas_reinvite(int cseq, const std::string& direction,
          "  <send><![CDATA[\n\nACK [$remote_contact] SIP/2.0\nVia: SIP/2.0/[transport] "
          "[local_ip]:[local_port];branch=[branch]\nFrom: [$local_to];tag=[pid]SIPpTag01"
          "[call_number]\nTo: [$remote_from]\n[last_Call-ID:]\nCSeq: " +
-         std::to_string(cseq) + " ACK\nMax-Forwards: 70\nContent-Length: 0\n\n]]></send>\n";
+         std::to_string(cseq) + " ACK\nMax-Forwards: 70\nX-Seen: [$dir" + std::to_string(cseq) +
+         "]\nContent-Length: 0\n\n]]></send>\n";
 }
 
 // The far end hangs up.
@@ -89,10 +90,12 @@ inline std::string expect_bye() {
   return "  <recv request=\"BYE\"/>\n" + reply("200 OK");
 }
 
-// Carrier: answers (PCMA), plays its pcap while `talk_ms` passes, then hangs up or waits for us.
+// Carrier: answers (PCMA), plays its pcap; hangs up after `talk_ms`, or waits for our BYE.
 inline std::string carrier_talks(int talk_ms, bool carrier_hangs_up) {
-  return wrap(uas_answer(pcma_sdp(), true, carrier_hangs_up) + play_pcap() + pause(talk_ms) +
-              (carrier_hangs_up ? uas_bye(1) : expect_bye()));
+  // sipp takes a message during a pause as unexpected: a carrier that waits for our BYE
+  // waits in <recv> while the pcap plays on (play_pcap_audio runs in its own thread).
+  return wrap(uas_answer(pcma_sdp(), true, carrier_hangs_up) + play_pcap() +
+              (carrier_hangs_up ? pause(talk_ms) + uas_bye(1) : expect_bye()));
 }
 
 // Carrier: answers, holds us (sendonly → we answer recvonly), resumes (sendrecv → sendrecv),
@@ -133,7 +136,7 @@ inline std::string caller_talks(const std::string& did, int talk_ms) {
               "  <recv response=\"180\"/>\n"
               "  <recv response=\"200\"><action><ereg regexp=\"m=audio [0-9]+ RTP/AVP 8\" "
               "search_in=\"body\" check_it=\"true\" assign_to=\"m\"/></action></recv>\n" +
-              send("ACK" + request_line + in_dialog + "CSeq: 1 ACK\nContent-Length: 0\n") +
+              send("ACK" + request_line + in_dialog + "CSeq: 1 ACK\nX-Seen: [$m]\nContent-Length: 0\n") +
               play_pcap() + pause(talk_ms) +
               send("INFO" + request_line + in_dialog +
                    "CSeq: 2 INFO\nContent-Type: application/dtmf-relay\n"
