@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "control/calls/call_metrics.hpp"
 #include "control/calls/call_types.hpp"
 
 using namespace dialcore::control;
@@ -41,4 +42,27 @@ TEST_CASE("every outcome and event kind has its own name", "[calls]") {
   }
   CHECK(kinds.size() == static_cast<std::size_t>(calls::CallEventKind::Ended) + 1);
   CHECK(kinds.count("unknown") == 0);
+}
+
+TEST_CASE("the counters render as Prometheus text with one line per outcome", "[calls][metrics]") {
+  calls::CallCounters c;
+  c.calls_started = 12;
+  c.ended[static_cast<std::size_t>(CallOutcome::Busy)] = 3;
+  std::string text;
+  calls::append_call_metrics(c, 4, text);
+  CHECK(text.find("dialcore_calls_started_total 12\n") != std::string::npos);
+  CHECK(text.find("dialcore_calls_ended_total{outcome=\"busy\"} 3\n") != std::string::npos);
+  CHECK(text.find("dialcore_calls_ended_total{outcome=\"normal\"} 0\n") != std::string::npos);
+  CHECK(text.find("dialcore_calls_live 4\n") != std::string::npos);
+  // Every sample line belongs to a declared metric family.
+  std::size_t samples = 0, types = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = text.find('\n', at);
+    const std::string line = text.substr(at, end - at);
+    if (line.rfind("# TYPE", 0) == 0) ++types;
+    if (!line.empty() && line[0] != '#') ++samples;
+    at = end + 1;
+  }
+  CHECK(types == 13);
+  CHECK(samples == 11 + calls::kCallOutcomeCount + 1);
 }
