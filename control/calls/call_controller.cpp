@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <utility>
+#include <vector>
 
 #include "control/calls/call_record.hpp"
 #include "control/calls/random_bytes.hpp"
@@ -164,6 +165,17 @@ bool CallController::hangup(CallHandle id) {
   end_call(*call, call->leg(Side::Customer).answered ? CallOutcome::Normal
                                                       : CallOutcome::Cancelled);
   return true;
+}
+
+std::size_t CallController::hangup_all() {
+  std::vector<CallHandle> ids;
+  for (const auto& [id, call] : calls_) {
+    if (call->state != CallState::Ending) ids.push_back(id);
+  }
+  for (const CallHandle id : ids) {
+    if (Call* call = find(id)) end_call(*call, CallOutcome::Shutdown);
+  }
+  return ids.size();
 }
 
 }  // namespace dialcore::control::calls

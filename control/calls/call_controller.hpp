@@ -66,6 +66,9 @@ class CallController {
   bool connect_agent(CallHandle call, AgentTarget target);
   // Ends the call from control: BYE (or CANCEL/480 before the answer) on both legs.
   bool hangup(CallHandle call);
+  // Ends every call (SIGTERM: calls ended with their CDRs written before the SIP stack stops);
+  // each reports Ended(Shutdown) once its legs are gone. Returns how many it ended.
+  std::size_t hangup_all();
 
   // The call's dataplane leg on `side` once allocated (recording, DTMF masking, prompts and
   // stats name it); nullopt otherwise.

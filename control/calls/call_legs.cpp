@@ -177,9 +177,10 @@ void CallController::release_leg(Call& call, Side side) {
   if (leg.sip_live && !leg.hangup_sent) {
     leg.hangup_sent = true;
     if (!sip_.hangup(leg.sip)) {
-      // The SIP queue refused: we cannot end that dialog now. Let it go rather than wait for
-      // an Ended that may never come; the SIP layer's own timers end it.
-      ++counters_.teardown_errors;
+      // Refused: the SIP stack has stopped (its shutdown ended every dialog: not an error),
+      // or its queue is full and we cannot end that dialog now. Let it go rather than wait
+      // for an Ended that may never come; the SIP layer's own timers end it.
+      if (sip_.running()) ++counters_.teardown_errors;
       by_sip_.erase(leg.sip);
       leg.sip_live = false;
     }

@@ -26,8 +26,9 @@ history::EndCause end_cause(CallOutcome o) {
     case CallOutcome::SdpFailure:
     case CallOutcome::MediaFailure:
     case CallOutcome::MediaTimeout:
-    case CallOutcome::Failed:
-    case CallOutcome::Shutdown: return history::EndCause::Failed;
+    case CallOutcome::Failed: return history::EndCause::Failed;
+    // Cut by our own stop: like a crash, the lead is due again at once (lead_rules.hpp).
+    case CallOutcome::Shutdown: return history::EndCause::Interrupted;
   }
   return history::EndCause::Failed;
 }
