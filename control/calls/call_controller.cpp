@@ -127,8 +127,7 @@ CallHandle CallController::originate(const OriginateRequest& request, CallEventH
   ++counters_.calls_started;
   history_started(call, Side::Customer, request.cli.empty() ? trunk->cli : request.cli,
                   request.number);
-  allocate(call, Side::Customer, media::LegPlacement::any(),
-           [this](Call& c) { dial_customer(c); });
+  allocate(call, Side::Customer, media::LegPlacement::any(), [this](Call& c) { dial_customer(c); });
   return call.id;
 }
 
@@ -144,8 +143,8 @@ bool CallController::connect_agent(CallHandle id, AgentTarget target) {
   history_started(*call, Side::Agent, call->request.cli, target.address);
   allocate(*call, Side::Agent, media::LegPlacement::next_to(call->leg(Side::Customer).media),
            [this, target = std::move(target)](Call& c) {
-             c.leg(Side::Agent).local = local_media(target.codecs, target.srtp,
-                                                    c.leg(Side::Agent).address);
+             c.leg(Side::Agent).local =
+                 local_media(target.codecs, target.srtp, c.leg(Side::Agent).address);
              dial_agent(c, target.dial);
            });
   return true;
@@ -162,8 +161,8 @@ std::optional<media::MediaLeg> CallController::media_leg(CallHandle id, Side sid
 bool CallController::hangup(CallHandle id) {
   Call* call = find(id);
   if (call == nullptr || call->state == CallState::Ending) return false;
-  end_call(*call, call->leg(Side::Customer).answered ? CallOutcome::Normal
-                                                      : CallOutcome::Cancelled);
+  end_call(*call,
+           call->leg(Side::Customer).answered ? CallOutcome::Normal : CallOutcome::Cancelled);
   return true;
 }
 

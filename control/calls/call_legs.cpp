@@ -23,8 +23,7 @@ sdp::SrtpPolicy to_sdp(config::SrtpPolicy p) {
 }
 
 bool same_remote(const sdp::NegotiatedMedia& a, const sdp::NegotiatedMedia& b) {
-  return a.remote_rtp == b.remote_rtp && a.remote_rtcp == b.remote_rtcp &&
-         a.rtcp_mux == b.rtcp_mux;
+  return a.remote_rtp == b.remote_rtp && a.remote_rtcp == b.remote_rtcp && a.rtcp_mux == b.rtcp_mux;
 }
 
 bool same_codec(const sdp::NegotiatedMedia& a, const sdp::NegotiatedMedia& b) {

@@ -23,7 +23,7 @@ enum class MediaState : std::uint8_t { None, Allocating, Ready, Destroying };
 
 struct CallLeg {
   sip::CallId sip = 0;
-  bool sip_live = false;  // we hold a SIP call id whose Ended has not come yet
+  bool sip_live = false;     // we hold a SIP call id whose Ended has not come yet
   bool hangup_sent = false;  // hangup() or reject() already sent for it
   media::MediaLeg media;
   dataplane::NetAddress address;  // the media leg's local address and port (our SDP)
@@ -34,19 +34,19 @@ struct CallLeg {
   bool early = false;      // programmed from an 18x's SDP
   bool history_open = false;
   sdp::LocalMedia local;
-  std::unique_ptr<sdp::SdpSession> session;       // our o= line for this dialog
-  std::optional<sdp::SessionDescription> offer;   // our offer, awaiting its answer
+  std::unique_ptr<sdp::SdpSession> session;      // our o= line for this dialog
+  std::optional<sdp::SessionDescription> offer;  // our offer, awaiting its answer
   std::optional<sdp::NegotiatedMedia> applied;   // what the media leg is programmed with
-  std::string pending_offer;                      // inbound: the INVITE's SDP until the leg exists
+  std::string pending_offer;                     // inbound: the INVITE's SDP until the leg exists
 
   bool idle() const { return !sip_live && media_state == MediaState::None; }
 };
 
 enum class CallState : std::uint8_t {
-  Setup,      // customer leg: allocating, dialling, ringing (outbound) or being answered (inbound)
-  Up,         // customer leg answered; no agent bridged
-  Bridged,    // customer and agent legs bridged
-  Ending,     // teardown: waiting for the SIP Ended events and media destroys
+  Setup,    // customer leg: allocating, dialling, ringing (outbound) or being answered (inbound)
+  Up,       // customer leg answered; no agent bridged
+  Bridged,  // customer and agent legs bridged
+  Ending,   // teardown: waiting for the SIP Ended events and media destroys
 };
 
 struct Call {
@@ -56,9 +56,9 @@ struct Call {
   CallOutcome outcome = CallOutcome::Normal;
   int end_status = 0;
   CallEventHandler handler;
-  std::string interface;   // the SIP interface of the customer leg (inbound)
-  std::string history_id;  // CallHistory's call id
-  OriginateRequest request;          // outbound: what was dialled; inbound: did and caller
+  std::string interface;     // the SIP interface of the customer leg (inbound)
+  std::string history_id;    // CallHistory's call id
+  OriginateRequest request;  // outbound: what was dialled; inbound: did and caller
   std::optional<std::int64_t> agent_id;
   std::string agent_address;
   std::array<CallLeg, 2> legs;  // indexed by Side

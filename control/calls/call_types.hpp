@@ -24,19 +24,19 @@ std::string_view side_name(Side side);
 
 // How a call (or an agent attempt) ended.
 enum class CallOutcome : std::uint8_t {
-  Normal,          // answered, then either side (or hangup()) ended it
-  Busy,            // 486, 600, 603
-  NoAnswer,        // 480, 408, our invite timeout
-  InvalidNumber,   // 404, 484, 604, or a number the SIP layer refuses
-  Congestion,      // 500, 502, 503
-  Rejected,        // we turned an inbound call down (router), or 403-style refusals
-  Cancelled,       // given up before the answer (our hangup(), the caller's CANCEL)
-  Refused,         // refused locally: trunk limits, unknown trunk, SIP queue full
-  SdpFailure,      // the far end's SDP could not be used (488 sent, or BYE after a bad answer)
-  MediaFailure,    // a leg could not be allocated or programmed (dataplane busy, timeout)
-  MediaTimeout,    // no RTP on an answered leg for the leg's rtp timeout
-  Failed,          // any other SIP failure
-  Shutdown,        // the SIP stack stopped with the call up
+  Normal,         // answered, then either side (or hangup()) ended it
+  Busy,           // 486, 600, 603
+  NoAnswer,       // 480, 408, our invite timeout
+  InvalidNumber,  // 404, 484, 604, or a number the SIP layer refuses
+  Congestion,     // 500, 502, 503
+  Rejected,       // we turned an inbound call down (router), or 403-style refusals
+  Cancelled,      // given up before the answer (our hangup(), the caller's CANCEL)
+  Refused,        // refused locally: trunk limits, unknown trunk, SIP queue full
+  SdpFailure,     // the far end's SDP could not be used (488 sent, or BYE after a bad answer)
+  MediaFailure,   // a leg could not be allocated or programmed (dataplane busy, timeout)
+  MediaTimeout,   // no RTP on an answered leg for the leg's rtp timeout
+  Failed,         // any other SIP failure
+  Shutdown,       // the SIP stack stopped with the call up
 };
 inline constexpr std::size_t kCallOutcomeCount = 13;
 std::string_view outcome_name(CallOutcome outcome);
@@ -114,17 +114,17 @@ struct Route {
 using InboundRouter = std::function<Route(const InboundCall&)>;
 
 struct CallCounters {
-  std::uint64_t calls_started = 0;     // originate() accepted
-  std::uint64_t calls_incoming = 0;    // inbound INVITEs taken
-  std::uint64_t calls_answered = 0;    // customer legs up
+  std::uint64_t calls_started = 0;   // originate() accepted
+  std::uint64_t calls_incoming = 0;  // inbound INVITEs taken
+  std::uint64_t calls_answered = 0;  // customer legs up
   std::uint64_t calls_bridged = 0;
-  std::uint64_t agent_legs = 0;        // agent INVITEs placed
-  std::uint64_t agent_legs_failed = 0; // agent attempts ended before the bridge
-  std::uint64_t offers_answered = 0;   // re-INVITEs answered (hold, resume, changes)
+  std::uint64_t agent_legs = 0;         // agent INVITEs placed
+  std::uint64_t agent_legs_failed = 0;  // agent attempts ended before the bridge
+  std::uint64_t offers_answered = 0;    // re-INVITEs answered (hold, resume, changes)
   std::uint64_t offers_rejected = 0;
   std::uint64_t dtmf_events = 0;
-  std::uint64_t teardown_errors = 0;   // a hangup or destroy that could not be done cleanly
-  std::uint64_t history_errors = 0;    // a CallHistory report that failed (the call goes on)
+  std::uint64_t teardown_errors = 0;  // a hangup or destroy that could not be done cleanly
+  std::uint64_t history_errors = 0;   // a CallHistory report that failed (the call goes on)
   std::array<std::uint64_t, kCallOutcomeCount> ended{};  // by CallOutcome
 
   std::uint64_t ended_by(CallOutcome o) const { return ended[static_cast<std::size_t>(o)]; }

@@ -60,8 +60,10 @@ void require_rtp_both_ways(CallRig& rig, calls::CallHandle call) {
 
 }  // namespace
 
-TEST_CASE("an outbound call is answered and bridged to an agent with RTP both ways until the carrier hangs up",
-          "[calls][outbound][rtp]") {
+TEST_CASE(
+    "an outbound call is answered and bridged to an agent with RTP both ways until the carrier "
+    "hangs up",
+    "[calls][outbound][rtp]") {
   CallRig rig;
   rig.carrier(call_scenarios::carrier_talks(3500, true));
   rig.agent(call_scenarios::agent_answers(false));
@@ -280,9 +282,10 @@ TEST_CASE("50 calls in a row each bridged and ended by the carrier leave nothing
           "[calls][load]") {
   constexpr int kCalls = 50;
   CallRig rig;
-  rig.carrier(call_scenarios::wrap(call_scenarios::uas_answer(call_scenarios::pcma_sdp(), false, true) +
-                                   call_scenarios::pause(500) + call_scenarios::uas_bye(1)),
-              kCalls);
+  rig.carrier(
+      call_scenarios::wrap(call_scenarios::uas_answer(call_scenarios::pcma_sdp(), false, true) +
+                           call_scenarios::pause(500) + call_scenarios::uas_bye(1)),
+      kCalls);
   rig.agent(call_scenarios::agent_answers(false), kCalls);
   for (int i = 0; i < kCalls; ++i) {
     const calls::CallHandle call = rig.originate();
@@ -300,8 +303,9 @@ TEST_CASE("50 calls in a row each bridged and ended by the carrier leave nothing
   CHECK(rig.controller->counters().calls_answered == kCalls);
 }
 
-TEST_CASE("20 concurrent bridged calls hung up by control one by one or all at once leave nothing behind",
-          "[calls][load]") {
+TEST_CASE(
+    "20 concurrent bridged calls hung up by control one by one or all at once leave nothing behind",
+    "[calls][load]") {
   constexpr int kCalls = 20;
   CallRig rig;
   rig.carrier(call_scenarios::wrap(call_scenarios::uas_answer(call_scenarios::pcma_sdp()) +
@@ -316,7 +320,8 @@ TEST_CASE("20 concurrent bridged calls hung up by control one by one or all at o
   CHECK(rig.controller->live_media_legs() == 2 * kCalls);
   CHECK(rig.media->legs(0) == 2 * kCalls);
   CHECK(rig.sip->live_handles() == 2 * kCalls);
-  for (int i = 0; i < kCalls / 2; ++i) CHECK(rig.controller->hangup(ids[static_cast<std::size_t>(i)]));
+  for (int i = 0; i < kCalls / 2; ++i)
+    CHECK(rig.controller->hangup(ids[static_cast<std::size_t>(i)]));
   // The rest as at SIGTERM: every call still up, at once.
   CHECK(rig.controller->hangup_all() == kCalls / 2);
   for (auto id : ids) REQUIRE(rig.wait_event(id, CallEventKind::Ended));

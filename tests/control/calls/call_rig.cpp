@@ -52,10 +52,9 @@ CallRig::CallRig(RigOptions options) {
   calls::CallSettings cs;
   cs.sip = settings;
   cs.call_id_prefix = "test";
-  sip = std::make_unique<sip::SipStack>(
-      settings, sip::asio_event_sink(io, [this](sip::SipEvent e) {
-        if (controller) controller->on_sip_event(e);
-      }));
+  sip = std::make_unique<sip::SipStack>(settings, sip::asio_event_sink(io, [this](sip::SipEvent e) {
+                                          if (controller) controller->on_sip_event(e);
+                                        }));
   controller = std::make_unique<calls::CallController>(*sip, *media, history.get(), cs);
   const auto failed = sip->start();
   INFO(failed.value_or(""));
@@ -96,8 +95,7 @@ Sipp& CallRig::caller(const std::string& xml, const std::string& did) {
   return *caller_;
 }
 
-std::string CallRig::caller_log() const { return caller_ ? caller_->log() : std::string(); 
-}
+std::string CallRig::caller_log() const { return caller_ ? caller_->log() : std::string(); }
 
 namespace {
 void sipp_passed(std::unique_ptr<Sipp>& sipp, boost::asio::io_context& io) {
@@ -206,8 +204,8 @@ dataplane::LegStats CallRig::stats(calls::CallHandle call, calls::Side side) {
 void CallRig::require_clean() {
   const bool drained = run_until([this] {
     return controller->live_calls() == 0 && controller->live_sip_legs() == 0 &&
-           controller->live_media_legs() == 0 && sip->live_handles() == 0 &&
-           media->legs(0) == 0 && media->in_flight(0) == 0;
+           controller->live_media_legs() == 0 && sip->live_handles() == 0 && media->legs(0) == 0 &&
+           media->in_flight(0) == 0;
   });
   INFO("calls " << controller->live_calls() << " sip legs " << controller->live_sip_legs()
                 << " media legs " << controller->live_media_legs() << " handles "

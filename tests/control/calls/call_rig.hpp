@@ -67,9 +67,9 @@ class CallRig {
 
   // Events seen so far for `call` (in order), and waits on them.
   std::vector<calls::CallEvent> events(calls::CallHandle call) const;
-  std::optional<calls::CallEvent> wait_event(calls::CallHandle call, calls::CallEventKind kind,
-                                             std::chrono::milliseconds limit =
-                                                 std::chrono::seconds(15));
+  std::optional<calls::CallEvent> wait_event(
+      calls::CallHandle call, calls::CallEventKind kind,
+      std::chrono::milliseconds limit = std::chrono::seconds(15));
   std::vector<std::string> kinds(calls::CallHandle call) const;
   dataplane::LegStats stats(calls::CallHandle call, calls::Side side);
   // No calls, no SIP dialogs or handles, no media legs anywhere (waits for them to drain).

@@ -20,8 +20,8 @@ inline std::string sdp_body(const std::string& pt, const std::string& rtpmap,
                             const std::string& direction = "") {
   return "v=0\no=peer 1 1 IN IP[local_ip_type] [local_ip]\ns=-\nc=IN IP[media_ip_type] "
          "[media_ip]\nt=0 0\nm=audio [media_port] RTP/AVP " +
-         pt + " 101\na=rtpmap:" + pt + " " + rtpmap +
-         "\na=rtpmap:101 telephone-event/8000\n" + (direction.empty() ? "" : "a=" + direction + "\n");
+         pt + " 101\na=rtpmap:" + pt + " " + rtpmap + "\na=rtpmap:101 telephone-event/8000\n" +
+         (direction.empty() ? "" : "a=" + direction + "\n");
 }
 inline std::string pcma_sdp(const std::string& direction = "") {
   return sdp_body("8", "PCMA/8000", direction);
@@ -38,19 +38,19 @@ inline std::string pause(int ms) {
 // The UAS side: INVITE → 180 → 200 with `body` → ACK. `remember`: keep the dialog's headers
 // for requests of our own (uas_request); sipp refuses variables set and never used.
 inline std::string uas_answer(const std::string& body, bool ring = true, bool remember = false) {
-  return std::string(remember
-                         ? "  <recv request=\"INVITE\"><action>"
-                           "<ereg regexp=\".*\" search_in=\"hdr\" header=\"From:\" "
-                           "assign_to=\"remote_from\"/>"
-                           "<ereg regexp=\".*\" search_in=\"hdr\" header=\"To:\" "
-                           "assign_to=\"local_to\"/>"
-                           "<ereg regexp=\"sip:[^>;]*\" search_in=\"hdr\" header=\"Contact:\" "
-                           "assign_to=\"remote_contact\"/></action></recv>\n"
-                         : "  <recv request=\"INVITE\"/>\n") +
+  return std::string(remember ? "  <recv request=\"INVITE\"><action>"
+                                "<ereg regexp=\".*\" search_in=\"hdr\" header=\"From:\" "
+                                "assign_to=\"remote_from\"/>"
+                                "<ereg regexp=\".*\" search_in=\"hdr\" header=\"To:\" "
+                                "assign_to=\"local_to\"/>"
+                                "<ereg regexp=\"sip:[^>;]*\" search_in=\"hdr\" header=\"Contact:\" "
+                                "assign_to=\"remote_contact\"/></action></recv>\n"
+                              : "  <recv request=\"INVITE\"/>\n") +
          (ring ? reply("180 Ringing") : std::string()) +
          send("SIP/2.0 200 OK\n" + scenarios::kReplyHeaders +
               "Contact: <sip:[local_ip]:[local_port];transport=[transport]>\n"
-              "Content-Type: application/sdp\nContent-Length: [len]\n\n" + body) +
+              "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
+              body) +
          "  <recv request=\"ACK\"/>\n";
 }
 
@@ -64,15 +64,14 @@ inline std::string uas_request(const std::string& method, int cseq, const std::s
 }
 
 // A re-INVITE from the UAS with `direction`; our 200 must carry `expect` (a=recvonly ...).
-inline std::string uas_reinvite(int cseq, const std::string& direction,
-                                const std::string& expect) {
+inline std::string uas_reinvite(int cseq, const std::string& direction, const std::string& expect) {
   return uas_request("INVITE", cseq,
                      "Contact: <sip:[local_ip]:[local_port];transport=[transport]>\n"
                      "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
                          pcma_sdp(direction)) +
          "  <recv response=\"100\" optional=\"true\"/>\n"
-         "  <recv response=\"200\"><action><ereg regexp=\"a=" + expect +
-         "\" search_in=\"body\" check_it=\"true\" assign_to=\"dir" + std::to_string(cseq) +
+         "  <recv response=\"200\"><action><ereg regexp=\"a=" +
+         expect + "\" search_in=\"body\" check_it=\"true\" assign_to=\"dir" + std::to_string(cseq) +
          "\"/></action></recv>\n" +
          "  <send><![CDATA[\n\nACK [$remote_contact] SIP/2.0\nVia: SIP/2.0/[transport] "
          "[local_ip]:[local_port];branch=[branch]\nFrom: [$local_to];tag=[pid]SIPpTag01"
@@ -86,9 +85,7 @@ inline std::string uas_bye(int cseq) {
   return uas_request("BYE", cseq, "Content-Length: 0\n\n") + "  <recv response=\"200\"/>\n";
 }
 // We hang up: BYE from dialcore, answered 200.
-inline std::string expect_bye() {
-  return "  <recv request=\"BYE\"/>\n" + reply("200 OK");
-}
+inline std::string expect_bye() { return "  <recv request=\"BYE\"/>\n" + reply("200 OK"); }
 
 // Carrier: answers (PCMA), plays its pcap; hangs up after `talk_ms`, or waits for our BYE.
 inline std::string carrier_talks(int talk_ms, bool carrier_hangs_up) {
@@ -127,30 +124,32 @@ inline std::string caller_talks(const std::string& did, int talk_ms) {
   const std::string in_dialog = "To: <sip:" + did +
                                 "@[remote_ip]:[remote_port]>[peer_tag_param]\n"
                                 "Call-ID: [call_id]\nMax-Forwards: 70\n";
-  return wrap("  <send retrans=\"500\"><![CDATA[\n\nINVITE" + request_line + "To: <sip:" + did +
-              "@[remote_ip]:[remote_port]>\nCall-ID: [call_id]\nMax-Forwards: 70\n"
-              "CSeq: 1 INVITE\nContact: <sip:caller77@[local_ip]:[local_port]>\n"
-              "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
-              pcma_sdp() + "]]></send>\n" +
-              "  <recv response=\"100\" optional=\"true\"/>\n"
-              "  <recv response=\"180\"/>\n"
-              "  <recv response=\"200\"><action><ereg regexp=\"m=audio [0-9]+ RTP/AVP 8\" "
-              "search_in=\"body\" check_it=\"true\" assign_to=\"m\"/></action></recv>\n" +
-              send("ACK" + request_line + in_dialog + "CSeq: 1 ACK\nX-Seen: [$m]\nContent-Length: 0\n") +
-              play_pcap() + pause(talk_ms) +
-              send("INFO" + request_line + in_dialog +
-                   "CSeq: 2 INFO\nContent-Type: application/dtmf-relay\n"
-                   "Content-Length: [len]\n\nSignal=5\nDuration=160\n") +
-              "  <recv response=\"200\"/>\n" +
-              send("BYE" + request_line + in_dialog + "CSeq: 3 BYE\nContent-Length: 0\n") +
-              "  <recv response=\"200\"/>\n");
+  return wrap(
+      "  <send retrans=\"500\"><![CDATA[\n\nINVITE" + request_line + "To: <sip:" + did +
+      "@[remote_ip]:[remote_port]>\nCall-ID: [call_id]\nMax-Forwards: 70\n"
+      "CSeq: 1 INVITE\nContact: <sip:caller77@[local_ip]:[local_port]>\n"
+      "Content-Type: application/sdp\nContent-Length: [len]\n\n" +
+      pcma_sdp() + "]]></send>\n" +
+      "  <recv response=\"100\" optional=\"true\"/>\n"
+      "  <recv response=\"180\"/>\n"
+      "  <recv response=\"200\"><action><ereg regexp=\"m=audio [0-9]+ RTP/AVP 8\" "
+      "search_in=\"body\" check_it=\"true\" assign_to=\"m\"/></action></recv>\n" +
+      send("ACK" + request_line + in_dialog + "CSeq: 1 ACK\nX-Seen: [$m]\nContent-Length: 0\n") +
+      play_pcap() + pause(talk_ms) +
+      send("INFO" + request_line + in_dialog +
+           "CSeq: 2 INFO\nContent-Type: application/dtmf-relay\n"
+           "Content-Length: [len]\n\nSignal=5\nDuration=160\n") +
+      "  <recv response=\"200\"/>\n" +
+      send("BYE" + request_line + in_dialog + "CSeq: 3 BYE\nContent-Length: 0\n") +
+      "  <recv response=\"200\"/>\n");
 }
 
 // A caller offering only a codec we do not take (G.722): turned down 488.
 inline std::string caller_g722_only(const std::string& did) {
   std::string xml = scenarios::uac_expect_rejection(did, 488);
   const std::string from = "m=audio [media_port] RTP/AVP 0\na=rtpmap:0 PCMU/8000\n";
-  xml.replace(xml.find(from), from.size(), "m=audio [media_port] RTP/AVP 9\na=rtpmap:9 G722/8000\n");
+  xml.replace(xml.find(from), from.size(),
+              "m=audio [media_port] RTP/AVP 9\na=rtpmap:9 G722/8000\n");
   return xml;
 }
 
