@@ -103,6 +103,8 @@ class CallController {
   void dial_customer(Call& call);
   void on_customer_progress(Call& call, const sip::SipEvent& e);
   void on_customer_answered(Call& call, const sip::SipEvent& e);
+  // The far end's answer to our offer on `side`; nullopt after failing that leg.
+  std::optional<sdp::NegotiatedMedia> take_answer(Call& call, Side side, const sip::SipEvent& e);
   // Agent leg (agent_legs.cpp).
   void dial_agent(Call& call, AgentDialer dial);
   void on_agent_answered(Call& call, const sip::SipEvent& e);

@@ -1,6 +1,7 @@
 // CallController: the customer leg of an outbound call (offer → dial → 18x → 200) and the
 // agent leg (offer → the injected dialer → 200 → bridge).
 
+#include <optional>
 #include <utility>
 
 #include "control/calls/call_controller.hpp"
@@ -54,22 +55,29 @@ void CallController::on_customer_progress(Call& call, const sip::SipEvent& e) {
   program(call, Side::Customer, early.media, [](Call&) {});
 }
 
-void CallController::on_customer_answered(Call& call, const sip::SipEvent& e) {
-  CallLeg& leg = call.leg(Side::Customer);
+std::optional<sdp::NegotiatedMedia> CallController::take_answer(Call& call, Side side,
+                                                                const sip::SipEvent& e) {
+  CallLeg& leg = call.leg(side);
   leg.answered = true;
   if (!leg.offer) {
-    end_call(call, CallOutcome::SdpFailure, e.status);
-    return;
+    fail_leg(call, side, CallOutcome::SdpFailure, e.status);
+    return std::nullopt;
   }
   sdp::NegotiationResult answer = sdp::accept_answer(*leg.offer, e.sdp, leg.local);
   if (!answer.ok()) {
-    // nua has ACKed the 200: the call is up at the far end; end it with BYE.
-    end_call(call, CallOutcome::SdpFailure, answer.failure->sip_status);
-    return;
+    // nua has ACKed the 200: the dialog is up at the far end; failing the leg BYEs it.
+    fail_leg(call, side, CallOutcome::SdpFailure, answer.failure->sip_status);
+    return std::nullopt;
   }
   leg.offer.reset();
+  return std::move(answer.media);
+}
+
+void CallController::on_customer_answered(Call& call, const sip::SipEvent& e) {
+  const auto media = take_answer(call, Side::Customer, e);
+  if (!media) return;
   const int status = e.status;
-  program(call, Side::Customer, answer.media, [this, status](Call& c) {
+  program(call, Side::Customer, *media, [this, status](Call& c) {
     if (c.state != CallState::Setup) return;
     c.state = CallState::Up;
     ++counters_.calls_answered;
@@ -96,20 +104,10 @@ void CallController::dial_agent(Call& call, AgentDialer dial) {
 }
 
 void CallController::on_agent_answered(Call& call, const sip::SipEvent& e) {
-  CallLeg& leg = call.leg(Side::Agent);
-  leg.answered = true;
-  if (!leg.offer) {
-    agent_failed(call, CallOutcome::SdpFailure, e.status);
-    return;
-  }
-  sdp::NegotiationResult answer = sdp::accept_answer(*leg.offer, e.sdp, leg.local);
-  if (!answer.ok()) {
-    agent_failed(call, CallOutcome::SdpFailure, answer.failure->sip_status);
-    return;
-  }
-  leg.offer.reset();
+  const auto media = take_answer(call, Side::Agent, e);
+  if (!media) return;
   const int status = e.status;
-  program(call, Side::Agent, answer.media, [this, status](Call& c) {
+  program(call, Side::Agent, *media, [this, status](Call& c) {
     if (c.state != CallState::Up) return;
     const std::int64_t at = now_ms();
     record([&] { return history_->answered(c.history_id, "agent", at); });

@@ -27,6 +27,15 @@ const store::Cdr* leg_row(const std::vector<store::Cdr>& rows, const std::string
   return nullptr;
 }
 
+// Waits for the call's Ended and checks its outcome.
+calls::CallEvent require_ended(CallRig& rig, calls::CallHandle call, CallOutcome outcome) {
+  const auto ended = rig.wait_event(call, CallEventKind::Ended);
+  INFO(Catch::rangeToString(rig.kinds(call)));
+  REQUIRE(ended);
+  CHECK(calls::outcome_name(ended->outcome) == calls::outcome_name(outcome));
+  return *ended;
+}
+
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -69,9 +78,7 @@ TEST_CASE(
   rig.agent(call_scenarios::agent_answers(false));
   const calls::CallHandle call = bridged_call(rig);
   require_rtp_both_ways(rig, call);
-  const auto ended = rig.wait_event(call, CallEventKind::Ended);
-  REQUIRE(ended);
-  CHECK(ended->outcome == CallOutcome::Normal);
+  require_ended(rig, call, CallOutcome::Normal);
   const auto kinds = rig.kinds(call);
   INFO(Catch::rangeToString(kinds));
   CHECK(contains(kinds, "ringing"));
@@ -106,9 +113,7 @@ TEST_CASE("the agent's BYE ends the carrier leg too", "[calls][outbound]") {
   rig.agent(call_scenarios::agent_answers(true, 1500));
   const calls::CallHandle call = bridged_call(rig);
   require_rtp_both_ways(rig, call);
-  const auto ended = rig.wait_event(call, CallEventKind::Ended);
-  REQUIRE(ended);
-  CHECK(ended->outcome == CallOutcome::Normal);
+  require_ended(rig, call, CallOutcome::Normal);
   rig.agent_passed();
   rig.carrier_passed();  // it got our BYE
   rig.require_clean();
@@ -121,9 +126,7 @@ TEST_CASE("control hangs up a bridged call: BYE on both legs", "[calls][outbound
   const calls::CallHandle call = bridged_call(rig);
   CHECK(rig.controller->hangup(call));
   CHECK_FALSE(rig.controller->hangup(call));  // already ending
-  const auto ended = rig.wait_event(call, CallEventKind::Ended);
-  REQUIRE(ended);
-  CHECK(ended->outcome == CallOutcome::Normal);
+  require_ended(rig, call, CallOutcome::Normal);
   rig.carrier_passed();
   rig.agent_passed();
   rig.require_clean();
@@ -175,10 +178,8 @@ TEST_CASE("busy or no answer or invalid number end the call with their outcome a
       const calls::CallHandle call = rig.originate();
       // The 183's SDP programmed the leg: early media for SIT/AMD before the failure.
       CHECK(rig.wait_event(call, CallEventKind::EarlyMedia));
-      const auto ended = rig.wait_event(call, CallEventKind::Ended);
-      REQUIRE(ended);
-      CHECK(ended->outcome == outcome);
-      CHECK(ended->sip_status == std::stoi(status));
+      const calls::CallEvent ended = require_ended(rig, call, outcome);
+      CHECK(ended.sip_status == std::stoi(status));
       CHECK_FALSE(rig.wait_event(call, CallEventKind::Answered, std::chrono::milliseconds(1)));
       rig.carrier_passed();
       rig.require_clean();
@@ -202,9 +203,7 @@ TEST_CASE("an unusable SDP answer fails the call cleanly with ACK and BYE and bo
     DYNAMIC_SECTION("body " << i) {
       rig.carrier(call_scenarios::carrier_bad_answer(bodies[i]));
       const calls::CallHandle call = rig.originate();
-      const auto ended = rig.wait_event(call, CallEventKind::Ended);
-      REQUIRE(ended);
-      CHECK(ended->outcome == CallOutcome::SdpFailure);
+      require_ended(rig, call, CallOutcome::SdpFailure);
       rig.carrier_passed();  // it received our BYE
       rig.require_clean();
       CHECK(rig.controller->counters().calls_answered == 0);
@@ -239,9 +238,7 @@ TEST_CASE("an inbound call is answered and routed to an agent and bridged until 
   REQUIRE(digit);
   CHECK(digit->digit == '5');
   CHECK(digit->side == Side::Customer);
-  const auto ended = rig.wait_event(call, CallEventKind::Ended);
-  REQUIRE(ended);
-  CHECK(ended->outcome == CallOutcome::Normal);
+  require_ended(rig, call, CallOutcome::Normal);
   rig.caller_passed();
   rig.agent_passed();
   rig.require_clean();
@@ -292,9 +289,7 @@ TEST_CASE("50 calls in a row each bridged and ended by the carrier leave nothing
     REQUIRE(rig.wait_event(call, CallEventKind::Answered));
     REQUIRE(rig.controller->connect_agent(call, rig.agent_target()));
     REQUIRE(rig.wait_event(call, CallEventKind::Bridged));
-    const auto ended = rig.wait_event(call, CallEventKind::Ended);
-    REQUIRE(ended);
-    CHECK(ended->outcome == CallOutcome::Normal);
+    require_ended(rig, call, CallOutcome::Normal);
   }
   rig.carrier_passed();
   rig.agent_passed();
@@ -342,9 +337,7 @@ TEST_CASE("no media leg for the agent: the agent attempt fails and the customer 
   REQUIRE(rig.wait_event(call, CallEventKind::Answered));
   // A second call cannot get a leg: it fails before any SIP is sent.
   const calls::CallHandle second = rig.originate();
-  const auto refused = rig.wait_event(second, CallEventKind::Ended);
-  REQUIRE(refused);
-  CHECK(refused->outcome == CallOutcome::MediaFailure);
+  require_ended(rig, second, CallOutcome::MediaFailure);
   REQUIRE(rig.controller->connect_agent(call, rig.agent_target()));
   const auto agent_ended = rig.wait_event(call, CallEventKind::AgentEnded);
   REQUIRE(agent_ended);
@@ -367,9 +360,7 @@ TEST_CASE("a carrier that stops sending RTP is hung up after the leg's RTP timeo
                                    call_scenarios::expect_bye()));
   const calls::CallHandle call = rig.originate();
   REQUIRE(rig.wait_event(call, CallEventKind::Answered));
-  const auto ended = rig.wait_event(call, CallEventKind::Ended);
-  REQUIRE(ended);
-  CHECK(ended->outcome == CallOutcome::MediaTimeout);
+  require_ended(rig, call, CallOutcome::MediaTimeout);
   rig.carrier_passed();
   rig.require_clean();
 }
