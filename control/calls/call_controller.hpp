@@ -1,0 +1,143 @@
+#pragma once
+// CallController: the B2BUA (issue 7 part 5). Every call is two legs, the customer's (carrier
+// trunk) and the agent's, each with its own SIP dialog (control/sip), its own dataplane leg
+// (control/media) and its own SDP offer/answer (control/sdp); both legs sit on one worker and
+// are bridged there. It writes the call history (control/history) at every step.
+//
+// Threads: the control io_context's thread only, including construction; no locks. SIP events
+// must reach on_sip_event() on that thread (sip::asio_event_sink). MediaService callbacks run
+// there too. Every path of a call ends with its SIP dialogs ended and its media legs destroyed,
+// and only then is the owner told Ended (README.md: the state machine).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "config/config.hpp"
+#include "control/calls/call_types.hpp"
+#include "control/history/call_history.hpp"
+#include "control/media/media_service.hpp"
+#include "control/sdp/local_media.hpp"
+#include "control/sdp/negotiated_media.hpp"
+#include "control/sip/sip_stack.hpp"
+
+namespace dialcore::control::calls {
+
+struct Call;
+struct CallLeg;
+
+struct CallSettings {
+  config::Sip sip;  // trunks: codecs and SRTP policy per trunk; interfaces for inbound calls
+  // Milliseconds since the epoch, for the history (time is passed in: injected).
+  std::function<std::int64_t()> now_ms;
+  // Prefix of the history's call ids ("<prefix>-<n>"): unique across restarts. Empty: random.
+  std::string call_id_prefix;
+};
+
+class CallController {
+ public:
+  // `history` may be null (no CDRs written).
+  CallController(sip::SipStack& sip, media::MediaService& media, history::CallHistory* history,
+                 CallSettings settings);
+  ~CallController();
+  CallController(const CallController&) = delete;
+  CallController& operator=(const CallController&) = delete;
+
+  // Inbound calls: routed by `router` once their leg and answer are ready; their events go to
+  // `events`. Without a router every inbound call is refused 480.
+  void set_inbound(InboundRouter router, CallEventHandler events);
+
+  // The SIP stack's sink (through asio_event_sink): every SipEvent of every call.
+  void on_sip_event(const sip::SipEvent& event);
+
+  // Outbound: allocate a leg, offer, dial. Returns the call's handle; its events (Ringing,
+  // EarlyMedia, Answered, ... Ended) go to `events`, Ended exactly once. 0: refused at once
+  // (unknown trunk), nothing started, no event.
+  CallHandle originate(const OriginateRequest& request, CallEventHandler events);
+  // Connects an agent to a call whose customer leg is up (answered, not bridged): a second leg
+  // next to the customer's, our offer through target.dial, bridged on the agent's answer.
+  // Its outcome comes as AgentEnded (the customer stays) or Bridged. False: no such call, not
+  // up, or an agent leg is already there.
+  bool connect_agent(CallHandle call, AgentTarget target);
+  // Ends the call from control: BYE (or CANCEL/480 before the answer) on both legs.
+  bool hangup(CallHandle call);
+  // Ends every call (SIGTERM: calls ended with their CDRs written before the SIP stack stops);
+  // each reports Ended(Shutdown) once its legs are gone. Returns how many it ended.
+  std::size_t hangup_all();
+
+  // The call's dataplane leg on `side` once allocated (recording, DTMF masking, prompts and
+  // stats name it); nullopt otherwise.
+  std::optional<media::MediaLeg> media_leg(CallHandle call, Side side) const;
+
+  const CallCounters& counters() const { return counters_; }
+  std::size_t live_calls() const { return calls_.size(); }
+  std::size_t live_media_legs() const { return media_legs_; }
+  std::size_t live_sip_legs() const { return by_sip_.size(); }
+
+ private:
+  using Reply = media::ReplyStatus;
+
+  Call* find(CallHandle id);
+  Call& new_call(bool inbound, CallEventHandler handler);
+  void emit(Call& call, CallEvent event);
+  std::int64_t now_ms() const;
+
+  // Legs (call_legs.cpp): media allocation, SDP, programming, release.
+  void allocate(Call& call, Side side, const media::LegPlacement& where,
+                std::function<void(Call&)> ready);
+  void on_media_event(CallHandle id, Side side, const dataplane::Event& event);
+  void program(Call& call, Side side, const sdp::NegotiatedMedia& media,
+               std::function<void(Call&)> done);
+  void destroy_media(Call& call, Side side);
+  void release_leg(Call& call, Side side);
+  void bind_sip(Call& call, Side side, sip::CallId sip);
+  sdp::LocalMedia local_media(const std::vector<std::string>& codecs, config::SrtpPolicy srtp,
+                              const dataplane::NetAddress& address) const;
+
+  // Outbound (outbound_calls.cpp).
+  void dial_customer(Call& call);
+  void on_customer_progress(Call& call, const sip::SipEvent& e);
+  void on_customer_answered(Call& call, const sip::SipEvent& e);
+  // The far end's answer to our offer on `side`; nullopt after failing that leg.
+  std::optional<sdp::NegotiatedMedia> take_answer(Call& call, Side side, const sip::SipEvent& e);
+  // Agent leg (agent_legs.cpp).
+  void dial_agent(Call& call, AgentDialer dial);
+  void on_agent_answered(Call& call, const sip::SipEvent& e);
+  void agent_failed(Call& call, CallOutcome outcome, int status);
+  // Inbound (inbound_calls.cpp).
+  void on_incoming(const sip::SipEvent& e);
+  void answer_incoming(Call& call);
+  void on_offer(Call& call, Side side, const sip::SipEvent& e);
+  // Teardown (call_teardown.cpp).
+  void on_leg_ended(Call& call, Side side, const sip::SipEvent& e);
+  void fail_leg(Call& call, Side side, CallOutcome outcome, int status = 0);
+  void end_call(Call& call, CallOutcome outcome, int status = 0);
+  void maybe_finish(Call& call);
+
+  // History (call_teardown.cpp): failures are counted, never fatal to the call.
+  void history_started(Call& call, Side side, std::string from, std::string to);
+  void history_ended(Call& call, Side side, CallOutcome outcome);
+  template <typename Write>
+  void record(Write&& write) {
+    if (history_ != nullptr && !write().ok()) ++counters_.history_errors;
+  }
+
+  sip::SipStack& sip_;
+  media::MediaService& media_;
+  history::CallHistory* history_;
+  CallSettings settings_;
+  InboundRouter router_;
+  CallEventHandler inbound_events_;
+  std::unordered_map<CallHandle, std::unique_ptr<Call>> calls_;
+  std::unordered_map<sip::CallId, std::pair<CallHandle, Side>> by_sip_;
+  CallHandle next_id_ = 1;
+  std::size_t media_legs_ = 0;  // Allocating, Ready or Destroying
+  CallCounters counters_;
+};
+
+}  // namespace dialcore::control::calls
