@@ -112,7 +112,12 @@ void CallController::on_sip_event(const sip::SipEvent& e) {
       return;
     case sip::SipEventKind::Ended: on_leg_ended(*call, side, e); return;
     case sip::SipEventKind::Incoming:
-    case sip::SipEventKind::Confirmed: return;
+    case sip::SipEventKind::Confirmed:
+    // Registrar events and answers to our own re-INVITEs (reoffer, not used here yet).
+    case sip::SipEventKind::Registered:
+    case sip::SipEventKind::Unregistered:
+    case sip::SipEventKind::OfferAnswered:
+    case sip::SipEventKind::OfferFailed: return;
   }
 }
 

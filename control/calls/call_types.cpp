@@ -32,7 +32,8 @@ CallOutcome outcome_of(sip::CallEnd end, bool answered) {
     case CallEnd::Congestion: return CallOutcome::Congestion;
     case CallEnd::RefusedMaxCalls:
     case CallEnd::RefusedMaxCps:
-    case CallEnd::NoSuchTrunk: return CallOutcome::Refused;
+    case CallEnd::NoSuchTrunk:
+    case CallEnd::NotRegistered: return CallOutcome::Refused;  // the agent has no handset up
     case CallEnd::Cancelled: return CallOutcome::Cancelled;
     case CallEnd::Rejected: return CallOutcome::Rejected;
     case CallEnd::RemoteHangup:
