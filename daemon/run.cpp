@@ -185,8 +185,8 @@ int run(const config::Config& initial, const std::string& config_file) {
       sip->set_agent_credentials(std::move(snapshot));
     }
     credentials_timer.expires_after(std::chrono::seconds(5));
-    credentials_timer.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec) push_credentials();
+    credentials_timer.async_wait([&](const boost::system::error_code& wait_error) {
+      if (!wait_error) push_credentials();
     });
   };
   push_credentials();
