@@ -15,7 +15,11 @@ using calls::Side;
 namespace {
 
 std::vector<store::Cdr> cdrs_of(CallRig& rig, calls::CallHandle call) {
-  auto rows = rig.store->cdrs().list(where("call_id", "test-" + std::to_string(call)));
+  // The history writes on its own thread (group commit): wait until everything reported so far
+  // is in the database, then read through a connection of our own, never the writer's.
+  REQUIRE(rig.history->flush());
+  auto reader = open_store(rig.dir.file("calls.db"));
+  auto rows = reader->cdrs().list(where("call_id", "test-" + std::to_string(call)));
   REQUIRE(rows.ok());
   return rows.value();
 }
