@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <vector>
 #include <system_error>
 
@@ -19,6 +20,7 @@
 #include "control/api/router.hpp"
 #include "control/api/server.hpp"
 #include "control/api/slow_lane.hpp"
+#include "control/appliance/appliance.hpp"
 #include "control/history/call_history.hpp"
 #include "control/history/recovery.hpp"
 #include "control/store/sqlite_store.hpp"
@@ -174,6 +176,19 @@ int run(const config::Config& initial, const std::string& config_file) {
     }
     router.metrics().add_source([&](std::string& out) { sip->render_metrics(out); });
   }
+  // The appliance (control/appliance): the B2BUA, one runner per active campaign, the agent
+  // floor and its routes. It needs SIP: without sip.interfaces the floor routes answer 404.
+  std::unique_ptr<control::appliance::Appliance> appliance;
+  const std::function<std::optional<std::uint32_t>(const std::string&)> prompt_clip =
+      [](const std::string&) { return std::optional<std::uint32_t>{}; };
+  if (sip) {
+    control::appliance::ApplianceDeps deps{io,     sip->stack(), media, &history,
+                                           store,  agents,       wall_ms, prompt_clip};
+    appliance = std::make_unique<control::appliance::Appliance>(std::move(deps), current);
+    sip->set_handler([&](const control::sip::SipEvent& e) { appliance->on_sip_event(e); });
+    appliance->attach(router);
+    router.metrics().add_source([&](std::string& out) { appliance->render_metrics(out); });
+  }
   // The registrar checks handsets against HA1 snapshots from the store (never passwords): one
   // now, and again every 5 s so agents added or changed through the API can register.
   boost::asio::steady_timer credentials_timer(io);
@@ -203,6 +218,7 @@ int run(const config::Config& initial, const std::string& config_file) {
     log("dialcored: %s\n", error);
     return 1;
   }
+  std::function<void()> after_calls;
   boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   stop_signals.async_wait([&](const boost::system::error_code& e, int sig) {
     if (e) return;
@@ -212,21 +228,33 @@ int run(const config::Config& initial, const std::string& config_file) {
     // history drained to the store (bounded); then the control thread; the store closes last.
     server.stop();
     credentials_timer.cancel();
-    if (sip) {
-      sip->stop();
-      log("dialcored: %s\n", std::string("sip: stopped"));
+    // Calls first: the runners stop dialling and every call is ended with its CDRs (bounded
+    // inside the appliance), then SIP, the legs, the workers and the history as before.
+    after_calls = [&] {
+      if (sip) {
+        sip->stop();
+        log("dialcored: %s\n", std::string("sip: stopped"));
+      }
+      media.shutdown([&] {
+        if (!runtime->stop()) {
+          std::fputs("dialcored: a dataplane worker did not stop within 2 s; exiting\n", stderr);
+          std::_Exit(1);
+        }
+        if (!history.stop(std::chrono::seconds(10))) {
+          log("dialcored: call history: %s\n", std::to_string(history.stats().lost) +
+                                                  " reports could not be written (store error)");
+        }
+        io.stop();
+      });
+    };
+    if (appliance) {
+      appliance->stop([&] {
+        log("dialcored: %s\n", std::string("calls: ended"));
+        after_calls();
+      });
+    } else {
+      after_calls();
     }
-    media.shutdown([&] {
-      if (!runtime->stop()) {
-        std::fputs("dialcored: a dataplane worker did not stop within 2 s; exiting\n", stderr);
-        std::_Exit(1);
-      }
-      if (!history.stop(std::chrono::seconds(10))) {
-        log("dialcored: call history: %s\n",
-            std::to_string(history.stats().lost) + " reports could not be written (store error)");
-      }
-      io.stop();
-    });
   });
   boost::asio::signal_set hup(io, SIGHUP);
   std::function<void()> wait_hup = [&] {
@@ -241,6 +269,7 @@ int run(const config::Config& initial, const std::string& config_file) {
         for (const auto& k : d.restart) log("dialcored: reload: %s changed; needs a restart\n", k);
         if (d.empty()) log("dialcored: reload: %s\n", std::string("no changes"));
         router.apply(live_settings(*r.config));
+        if (appliance) appliance->apply(*r.config);
         media.set_rtp_timeout_ms(r.config->dataplane.no_rtp_timeout_ms);
         // Keys that need a restart keep their running values until then.
         config::Config next = *r.config;
