@@ -28,6 +28,7 @@
 #include "daemon/history_setup.hpp"
 #include "daemon/seed.hpp"
 #include "daemon/sip_setup.hpp"
+#include "daemon/thread_cpu.hpp"
 
 namespace dialcore::daemon {
 
@@ -165,6 +166,7 @@ int run(const config::Config& initial, const std::string& config_file) {
       [&](std::string& out) { render_dataplane_metrics(out, *runtime, media); });
   router.metrics().add_source(
       [&](std::string& out) { render_history_metrics(out, history.stats()); });
+  router.metrics().add_source([](std::string& out) { render_thread_cpu(out); });
   // SIP after the dataplane and MediaService (a call it takes needs legs), before the API says
   // it is up. Not configured (no sip.interfaces): no SIP thread at all.
   std::unique_ptr<SipSetup> sip;
