@@ -274,6 +274,7 @@ struct Campaign {
   std::uint32_t max_attempts = 3;
   RetryDelays retry;
   bool record = true;
+  bool autostart = false;  // dialcored starts dialling it at start-up (else: the API's start)
   friend bool operator==(const Campaign&, const Campaign&) = default;
 };
 

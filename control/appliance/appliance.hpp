@@ -26,9 +26,15 @@
 #include "control/store/store.hpp"
 
 namespace dialcore::control::api {
-class CampaignRoutes;
+class CampaignControl;
 class Router;
 }  // namespace dialcore::control::api
+namespace dialcore::control::floor {
+class Floor;
+}  // namespace dialcore::control::floor
+namespace dialcore::control::calls {
+class CallController;
+}  // namespace dialcore::control::calls
 
 namespace dialcore::control::appliance {
 
@@ -57,8 +63,10 @@ class Appliance {
   // dialcored: router.set_floor(&appliance.floor_routes()) — or attach(router), which also
   // mounts the campaign routes (/api/v1/campaigns/{id}/start|pause|stop|stats).
   api::FloorRoutes& floor_routes();
-  api::CampaignRoutes& campaign_routes();
+  api::CampaignControl& campaigns();
   void attach(api::Router& router);
+  floor::Floor& floor();  // the agent floor (tests drive it directly)
+  calls::CallController& calls();  // the B2BUA (metrics, tests)
 
   // SIGHUP reload: live keys (campaign pacing and switches, floor settings); new campaigns get
   // runners, removed ones stop dialling.

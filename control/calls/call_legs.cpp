@@ -110,6 +110,9 @@ void CallController::on_media_event(CallHandle id, Side side, const dataplane::E
     const auto d = e.args<dataplane::DtmfEventArgs>();
     ++counters_.dtmf_events;
     emit(*call, {CallEventKind::Dtmf, 0, side, CallOutcome::Normal, 0, d.key, true});
+  } else if (e.type == dataplane::EventType::AudioStarted ||
+             e.type == dataplane::EventType::AudioEnded) {
+    on_prompt_event(*call, side, e);
   }
 }
 
@@ -173,6 +176,7 @@ void CallController::destroy_media(Call& call, Side side) {
 
 void CallController::release_leg(Call& call, Side side) {
   CallLeg& leg = call.leg(side);
+  finish_prompt(leg, false);
   if (leg.sip_live && !leg.hangup_sent) {
     leg.hangup_sent = true;
     if (!sip_.hangup(leg.sip)) {
