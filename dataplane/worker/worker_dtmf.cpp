@@ -249,7 +249,7 @@ void Worker::dsp_g711(Leg& leg, Leg* to, const Leg* bridged, codecs::CodecId cod
                       std::span<std::uint8_t> payload, std::uint64_t now_ns) noexcept {
   const bool tapped = leg.dsp_tap || (to != nullptr && to->dsp_out);
   if (!is_g711(codec) || payload.size() > dsp_pcm_.size()) {
-    if (tapped) stats_.add(WorkerCounter::DspUndecodable);
+    if (tapped || leg.amd) stats_.add(WorkerCounter::DspUndecodable);
     if (records(leg, bridged)) stats_.add(WorkerCounter::RecordingUnrecorded);
     return;
   }
@@ -259,6 +259,7 @@ void Worker::dsp_g711(Leg& leg, Leg* to, const Leg* bridged, codecs::CodecId cod
   } else {
     codecs::g711::decode_alaw(payload.data(), pcm.data(), pcm.size());
   }
+  if (leg.amd) feed_amd(leg, pcm, dsp::DtmfDetector::kSampleRateHz, now_ns);  // before masking
   // Masked (armed or draining) or keys written for `to`: the payload carries the new audio.
   const bool changed = tapped && dsp_frame(leg, to, pcm, now_ns);
   if (records(leg, bridged)) {  // after the tap: the masked audio, what the peer hears
