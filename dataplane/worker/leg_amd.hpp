@@ -11,6 +11,9 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+
+#include "codecs/codec.hpp"
 
 #include "dataplane/dsp/amd_detector.hpp"
 #include "dataplane/dsp/half_band_decimator.hpp"
@@ -27,6 +30,12 @@ struct AmdSlot {
   std::uint32_t guard_ms = 0;        // wall-clock bound of the whole analysis (Worker::scan_amd)
   bool report_beep = false;
   bool decided = false;              // the verdict has been posted
+  // A leg whose codec is not G.711 (G.729, Opus, L16) and whose packets are relayed as they
+  // are has no decoded audio: StartAmd makes this decoder for it (setup: it allocates). It is
+  // replaced by the next StartAmd on this slot or freed by StopAmd/DestroyLeg (commands), never
+  // on the packet path, even when the analysis ends there.
+  std::unique_ptr<codecs::Decoder> decoder;
+  std::uint32_t decoder_rate_hz = 0;
 };
 
 }  // namespace dialcore::dataplane

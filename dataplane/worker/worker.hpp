@@ -96,7 +96,10 @@ class Worker {
   void poll_dtmf_senders(std::uint64_t now_ns) noexcept;
   // Answering-machine detection (worker_amd.cpp)
   ReplyStatus start_amd(Leg& leg, const AmdArgs& args, std::uint64_t now_ns) noexcept;
-  void release_amd(Leg& leg) noexcept;  // StopAmd, DestroyLeg, or the analysis finished
+  void release_amd(Leg& leg) noexcept;  // the analysis finished (packet path: frees nothing)
+  void stop_amd(Leg& leg) noexcept;     // StopAmd, DestroyLeg: also frees its decoder
+  bool decode_for_amd(Leg& leg, codecs::CodecId codec, std::span<const std::uint8_t> payload,
+                      std::span<std::int16_t> pcm, std::uint64_t now_ns) noexcept;
   bool can_amd(const Leg& leg) const noexcept;
   // What the leg received, decoded (8 or 16 kHz), into its detector 20 ms at a time.
   void feed_amd(Leg& leg, std::span<const std::int16_t> pcm, std::uint32_t rate_hz,
@@ -173,7 +176,7 @@ class Worker {
   std::vector<LegId> playing_;            // legs with an active prompt (capacity max_legs)
   std::vector<LegRecording> rec_;                    // indexed like the leg table
   std::vector<recording::RecordingId> pending_stops_;  // stops a full ring refused (capacity max_legs)
-  std::array<std::int16_t, 8000 * 120 / 1000> dsp_pcm_{};  // one G.711 payload, decoded (<= 120 ms)
+  std::array<std::int16_t, 16000 * 120 / 1000> dsp_pcm_{};  // one payload decoded (<= 120 ms, 16 kHz)
 
   // One burst in, at most one packet out per packet in plus transcoded extras: both arrays
   // are flushed whenever they could overflow.

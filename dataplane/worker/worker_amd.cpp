@@ -74,7 +74,8 @@ bool finished(const AmdSlot& s) {
 
 }  // namespace
 
-// AMD needs the leg's received audio decoded: G.711 as relayed, or a transcoder's 8/16 kHz PCM.
+// AMD needs the leg's received audio decoded: G.711 as relayed, or a transcoder's 8/16 kHz PCM;
+// any other codec gets a decoder of its own for the packets relayed as they are (make_decoder).
 bool Worker::can_amd(const Leg& leg) const noexcept {
   if (leg.transcoder) {
     const std::uint32_t rate = leg.transcoder->pcm_rate_hz();
@@ -84,12 +85,36 @@ bool Worker::can_amd(const Leg& leg) const noexcept {
   return f == nullptr || is_g711(f->format.id);
 }
 
+namespace {
+
+// The decoder for a leg whose codec is not G.711 (null when it is, or when none can be made).
+// Opus decodes at 8 kHz (it decodes at any rate); other codecs at their own 8 or 16 kHz.
+std::unique_ptr<codecs::Decoder> make_amd_decoder(const CodecSpec* f) {
+  if (f == nullptr || is_g711(f->format.id)) return nullptr;
+  codecs::CodecFormat format = f->format;
+  if (format.id == codecs::CodecId::Opus) {
+    format.sample_rate_hz = AmdDetector::kSampleRateHz;
+    format.frame_ms = f->ptime_ms;  // one Opus frame per packet
+  }
+  if (format.sample_rate_hz != AmdDetector::kSampleRateHz &&
+      format.sample_rate_hz != 2 * AmdDetector::kSampleRateHz) {
+    return nullptr;
+  }
+  return codecs::make_decoder(format);
+}
+
+}  // namespace
+
 ReplyStatus Worker::start_amd(Leg& leg, const AmdArgs& args, std::uint64_t now_ns) noexcept {
   if (amd_slots_[leg.id.index] != kNoSlot) return ReplyStatus::WrongState;  // StopAmd first
-  if (!can_amd(leg)) return ReplyStatus::Unsupported;
+  // Made first (it may allocate or fail), so a refusal leaves the pool as it was.
+  std::unique_ptr<codecs::Decoder> decoder = make_amd_decoder(leg.send_format());
+  if (!decoder && !can_amd(leg)) return ReplyStatus::Unsupported;
   const std::uint32_t slot = amd_pool_.acquire();
   if (slot == kNoSlot) return ReplyStatus::NoCapacity;
   AmdSlot& s = amd_pool_[slot];
+  s.decoder_rate_hz = decoder ? decoder->format().sample_rate_hz : 0;
+  s.decoder = std::move(decoder);  // frees a finished analysis's decoder: a command, not a packet
   const dsp::AmdConfig config = amd_config(args);
   s.detector = AmdDetector(config);  // a copy into the slot: no allocation
   s.decimator.reset();
@@ -108,6 +133,25 @@ ReplyStatus Worker::start_amd(Leg& leg, const AmdArgs& args, std::uint64_t now_n
 void Worker::release_amd(Leg& leg) noexcept {
   amd_pool_.release(amd_slots_[leg.id.index]);
   leg.amd = false;
+}
+
+void Worker::stop_amd(Leg& leg) noexcept {  // a command: the decoder may be freed here
+  if (amd_slots_[leg.id.index] != kNoSlot) amd_pool_[amd_slots_[leg.id.index]].decoder.reset();
+  release_amd(leg);
+}
+
+// A packet of a leg whose codec the worker relays as it is (not G.711): decoded by the
+// analysis's own decoder into `pcm` (scratch), then fed. False when there is no such decoder,
+// the payload is another codec, or it does not decode (the caller counts it).
+// Cost: the codec's decode (`dialbench codecs`: G.729 ~ 10-20 us per 20 ms) plus feed_amd.
+bool Worker::decode_for_amd(Leg& leg, codecs::CodecId codec, std::span<const std::uint8_t> payload,
+                            std::span<std::int16_t> pcm, std::uint64_t now_ns) noexcept {
+  AmdSlot& s = amd_pool_[amd_slots_[leg.id.index]];
+  if (!s.decoder || s.decoder->format().id != codec) return false;
+  const codecs::CodecResult r = s.decoder->decode(payload, pcm);
+  if (!r.ok()) return false;
+  feed_amd(leg, pcm.first(r.count), s.decoder_rate_hz, now_ns);
+  return true;
 }
 
 void Worker::post_amd(Leg& leg, AmdSlot& s, std::span<const dsp::AmdEvent> events,

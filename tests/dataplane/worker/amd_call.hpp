@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "codecs/codec.hpp"
 #include "codecs/g711.hpp"
 #include "worker_harness.hpp"
 
@@ -28,9 +29,23 @@ struct AmdCall {
   }
 };
 
-// Encodes `pcm` (at the codec's rate) as the payload of one packet.
+// Encodes `pcm` (at the codec's rate) as the payload of one packet (G.729: 10 ms frames, the
+// encoder kept across calls, as a far end's is).
 inline std::vector<std::uint8_t> encode_payload(codecs::CodecId codec, std::span<const std::int16_t> pcm) {
   std::vector<std::uint8_t> out;
+  if (codec == codecs::CodecId::G729) {
+    static const std::unique_ptr<codecs::Encoder> g729 = [] {
+      codecs::CodecFormat f;
+      f.id = codecs::CodecId::G729;
+      return codecs::make_encoder(f, {});
+    }();
+    REQUIRE(g729 != nullptr);
+    out.resize(pcm.size());
+    const codecs::CodecResult r = g729->encode(pcm, out);
+    REQUIRE(r.ok());
+    out.resize(r.count);
+    return out;
+  }
   if (codec == codecs::CodecId::L16) {  // RFC 3551: big-endian
     for (std::int16_t s : pcm) {
       const auto u = static_cast<std::uint16_t>(s);

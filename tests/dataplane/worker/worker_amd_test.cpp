@@ -242,10 +242,26 @@ TEST_CASE("StartAmd and StopAmd: errors, restart, stop, destroy", "[worker][amd]
   CHECK(h.call(leg, AmdArgs{}).status == ReplyStatus::StaleLeg);  // a stale handle
   CHECK(h.call(leg2, AmdArgs{}).status == ReplyStatus::Ok);
 
-  // Audio this worker cannot decode: G.729 relayed as it is.
+  // Audio this worker cannot decode for AMD: L16 at 48 kHz relayed as it is.
   UdpPeer g(loopback_v4());
-  const LegId g729 = h.leg_towards(g, WorkerHarness::spec(CodecId::G729, 18));
-  CHECK(h.call(g729, StopAmdArgs{}).status == ReplyStatus::Ok);
+  CodecSpec l16 = WorkerHarness::spec(CodecId::L16, 97);
+  l16.format.rtp_clock_hz = l16.format.sample_rate_hz = 48000;
+  const LegId wide = h.leg_towards(g, l16);
   CHECK(h.call(leg2, StopAmdArgs{}).status == ReplyStatus::Ok);
-  CHECK(h.call(g729, AmdArgs{}).status == ReplyStatus::Unsupported);
+  CHECK(h.call(wide, AmdArgs{}).status == ReplyStatus::Unsupported);
+}
+
+TEST_CASE("a G.729 leg relayed as it is gets a decoder of its own: the same HUMAN", "[worker][amd]") {
+  WorkerHarness h;
+  UdpPeer far(loopback_v4());
+  const LegId leg = h.leg_towards(far, WorkerHarness::spec(CodecId::G729, 18));
+  const AmdCall call = amd_call(h, leg, far, AmdArgs{}, hello_then_quiet(3), CodecId::G729, 18);
+  REQUIRE(call.events.size() == 1);
+  CHECK(call.events[0].result == AmdResultCode::Human);
+  CHECK(std::abs(ms(call.events[0].at_ms) - 2100.0) <= 60.0);
+  CHECK(h.worker().stats().read(WorkerCounter::DspUndecodable) == 0);
+  // A second analysis on the same slot (the first one's decoder replaced by a command).
+  const AmdCall again = amd_call(h, leg, far, AmdArgs{}, hello_then_quiet(4), CodecId::G729, 18);
+  REQUIRE(again.events.size() == 1);
+  CHECK(again.events[0].result == AmdResultCode::Human);
 }
