@@ -143,8 +143,8 @@ class MediaService {
   // events (AmdEventArgs): the verdict once, for a HUMAN possibly a Correction to MACHINE about
   // 2 s later (act on the HUMAN at once, undo on the Correction), and with args.report_beep the
   // beep's onset and end after MACHINE. amd_args(config::Amd) (media_amd.hpp) builds the args.
-  // Worker replies: StaleLeg, Unsupported (audio not decodable on that worker: a codec other
-  // than G.711 relayed as it is), NoCapacity (AMD pool empty), WrongState (an analysis already
+  // Worker replies: StaleLeg, Unsupported (audio not decodable on that worker: a PCM rate
+  // other than 8/16 kHz), NoCapacity (AMD pool empty), WrongState (an analysis already
   // runs on the leg). stop_amd is Ok also when none runs; its events stop with its reply.
   void start_amd(const MediaLeg& leg, const dataplane::AmdArgs& args, Done done);
   void stop_amd(const MediaLeg& leg, Done done);

@@ -235,15 +235,15 @@ struct TagRecordingArgs {
 static_assert(kIsCommandArgs<TagRecordingArgs, 40>);
 
 // Answering-machine detection on an answered outbound leg (issue 4): the worker runs
-// dsp::AmdDetector on the audio the leg receives (decoded G.711, or a transcoded leg's 8/16 kHz
-// PCM; 16 kHz is decimated), 20 ms frames, time = audio frames since StartAmd (gaps with no RTP
+// dsp::AmdDetector on the audio the leg receives (decoded G.711, a transcoded leg's 8/16 kHz
+// PCM, or another codec decoded for AMD alone; 16 kHz is decimated), 20 ms frames, time = audio frames since StartAmd (gaps with no RTP
 // are analysed as silence). It posts EventType::Amd (AmdEventArgs): the verdict once; for a
 // HUMAN, a Correction to MACHINE if the far end turns out to be a machine within the detector's
 // window (~2 s after the answer ends); with report_beep, the beep's onset and end after MACHINE.
 // Then it stops by itself. The fields are the campaign's config::Amd keys (control/media
 // amd_args()); 0 = the detector's tuned default (dataplane/dsp/amd_detector.hpp, AmdConfig).
-// Replies: Unsupported when the leg's audio cannot be decoded here (a codec other than G.711
-// relayed as it is), NoCapacity when the worker's AMD pool is empty, WrongState while an
+// Replies: Unsupported when the leg's audio cannot be decoded here (a PCM rate other than 8 or
+// 16 kHz, Opus aside), NoCapacity when the worker's AMD pool is empty, WrongState while an
 // analysis already runs on the leg (StopAmd first; after it finished, StartAmd starts afresh).
 struct AmdArgs {
   static constexpr CommandType kType = CommandType::StartAmd;
