@@ -167,10 +167,12 @@ void Worker::post_amd(Leg& leg, AmdSlot& s, std::span<const dsp::AmdEvent> event
   }
 }
 
-// Cost: the detector's 5.5-6.0 us per 20 ms frame while analysing (`dialbench dsp`, the amd
-// row), plus ~0.1 us for the copy into the frame and the event checks; 16 kHz adds the
-// decimator's ~2 us. Measured through the worker: see tests/dataplane/worker/worker_amd_test.cpp
-// ("[.bench]") and dataplane/worker/README.md.
+// Cost per 20 ms frame: the detector's process(), `dialbench dsp` amd row: 11.5 us median on
+// 2026-11-22 with a -j1 build beside it, 2.9 x spandsp's dtmf_rx (4.0 us) in the same run;
+// 5.5-6.0 us (2.6 x) on a quieter machine (dataplane/dsp/amd_detector.hpp). Around it here: a
+// 160-sample copy into the frame and the event checks (tens of ns, not measured apart); 16 kHz
+// adds the decimator (~2 us, half_band_decimator.hpp). Once decided (a HUMAN's window, the
+// beep wait) it is the same call; after that the leg costs one flag test.
 void Worker::feed_amd(Leg& leg, std::span<const std::int16_t> pcm, std::uint32_t rate_hz,
                       std::uint64_t now_ns) noexcept {
   if (rate_hz == 2 * AmdDetector::kSampleRateHz) {
