@@ -30,6 +30,13 @@ namespace dialcore::daemon {
 
 namespace {
 
+// libsndfile's message without its closing full stop (it goes inside a longer line).
+std::string sf_reason(SNDFILE* file) {
+  std::string why = sf_strerror(file);
+  while (!why.empty() && (why.back() == '.' || why.back() == '\n')) why.pop_back();
+  return why;
+}
+
 void warn(const std::string& text) {
   std::fprintf(stderr, "dialcored: prompts: warning: %s\n", text.c_str());
   std::fflush(stderr);
@@ -86,7 +93,7 @@ DecodedPrompt decode(SNDFILE* file, const SF_INFO& info) {
   std::vector<float> interleaved(frames * channels);
   const sf_count_t got = sf_readf_float(file, interleaved.data(), info.frames);
   if (got <= 0) {
-    out.error = std::string("cannot decode the audio: ") + sf_strerror(file);
+    out.error = "cannot decode the audio: " + sf_reason(file);
     return out;
   }
   std::vector<float> mono(static_cast<std::size_t>(got));
@@ -133,7 +140,7 @@ DecodedPrompt decode_prompt_file(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, ec)) return {{}, "not a regular file"};
   SF_INFO info{};
   SfFile file(sf_open(path.c_str(), SFM_READ, &info));
-  if (!file) return {{}, std::string("not a sound file libsndfile can read: ") + sf_strerror(nullptr)};
+  if (!file) return {{}, "not a sound file libsndfile can read: " + sf_reason(nullptr)};
   return decode(file.get(), info);
 }
 
@@ -142,7 +149,7 @@ DecodedPrompt decode_prompt_bytes(std::span<const std::byte> bytes) {
   SF_VIRTUAL_IO io{mem_length, mem_seek, mem_read, mem_write, mem_tell};
   SF_INFO info{};
   SfFile file(sf_open_virtual(&io, SFM_READ, &info, &m));
-  if (!file) return {{}, std::string("not a sound file libsndfile can read: ") + sf_strerror(nullptr)};
+  if (!file) return {{}, "not a sound file libsndfile can read: " + sf_reason(nullptr)};
   return decode(file.get(), info);
 }
 
