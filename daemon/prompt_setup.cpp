@@ -18,7 +18,8 @@ asm(".pushsection .rodata.dialcore_prompts,\"a\"\n"
     ".hidden dialcore_default_abandon_wav\n"
     ".global dialcore_default_abandon_wav\n"
     "dialcore_default_abandon_wav:\n"
-    ".incbin \"" DIALCORE_DEFAULT_ABANDON_WAV "\"\n"
+    ".incbin \"" DIALCORE_DEFAULT_ABANDON_WAV
+    "\"\n"
     ".hidden dialcore_default_abandon_wav_end\n"
     ".global dialcore_default_abandon_wav_end\n"
     "dialcore_default_abandon_wav_end:\n"
@@ -53,7 +54,9 @@ struct MemoryFile {
   sf_count_t pos = 0;
 };
 
-sf_count_t mem_length(void* user) { return static_cast<sf_count_t>(static_cast<MemoryFile*>(user)->bytes.size()); }
+sf_count_t mem_length(void* user) {
+  return static_cast<sf_count_t>(static_cast<MemoryFile*>(user)->bytes.size());
+}
 sf_count_t mem_seek(sf_count_t offset, int whence, void* user) {
   auto* m = static_cast<MemoryFile*>(user);
   const sf_count_t size = static_cast<sf_count_t>(m->bytes.size());
@@ -104,7 +107,8 @@ DecodedPrompt decode(SNDFILE* file, const SF_INFO& info) {
   }
   if (static_cast<std::uint32_t>(info.samplerate) != kPromptRateHz) {
     const double ratio = static_cast<double>(kPromptRateHz) / info.samplerate;
-    std::vector<float> resampled(static_cast<std::size_t>(std::ceil(static_cast<double>(mono.size()) * ratio)) + 64);
+    std::vector<float> resampled(
+        static_cast<std::size_t>(std::ceil(static_cast<double>(mono.size()) * ratio)) + 64);
     SRC_DATA d{};
     d.data_in = mono.data();
     d.input_frames = static_cast<long>(mono.size());
@@ -120,7 +124,8 @@ DecodedPrompt decode(SNDFILE* file, const SF_INFO& info) {
   }
   out.pcm.reserve(mono.size());
   for (const float s : mono) {
-    out.pcm.push_back(static_cast<std::int16_t>(std::lround(std::clamp(s, -1.0f, 1.0f) * 32767.0f)));
+    out.pcm.push_back(
+        static_cast<std::int16_t>(std::lround(std::clamp(s, -1.0f, 1.0f) * 32767.0f)));
   }
   if (out.pcm.empty()) out.error = "no audio in the file";
   return out;
@@ -192,7 +197,8 @@ PromptSetup::PromptSetup(const config::Config& config) {
     }
     const std::uint32_t id = it->second.id;
     if (id == 0) {
-      failures_.push_back("campaign " + c.id + ": abandon_message " + path + ": " + it->second.error);
+      failures_.push_back("campaign " + c.id + ": abandon_message " + path + ": " +
+                          it->second.error);
       warn(failures_.back() + "; the campaign plays the built-in default");
     }
     if (id != 0) {
@@ -231,8 +237,8 @@ void PromptSetup::render_metrics(std::string& out) const {
   gauge("dialcore_prompts_clips", "prompt clips loaded at start-up", clips_);
   gauge("dialcore_prompts_load_failures", "prompt files that could not be used (logged)",
         failures_.size());
-  gauge("dialcore_prompts_campaigns_on_default",
-        "campaigns playing the built-in abandon message", campaigns_on_default_);
+  gauge("dialcore_prompts_campaigns_on_default", "campaigns playing the built-in abandon message",
+        campaigns_on_default_);
 }
 
 }  // namespace dialcore::daemon

@@ -65,8 +65,8 @@ rec::RecordingConfig recording_config(const config::Config& config, bool pin,
   }
   c.file_mode = r.file_mode;
   // One recording per call (two legs): the worker's leg table bounds its recordings.
-  c.max_recordings_per_worker =
-      std::clamp<std::uint32_t>(config.dataplane.legs_per_worker / 2, 1, c.max_recordings_per_worker);
+  c.max_recordings_per_worker = std::clamp<std::uint32_t>(config.dataplane.legs_per_worker / 2, 1,
+                                                          c.max_recordings_per_worker);
   return c;
 }
 
@@ -164,7 +164,8 @@ void RecordingSetup::stop() {
   if (auto t = timer_.lock()) t->cancel();
   if (!service_) return;
   std::uint64_t open = 0;  // ended by the shutdown (workers joined: no new ones come)
-  for (std::size_t r = 0; r < service_->recorders(); ++r) open += service_->recorder(r).open_files();
+  for (std::size_t r = 0; r < service_->recorders(); ++r)
+    open += service_->recorder(r).open_files();
   service_->stop();  // drains the rings, ends open recordings (Off/Shutdown events)
   poll();            // those last events to the call owner
   log_line("stopped (" + std::to_string(service_->recorders()) + " recorder threads joined, " +
@@ -196,7 +197,9 @@ void RecordingSetup::render_metrics(std::string& out) const {
   };
   const std::size_t recorders = service_ ? service_->recorders() : 0;
   const std::size_t workers = service_ ? service_->workers() : 0;
-  const auto recorder_label = [](std::size_t r) { return "recorder=\"" + std::to_string(r) + "\""; };
+  const auto recorder_label = [](std::size_t r) {
+    return "recorder=\"" + std::to_string(r) + "\"";
+  };
   const auto worker_label = [](std::size_t w) { return "worker=\"" + std::to_string(w) + "\""; };
 
   family("dialcore_recording_recorder_threads", "gauge", "recorder threads running");
@@ -206,7 +209,8 @@ void RecordingSetup::render_metrics(std::string& out) const {
     sample("dialcore_recording_files_open", recorder_label(r), service_->recorder(r).open_files());
   }
   for (std::size_t c = 0; c < rec::kRecorderCounterCount; ++c) {
-    const std::string name = "dialcore_recording_" + std::string(rec::kRecorderCounterNames[c]) + "_total";
+    const std::string name =
+        "dialcore_recording_" + std::string(rec::kRecorderCounterNames[c]) + "_total";
     family(name, "counter", rec::kRecorderCounterHelp[c]);
     for (std::size_t r = 0; r < recorders; ++r) {
       sample(name, recorder_label(r),
@@ -215,7 +219,8 @@ void RecordingSetup::render_metrics(std::string& out) const {
   }
   std::uint64_t dropped = 0;
   for (std::size_t c = 0; c < rec::kProducerCounterCount; ++c) {
-    const std::string name = "dialcore_recording_" + std::string(rec::kProducerCounterNames[c]) + "_total";
+    const std::string name =
+        "dialcore_recording_" + std::string(rec::kProducerCounterNames[c]) + "_total";
     family(name, "counter", rec::kProducerCounterHelp[c]);
     for (std::size_t w = 0; w < workers; ++w) {
       const auto& stats = service_->producer(static_cast<std::uint16_t>(w)).stats();

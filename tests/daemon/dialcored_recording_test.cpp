@@ -40,7 +40,9 @@ constexpr const char* kToken = "test-admin-token-0123456789";
 std::string recording_yaml(const std::string& cores = "[0, 1]") {
   return dataplane_yaml() +
          "recording:\n"
-         "  cores: " + cores + "\n"
+         "  cores: " +
+         cores +
+         "\n"
          "  directory: rec\n"
          "  path_layout: \"{date}/{campaign}/{call_id}\"\n"
          "  flush_interval_ms: 200\n";
@@ -59,7 +61,8 @@ void crashed_recording(const std::string& base, std::uint32_t header_frames, std
   fs::create_directories(fs::path(base).parent_path());
   const auto header = r::make_wav_header(r::WavFormat{8000, 2}, std::uint64_t{header_frames} * 4);
   std::ofstream wav(base + ".wav", std::ios::binary);
-  wav.write(reinterpret_cast<const char*>(header.data()), static_cast<std::streamsize>(header.size()));
+  wav.write(reinterpret_cast<const char*>(header.data()),
+            static_cast<std::streamsize>(header.size()));
   const std::vector<std::int16_t> audio(std::size_t{frames} * 2 + 1, 1000);
   wav.write(reinterpret_cast<const char*>(audio.data()),
             static_cast<std::streamsize>(audio.size() * sizeof(std::int16_t)));
@@ -89,12 +92,14 @@ struct SmallTmpfs {
 
 }  // namespace
 
-TEST_CASE("dialcored starts its recorder threads before the workers and stops them after", "[daemon][recording]") {
+TEST_CASE("dialcored starts its recorder threads before the workers and stops them after",
+          "[daemon][recording]") {
   DaemonProcess d(DIALCORE_DIALCORED, recording_yaml(), kToken);
   REQUIRE(d.start());
   std::string log = d.stderr_text();
-  const auto rec_at = find_after(log, "recording: 2 recorder threads (unpinned) for 2 workers, into " +
-                                          (d.dir() / "data" / "rec").string());
+  const auto rec_at =
+      find_after(log, "recording: 2 recorder threads (unpinned) for 2 workers, into " +
+                          (d.dir() / "data" / "rec").string());
   const auto dp_at = find_after(log, "dataplane: 2 socket workers");
   CHECK(rec_at < dp_at);
   CHECK(fs::is_directory(d.dir() / "data" / "rec"));
@@ -111,7 +116,8 @@ TEST_CASE("dialcored starts its recorder threads before the workers and stops th
   }
   for (const char* wl : {"{worker=\"0\"}", "{worker=\"1\"}"}) {
     INFO(wl);
-    CHECK(sample(m.body, std::string("dialcore_recording_chunks_dropped_ring_full_total") + wl) == 0);
+    CHECK(sample(m.body, std::string("dialcore_recording_chunks_dropped_ring_full_total") + wl) ==
+          0);
     CHECK(sample(m.body, std::string("dialcore_recording_chunks_sent_total") + wl) == 0);
   }
   CHECK(sample(m.body, "dialcore_recording_dropped_chunks_total") == 0);
@@ -123,8 +129,10 @@ TEST_CASE("dialcored starts its recorder threads before the workers and stops th
   log = d.stderr_text();
   // In order: the signal, the recorders stopped (after the workers, in the same handler), the end.
   const auto sig_at = find_after(log, "signal 15: stopping");
-  const auto stop_at = find_after(log, "recording: stopped (2 recorder threads joined, 0 recordings "
-                                       "ended by the shutdown)", sig_at);
+  const auto stop_at = find_after(log,
+                                  "recording: stopped (2 recorder threads joined, 0 recordings "
+                                  "ended by the shutdown)",
+                                  sig_at);
   find_after(log, "dialcored: stopped", stop_at);
 }
 
@@ -154,7 +162,8 @@ TEST_CASE("dialcored repairs a recording a crash left open, and says so", "[daem
   CHECK(d.stop() == 0);
 }
 
-TEST_CASE("dialcored refuses a recorder core that does not exist, naming it", "[daemon][recording]") {
+TEST_CASE("dialcored refuses a recorder core that does not exist, naming it",
+          "[daemon][recording]") {
   DaemonProcess d(DIALCORE_DIALCORED, dataplane_yaml("[0]", true) + "recording:\n  cores: [1023]\n",
                   kToken);
   CHECK_FALSE(d.start());
@@ -164,7 +173,10 @@ TEST_CASE("dialcored refuses a recorder core that does not exist, naming it", "[
   CHECK(log.find("dataplane: ") == std::string::npos);  // refused before any worker started
 }
 
-TEST_CASE("RecordingSetup: a full disk ends that recording with an event to the call owner, counted on /metrics", "[recording][enospc]") {
+TEST_CASE(
+    "RecordingSetup: a full disk ends that recording with an event to the call owner, counted on "
+    "/metrics",
+    "[recording][enospc]") {
   rec::TempDir data;
   config::Config c;
   c.data_dir = data.path;
@@ -186,8 +198,8 @@ TEST_CASE("RecordingSetup: a full disk ends that recording with an event to the 
     REQUIRE(producers.size() == 1);
     r::RecordingProducer& p = *producers[0];  // this thread plays worker 0
     r::RecordingId id;
-    const auto start_ns = static_cast<std::uint64_t>(
-        std::chrono::steady_clock::now().time_since_epoch().count());
+    const auto start_ns =
+        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     r::RecordingStart start = rec::make_start("big-call", 8000);
     REQUIRE(p.start(start, start_ns, id) == r::ProducerStatus::Ok);
     // 30 s of stereo 8 kHz audio is 960 KB: far more than the 128 KB tmpfs holds.
@@ -195,7 +207,8 @@ TEST_CASE("RecordingSetup: a full disk ends that recording with an event to the 
     auto off = [&] {
       for (const auto& e : seen) {
         const auto& a = e.args<dataplane::RecordingStateArgs>();
-        if (a.slot == id.slot && a.state == static_cast<std::uint8_t>(r::RecordingState::Off)) return &e;
+        if (a.slot == id.slot && a.state == static_cast<std::uint8_t>(r::RecordingState::Off))
+          return &e;
       }
       return static_cast<const dataplane::Event*>(nullptr);
     };
@@ -249,7 +262,8 @@ TEST_CASE("RecordingSetup: a full disk ends that recording with an event to the 
   }
 }
 
-TEST_CASE("RecordingSetup: config mapping, and events counted and dropped without a handler", "[recording]") {
+TEST_CASE("RecordingSetup: config mapping, and events counted and dropped without a handler",
+          "[recording]") {
   rec::TempDir data;
   config::Config c;
   c.data_dir = data.path;

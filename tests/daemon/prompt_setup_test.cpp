@@ -103,7 +103,9 @@ TEST_CASE("the built-in abandon message is compiled in, audible, and named aband
   CHECK_FALSE(p.clip("").has_value());
 }
 
-TEST_CASE("campaign abandon messages: G.711 and 44.1 kHz stereo files load at 16 kHz, shared files once", "[prompts]") {
+TEST_CASE(
+    "campaign abandon messages: G.711 and 44.1 kHz stereo files load at 16 kHz, shared files once",
+    "[prompts]") {
   Dir dir;
   config::Config c;
   c.data_dir = dir.path;
@@ -128,13 +130,15 @@ TEST_CASE("campaign abandon messages: G.711 and 44.1 kHz stereo files load at 16
   const dataplane::PromptClip& u = clip_of(p, "abandon:spring");
   CHECK(u.rate_hz == 16000);
   CHECK(std::abs(static_cast<long>(u.pcm.size()) - 24000) < 100);  // 1.5 s at 16 kHz
-  CHECK(rms(u.pcm) > 0.5 * 0.7 * 32767 * 0.8);                    // the tone's level, about
+  CHECK(rms(u.pcm) > 0.5 * 0.7 * 32767 * 0.8);                     // the tone's level, about
   const dataplane::PromptClip& h = clip_of(p, "abandon:summer");
-  CHECK(std::abs(static_cast<long>(h.pcm.size()) - 32000) < 100);  // 2 s, mixed to mono
+  CHECK(std::abs(static_cast<long>(h.pcm.size()) - 32000) < 100);             // 2 s, mixed to mono
   CHECK(std::abs(static_cast<long>(packets_on_pcmu(p, *spring)) - 75) <= 1);  // 1.5 s of 20 ms
 }
 
-TEST_CASE("a missing or malformed abandon message is a counted warning and the campaign gets the default", "[prompts]") {
+TEST_CASE(
+    "a missing or malformed abandon message is a counted warning and the campaign gets the default",
+    "[prompts]") {
   Dir dir;
   config::Config c;
   c.data_dir = dir.path;
@@ -142,9 +146,7 @@ TEST_CASE("a missing or malformed abandon message is a counted warning and the c
     std::ofstream bad(dir.path + "/bad.wav", std::ios::binary);
     bad << "RIFF\x24\x00\x00\x00WAVEfmt garbage that is not a wave file";
   }
-  {
-    std::ofstream empty(dir.path + "/empty.wav", std::ios::binary);
-  }
+  { std::ofstream empty(dir.path + "/empty.wav", std::ios::binary); }
   c.campaigns = {campaign("gone", "nowhere/missing.wav"), campaign("broken", "bad.wav"),
                  campaign("hollow", "empty.wav")};
   const PromptSetup p(c);
@@ -167,7 +169,8 @@ TEST_CASE("a missing or malformed abandon message is a counted warning and the c
   CHECK(dialcore::test::sample(metrics, "dialcore_prompts_clips") == 1);
 }
 
-TEST_CASE("dialcored starts with a campaign whose abandon message is missing, warning about it", "[prompts][daemon]") {
+TEST_CASE("dialcored starts with a campaign whose abandon message is missing, warning about it",
+          "[prompts][daemon]") {
   const std::string yaml = dialcore::test::dataplane_yaml() +
                            "teams:\n"
                            "  - {id: sales, name: Sales}\n"

@@ -59,7 +59,8 @@ r::RecordingEvent wait_off(r::RecordingService& service, r::RecordingId id) {
 
 }  // namespace
 
-TEST_CASE("worker i records through producer i: a recording started on its ring writes a file", "[runtime][recording]") {
+TEST_CASE("worker i records through producer i: a recording started on its ring writes a file",
+          "[runtime][recording]") {
   rec::TempDir dir;
   r::RecordingService service(recorder_config(dir.path), 2);
   REQUIRE(service.start());
@@ -96,7 +97,9 @@ TEST_CASE("worker i records through producer i: a recording started on its ring 
     const rec::WavData wav = rec::read_wav_file(base + ".wav");
     CHECK(wav.channels == 2);
     CHECK(wav.samples.size() / 2 == off.frames);
-    CHECK(service.producer(static_cast<std::uint16_t>(w)).stats().read(r::ProducerCounter::ChunksSent) > 0);
+    CHECK(service.producer(static_cast<std::uint16_t>(w))
+              .stats()
+              .read(r::ProducerCounter::ChunksSent) > 0);
   }
   // Workers first, then the recorders (dialcored's order).
   CHECK(rt->stop());
