@@ -26,6 +26,8 @@
 #include "control/store/sqlite_store.hpp"
 #include "daemon/dataplane_setup.hpp"
 #include "daemon/history_setup.hpp"
+#include "daemon/prompt_setup.hpp"
+#include "daemon/recording_setup.hpp"
 #include "daemon/seed.hpp"
 #include "daemon/sip_setup.hpp"
 #include "daemon/thread_cpu.hpp"
@@ -137,10 +139,20 @@ int run(const config::Config& initial, const std::string& config_file) {
     std::fputs("dialcored: dataplane.addresses: no usable address\n", stderr);
     return 1;
   }
+  // Prompts and recorders before the workers that use them (daemon/README.md, "Start").
+  const PromptSetup prompts(current);
+  RecordingSetup recording(current);
+  if (auto why = recording.start(current.dataplane.workers.size())) {
+    log("dialcored: recording: %s\n", *why);
+    return 1;
+  }
+  dataplane::RuntimeSettings dp_settings = runtime_settings(current.dataplane);
+  dp_settings.prompts = &prompts.library();
+  dp_settings.recorders = recording.producers();
+
   const DataplaneProcess dataplane_process;  // EAL released after the runtime
   dataplane::RuntimeError dp_error;
-  std::unique_ptr<dataplane::Runtime> runtime =
-      dataplane::Runtime::start(runtime_settings(current.dataplane), dp_error);
+  std::unique_ptr<dataplane::Runtime> runtime = dataplane::Runtime::start(dp_settings, dp_error);
   if (!runtime) {
     log("dialcored: dataplane: %s\n",
         std::string(dataplane::to_string(dp_error.code)) + ": " + dp_error.message);
@@ -167,6 +179,10 @@ int run(const config::Config& initial, const std::string& config_file) {
   router.metrics().add_source(
       [&](std::string& out) { render_history_metrics(out, history.stats()); });
   router.metrics().add_source([](std::string& out) { render_thread_cpu(out); });
+  // Recording state events to the call owner (recording.set_event_handler), recorder metrics.
+  recording.poll_events_on(io);
+  router.metrics().add_source([&](std::string& out) { recording.render_metrics(out); });
+  router.metrics().add_source([&](std::string& out) { prompts.render_metrics(out); });
   // SIP after the dataplane and MediaService (a call it takes needs legs), before the API says
   // it is up. Not configured (no sip.interfaces): no SIP thread at all.
   std::unique_ptr<SipSetup> sip;
@@ -182,7 +198,8 @@ int run(const config::Config& initial, const std::string& config_file) {
   // floor and its routes. It needs SIP: without sip.interfaces the floor routes answer 404.
   std::unique_ptr<control::appliance::Appliance> appliance;
   const std::function<std::optional<std::uint32_t>(const std::string&)> prompt_clip =
-      [](const std::string&) { return std::optional<std::uint32_t>{}; };
+      [&prompts](const std::string& name) { return prompts.clip(name); };
+};
   if (sip) {
     control::appliance::ApplianceDeps deps{io,     sip->stack(), media, &history,
                                            store,  agents,       wall_ms, prompt_clip};
@@ -242,6 +259,7 @@ int run(const config::Config& initial, const std::string& config_file) {
           std::fputs("dialcored: a dataplane worker did not stop within 2 s; exiting\n", stderr);
           std::_Exit(1);
         }
+        recording.stop();  // after the workers: no producer is in use any more
         if (!history.stop(std::chrono::seconds(10))) {
           log("dialcored: call history: %s\n", std::to_string(history.stats().lost) +
                                                   " reports could not be written (store error)");
