@@ -199,7 +199,6 @@ int run(const config::Config& initial, const std::string& config_file) {
   std::unique_ptr<control::appliance::Appliance> appliance;
   const std::function<std::optional<std::uint32_t>(const std::string&)> prompt_clip =
       [&prompts](const std::string& name) { return prompts.clip(name); };
-};
   if (sip) {
     control::appliance::ApplianceDeps deps{io,     sip->stack(), media, &history,
                                            store,  agents,       wall_ms, prompt_clip};
