@@ -389,12 +389,12 @@ struct FloorClients::Impl {
     co_return std::nullopt;
   }
 
-  awaitable<void> stop_all() {
+  awaitable<void> stop_streams() {
     stopping = true;
     for (auto& a : agents) {
       if (a->stream) a->stream->cancel();
     }
-    for (auto& a : agents) co_await logout(*a);
+    co_return;
   }
 };
 
@@ -428,10 +428,17 @@ std::optional<std::string> FloorClients::start() {
 
 void FloorClients::stop() {
   if (!impl_->thread.joinable()) return;
-  auto done = asio::co_spawn(impl_->io, impl_->stop_all(), asio::use_future);
-  if (done.wait_for(kStopBound) != std::future_status::ready) {
-    std::fprintf(stderr, "dialcore-agent-sim: API logout did not finish within %lld s\n",
-                 static_cast<long long>(kStopBound.count()));
+  asio::co_spawn(impl_->io, impl_->stop_streams(), asio::use_future).wait();
+  // Every agent logs out at once (each request bounded), all within one deadline.
+  std::vector<std::future<void>> logouts;
+  for (auto& a : impl_->agents) logouts.push_back(asio::co_spawn(impl_->io, impl_->logout(*a), asio::use_future));
+  const auto deadline = Clock::now() + kStopBound;
+  for (auto& f : logouts) {
+    if (f.wait_until(deadline) != std::future_status::ready) {
+      std::fprintf(stderr, "dialcore-agent-sim: API logout did not finish within %lld s\n",
+                   static_cast<long long>(kStopBound.count()));
+      break;
+    }
   }
   impl_->guard.reset();
   impl_->io.stop();

@@ -123,11 +123,12 @@ struct SipPhones::Engine {
   }
 
   void register_all() {
-    const std::string registrar = "sip:" + owner.settings_.registrar_host + ":" +
-                                  std::to_string(owner.settings_.registrar_port);
+    const std::string& h = owner.settings_.registrar_host;
+    const std::string host = h.find(':') != std::string::npos ? "[" + h + "]" : h;
+    const std::string registrar = "sip:" + host + ":" + std::to_string(owner.settings_.registrar_port);
     const std::string expires = std::to_string(owner.settings_.expires_s);
     for (std::size_t i = 0; i < regs.size(); ++i) {
-      const std::string aor = "sip:" + account(i).sip_user + "@" + owner.settings_.registrar_host;
+      const std::string aor = "sip:" + account(i).sip_user + "@" + host;
       regs[i].nh = nua_handle(nua, magic_of(kRegisterMagic | i), SIPTAG_TO_STR(aor.c_str()),
                               SIPTAG_FROM_STR(aor.c_str()), TAG_END());
       nua_register(regs[i].nh, NUTAG_REGISTRAR(registrar.c_str()),
@@ -141,31 +142,35 @@ struct SipPhones::Engine {
     Registration& r = regs[i];
     const std::lock_guard lock(mutex);
     PhoneCounts& c = counts[i];
-    if (event == nua_r_unregister) {
-      r.unregistering = false;
-      if (status < 300) ++c.unregistered;
-      c.registered = false;
-      update_registered();
-      note("unregister", i, status);
-      return;
-    }
-    note("register", i, status);
-    if (status < 300) {
-      ++c.register_ok;
-      c.registered = true;
-      r.auth_tries = 0;
-      r.settled = true;
-    } else if (status == 401 || status == 407) {
+    const bool unregister = event == nua_r_unregister;
+    note(unregister ? "unregister" : "register", i, status);
+    if (status == 401 || status == 407) {
       ++c.register_401;
+      // Answer the challenge (an un-REGISTER is challenged like a REGISTER), a few times in a
+      // row at most: a wrong password gets 403 from dialcored, never a challenge loop.
       const msg_auth_t* au = status == 401 ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
       const char* realm = au != nullptr ? msg_params_find(au->au_params, "realm=") : nullptr;
-      if (realm != nullptr && r.auth_tries < kMaxAuthTries && stop_phase == 0) {
+      if (realm != nullptr && r.auth_tries < kMaxAuthTries) {
         ++r.auth_tries;
         const std::string cred = "Digest:" + std::string(realm) + ":" + account(i).sip_user + ":" +
                                  account(i).sip_password;
         nua_authenticate(r.nh, NUTAG_AUTH(cred.c_str()), TAG_END());
         return;
       }
+    }
+    if (unregister) {
+      r.unregistering = false;
+      if (status < 300) ++c.unregistered;
+      c.registered = false;
+      update_registered();
+      return;
+    }
+    if (status < 300) {
+      ++c.register_ok;
+      c.registered = true;
+      r.auth_tries = 0;
+      r.settled = true;
+    } else if (status == 401 || status == 407) {
       c.registered = false;
       r.settled = true;
     } else {
@@ -326,6 +331,7 @@ struct SipPhones::Engine {
       for (std::size_t i = 0; i < regs.size(); ++i) {
         if (regs[i].nh != nullptr && counts[i].registered) {
           regs[i].unregistering = true;
+          regs[i].auth_tries = 0;
           nua_unregister(regs[i].nh, TAG_END());
         }
       }

@@ -70,9 +70,8 @@ std::string summary_json(const std::vector<AgentSummary>& agents) {
   AgentSummary total;
   std::uint64_t registered = 0;
   for (const auto& a : agents) {
-    json::object o = figures(a);
-    o.emplace("agent", a.login);
-    o.emplace("sip_user", a.sip_user);
+    json::object o{{"agent", a.login}, {"sip_user", a.sip_user}};
+    for (auto& [key, value] : figures(a)) o.emplace(key, std::move(value));
     if (!a.floor.last_error.empty()) o.emplace("last_error", a.floor.last_error);
     per_agent.push_back(std::move(o));
     registered += a.phone.registered ? 1 : 0;
