@@ -74,6 +74,7 @@ struct Agent {
   bool pausing = false;   // a pause is in progress (pause .. available)
   Clock::time_point on_call_since;
   bool on_call = false;
+  bool stream_ready = false, stream_refused = false;  // the first stream's answer
   std::shared_ptr<beast::tcp_stream> stream;  // the event stream while open
   std::vector<std::string> sse_buffer;
   std::string pending;  // stream bytes not yet a whole frame
@@ -154,9 +155,15 @@ struct FloorClients::Impl {
     a.token = ec ? "" : json_string(v, "token");
     if (a.token.empty()) co_return who + "login answer without a token";
     if (v.as_object().contains("agent_id") && v.at("agent_id").is_int64()) a.counts.agent_id = v.at("agent_id").as_int64();
+    // The event stream first, so the floor session's first transitions are seen.
+    asio::co_spawn(io, follow(a), asio::detached);
+    for (int i = 0; i < 500 && !a.stream_ready && !a.stream_refused; ++i) co_await sleep(0.01);
+    if (!a.stream_ready) co_return who + "the event stream did not open: " + a.counts.last_error;
     json::object voice;
     if (options.voice_mode != "default") {
       voice = json::object{{"mode", options.voice_mode}, {"persistent", options.persistent}};
+      // Call-me rings a phone: this agent's own handset, by its SIP user.
+      if (options.voice_mode == "call_me") voice["phone"] = a.account.sip_user;
     }
     std::string voice_body = json::serialize(voice);
     r = co_await post(a, "/api/v1/floor/login", std::move(voice_body));
@@ -330,23 +337,27 @@ struct FloorClients::Impl {
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       co_await http::async_read_header(*stream, buffer, parser, use_awaitable);
       if (parser.get().result_int() != 200) {
+        a.stream_refused = true;
         ++a.counts.errors;
         a.counts.last_error = "event stream: " + std::to_string(parser.get().result_int());
         a.stream.reset();
         co_return false;  // refused: reconnecting would be refused again
       }
       stream->expires_never();  // no heartbeats: an idle stream is normal
+      a.stream_ready = true;
       a.pending.clear();
       while (!parser.is_done() && !stopping) {
         char chunk[4096];
         parser.get().body().data = chunk;
         parser.get().body().size = sizeof chunk;
         beast::error_code ec;
-        co_await http::async_read(*stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+        // read_some: back with whatever arrived (async_read would wait to fill the chunk).
+        co_await http::async_read_some(*stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
         if (ec && ec != http::error::need_buffer) break;
         feed(a, std::string_view(chunk, sizeof chunk - parser.get().body().size));
       }
     } catch (const std::exception& e) {
+      if (!a.stream_ready) a.counts.last_error = std::string("event stream: ") + e.what();
       log(a, std::string("event stream: ") + e.what());
     }
     a.stream.reset();
@@ -385,7 +396,6 @@ struct FloorClients::Impl {
     for (auto& a : agents) {
       if (auto error = co_await login(*a)) co_return error;
     }
-    for (auto& a : agents) asio::co_spawn(io, follow(*a), asio::detached);
     co_return std::nullopt;
   }
 

@@ -63,8 +63,7 @@ TEST_CASE("the simulated agent logs in, answers, wraps with its codes, pauses an
                  dir.file("sim.log"));
   INFO(read_text(dir.file("sim.log")));
   // Its floor login asked the call layer for the voice connection it wants.
-  REQUIRE(wait_log(f, "connect_voice " + me + " call_me  persistent") ||
-          wait_log(f, "connect_voice " + me + " call_me persistent", 100));
+  REQUIRE(wait_log(f, "connect_voice " + me + " call_me erin-phone persistent"));
   REQUIRE(watch.wait_for("state", "\"to\":\"no_voice\""));
   f.on_io([&] {
     f.floor.voice_connected(id);

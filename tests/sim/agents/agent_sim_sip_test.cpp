@@ -37,17 +37,26 @@ const std::string kAgentSipYaml =
 
 unsigned logged_agent_port(const std::string& log) {
   const std::string key = "sip: interface agents (agent) listening on ";
-  const auto at = log.find(key);
+  const auto at = log.rfind(key);  // the last start's
   if (at == std::string::npos) return 0;
   const auto port_at = log.find(" port ", at + key.size());
   return port_at == std::string::npos ? 0 : static_cast<unsigned>(std::stoul(log.substr(port_at + 6)));
 }
 
-void create_agent(HttpClient& admin, const std::string& user, const std::string& sip_password) {
+std::int64_t create_team(HttpClient& admin) {
+  const auto r = admin.post("/api/v1/teams", R"({"name":"Simulated"})");
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  return json::parse(r.body).at("id").to_number<std::int64_t>();
+}
+
+void create_agent(HttpClient& admin, std::int64_t team, const std::string& user, const std::string& sip_password) {
   const auto r = admin.post("/api/v1/agents",
                             json::serialize(json::object{{"username", user},
                                                          {"first_name", user},
                                                          {"last_name", "Sim"},
+                                                         {"connection_mode", "call_in"},
+                                                         {"teams", json::array{team}},
                                                          {"sip_username", user},
                                                          {"sip_password", sip_password}}));
   INFO(r.body);
@@ -103,8 +112,9 @@ struct Registrar {
     REQUIRE(daemon.start());
     HttpClient admin(daemon.host(), daemon.port());
     admin.set_token(kToken);
-    create_agent(admin, "ann", "handset-pass-1");
-    create_agent(admin, "bob", "handset-pass-2");
+    const auto team = create_team(admin);
+    create_agent(admin, team, "ann", "handset-pass-1");
+    create_agent(admin, team, "bob", "handset-pass-2");
     // The registrar gets HA1 snapshots at start (and every 5 s): restart instead of waiting.
     REQUIRE(daemon.stop() == 0);
     REQUIRE(daemon.start());
