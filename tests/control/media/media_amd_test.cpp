@@ -60,7 +60,7 @@ struct WorkerThread {
 
 }  // namespace
 
-TEST_CASE("amd_args carries the campaign's AMD keys; a message on machines asks for the beep",
+TEST_CASE("amd_args carries the campaign's AMD keys, and a message on machines asks for the beep",
           "[media][amd]") {
   config::Amd amd;
   amd.initial_silence_ms = 3000;
