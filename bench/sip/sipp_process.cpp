@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -94,11 +96,12 @@ SippCalls SippProcess::calls() const {
   const std::vector<std::string> names = split(header), values = split(last);
   SippCalls calls;
   for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) {
+    const std::uint64_t v = std::strtoull(values[i].c_str(), nullptr, 10);
     if (names[i] == "SuccessfulCall(C)") {
-      calls.ok = std::stoull(values[i]);
+      calls.ok = v;
       calls.read = true;
     } else if (names[i] == "FailedCall(C)") {
-      calls.failed = std::stoull(values[i]);
+      calls.failed = v;
     }
   }
   return calls;
@@ -130,20 +133,46 @@ std::uint16_t bind_probe(std::uint16_t port) {
   ::close(fd);
   return got;
 }
+
+// Ports handed out by this process: a probe releases its port at once, so the kernel could
+// pick it again before the sipp it was meant for binds it; never hand one out twice.
+std::set<std::uint16_t>& handed_out() {
+  static std::set<std::uint16_t> ports;
+  return ports;
+}
+bool taken(std::uint16_t first, std::uint16_t count) {
+  for (std::uint16_t k = 0; k < count; ++k) {
+    if (handed_out().count(static_cast<std::uint16_t>(first + k)) != 0) return true;
+  }
+  return false;
+}
 }  // namespace
 
-std::uint16_t free_udp_port() { return bind_probe(0); }
+std::uint16_t free_udp_port() {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const std::uint16_t p = bind_probe(0);
+    if (p != 0 && !taken(p, 1)) {
+      handed_out().insert(p);
+      return p;
+    }
+  }
+  return 0;
+}
 
 std::uint16_t free_media_port() {
+  // sipp binds -mp and the ports after it (RTCP, video): four consecutive free ports.
   for (int attempt = 0; attempt < 50; ++attempt) {
     const std::uint16_t p = bind_probe(0);
     if (p == 0 || p > 65530) continue;
     const auto even = static_cast<std::uint16_t>(p & ~1U);
+    if (taken(even, 4)) continue;
     bool all = true;
     for (std::uint16_t k = 0; k < 4 && all; ++k) {
       all = bind_probe(static_cast<std::uint16_t>(even + k)) != 0;
     }
-    if (all) return even;
+    if (!all) continue;
+    for (std::uint16_t k = 0; k < 4; ++k) handed_out().insert(static_cast<std::uint16_t>(even + k));
+    return even;
   }
   return 0;
 }
