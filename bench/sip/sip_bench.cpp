@@ -102,6 +102,10 @@ void add_run(Figures& fs, const LoadFigures& f, const LoadFigures* base) {
   fs.add("b2bua_bridged", Agg::Sum, 0, d(f.calls_bridged));
   fs.add("b2bua_ended_ok", Agg::Sum, 0, d(f.calls_ended_ok));
   fs.add("b2bua_failed", Agg::Sum, 0, d(f.calls_failed));
+  // Bridge mode: a call whose agent leg was not up and bridged before the caller hung up (the
+  // B2BUA fell behind: the agent's INVITE is cancelled, the caller saw a normal call).
+  fs.add("b2bua_unbridged", Agg::Sum, 0,
+         f.park ? 0 : d(f.calls_incoming > f.calls_bridged ? f.calls_incoming - f.calls_bridged : 0));
   fs.add("teardown_errors", Agg::Sum, 0, d(f.teardown_errors));
   fs.add("sip_incoming", Agg::Sum, 0, d(f.sip_incoming));
   fs.add("sip_dialled", Agg::Sum, 0, d(f.sip_dialled));
@@ -228,6 +232,7 @@ int run_sip_bench(int argc, char** argv) {
   std::filesystem::remove_all(spec.dir, ec);
 
   const double calls_failed = figures.value("calls_failed") + figures.value("b2bua_failed") +
+                              figures.value("b2bua_unbridged") +
                               figures.value("uas_failed") + figures.value("timed_out");
   const double leftovers = figures.value("legs_left") + figures.value("calls_left") +
                            figures.value("sip_handles_left");

@@ -130,6 +130,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 LoadFigures run_b2bua_load(const LoadSpec& spec) {
   LoadFigures f;
+  f.park = spec.park;
   RigSettings rs;
   rs.workers = spec.workers;
   rs.park = spec.park;

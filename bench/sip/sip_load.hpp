@@ -26,6 +26,7 @@ struct LoadSpec {
 struct LoadFigures {
   std::string error;  // non-empty: the run could not be made
   bool timed_out = false;
+  bool park = false;
   double seconds = 0;       // from the first sipp start to the last call gone
   double achieved_cps = 0;  // calls routed (answered) per second between the first and the last
   // sipp's own counts (callers: main + sample; the UAS in bridge mode or in the baseline)
