@@ -115,6 +115,8 @@ void add_run(Figures& fs, const LoadFigures& f, const LoadFigures* base) {
   fs.add("sip_events_lost", Agg::Sum, 0, d(f.sip_events_lost));
   fs.add("media_commands_ok", Agg::Sum, 0, d(f.media_ok));
   fs.add("media_commands_failed", Agg::Sum, 0, d(f.media_failed));
+  fs.add("media_busy_failures", Agg::Sum, 0, d(f.media_busy_failures));
+  fs.add("media_timeouts", Agg::Sum, 0, d(f.media_timeouts));
   fs.add("peak_calls", Agg::Max, 0, d(f.peak_calls));
   fs.add("peak_legs", Agg::Max, 0, d(f.peak_legs));
   fs.add("peak_worker_legs", Agg::Max, 0, d(f.peak_worker_legs));

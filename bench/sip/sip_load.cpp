@@ -210,6 +210,8 @@ LoadFigures run_b2bua_load(const LoadSpec& spec) {
   f.sip_events_lost = sc.events_lost;
   f.media_ok = rig.media_counters().commands_ok;
   f.media_failed = rig.media_counters().commands_failed;
+  f.media_busy_failures = rig.media_counters().busy_failures;
+  f.media_timeouts = rig.media_counters().timeouts;
   f.peak_calls = g.peak_calls;
   f.peak_legs = g.peak_legs;
   f.peak_worker_legs = g.peak_worker_legs;

@@ -36,7 +36,7 @@ struct LoadFigures {
                 calls_failed = 0, teardown_errors = 0;
   std::uint64_t sip_incoming = 0, sip_dialled = 0, sip_answered = 0, sip_refused = 0,
                 sip_malformed = 0, sip_events_lost = 0;
-  std::uint64_t media_ok = 0, media_failed = 0;
+  std::uint64_t media_ok = 0, media_failed = 0, media_busy_failures = 0, media_timeouts = 0;
   std::uint64_t peak_calls = 0, peak_legs = 0, peak_worker_legs = 0;
   std::uint64_t legs_left = 0, calls_left = 0, sip_handles_left = 0;
   std::uint64_t sample_calls = 0, sample_checked = 0, sample_ok = 0, sample_rx_packets = 0;
