@@ -196,9 +196,10 @@ bool B2buaRig::idle() const {
 }
 
 std::size_t B2buaRig::legs_left() const {
-  std::size_t n = controller_->live_media_legs() + worker_legs();
-  for (std::uint32_t w = 0; w < media_->worker_count(); ++w) n += media_->legs(w);
-  return n;
+  // The same leg is known to the controller, MediaService and its worker: the largest count.
+  std::size_t known = 0;
+  for (std::uint32_t w = 0; w < media_->worker_count(); ++w) known += media_->legs(w);
+  return std::max({controller_->live_media_legs(), known, worker_legs()});
 }
 
 RigCpu B2buaRig::cpu() const {

@@ -71,7 +71,7 @@ class B2buaRig {
   // Runs until `done()` or `limit`; returns done().
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit);
   bool idle() const;  // no call, no SIP handle, no media leg anywhere
-  // Media legs still known anywhere: the controller, MediaService, the workers.
+  // Media legs still alive: the most any layer (controller, MediaService, workers) knows of.
   std::size_t legs_left() const;
   RigCpu cpu() const;
   // Orderly stop: SIP stack stopped, the io_context run until the calls are gone (bounded).

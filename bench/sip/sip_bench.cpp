@@ -196,11 +196,19 @@ int run_sip_bench(int argc, char** argv) {
   }
 
   const bool netns = enter_netns();
+  std::uint32_t sample = rtp_sample;
+  if (sample > 0 && ::geteuid() != 0) {
+    // sipp plays pcaps through a raw socket (CAP_NET_RAW): without it the sample caller dies
+    // after its first call and leaves that call up.
+    std::fprintf(stderr, "dialbench sip: not root, so no RTP sample (sipp's pcap play needs a raw "
+                         "socket): --rtp-sample 0\n");
+    sample = 0;
+  }
   LoadSpec spec;
   spec.cps = cps;
   spec.calls = concurrent > 0 ? concurrent : static_cast<std::uint64_t>(cps * seconds);
   spec.hold_ms = static_cast<std::uint32_t>(hold_s * 1000);
-  spec.rtp_sample = rtp_sample;
+  spec.rtp_sample = sample;
   spec.workers = workers;
   spec.park = park;
   spec.uac_xml = std::string(DIALCORE_BENCH_SIP_DIR) + "/uac.xml";
@@ -269,7 +277,7 @@ int run_sip_bench(int argc, char** argv) {
                         {"hold_s", hold_s},
                         {"calls_per_run", spec.calls},
                         {"concurrent_target", concurrent},
-                        {"rtp_sample", rtp_sample}};
+                        {"rtp_sample", sample}};
   for (const Figure& f : figures.list()) {
     if (f.decimals == 0) {
       o[f.name] = static_cast<std::uint64_t>(f.value());

@@ -2,7 +2,7 @@
 # dialbench sip, two short runs (a smoke test, not a measurement): 20 calls/s for 3 s with the
 # sipp-pair baseline, then 100 concurrent calls held together. Each must exit 0 and end with the
 # sip JSON line, parsed: every call ok at sipp and in the B2BUA, 0 failed, 0 media legs / calls
-# / SIP handles left, the RTP sample's legs all received packets, CPU per call measured.
+# / SIP handles left, the RTP sample's legs all received packets (as root), CPU per call measured.
 # Exits 77 (skipped) without sipp or python3.
 #   dialbench_sip_smoke.sh DIALBENCH
 set -u
@@ -31,8 +31,9 @@ for k in ("b2bua_incoming", "b2bua_bridged", "b2bua_ended_ok", "sip_incoming", "
     want(f[k] == calls, "%s %d != %d" % (k, f[k], calls))
 want(f["peak_calls"] >= peak, "peak_calls %d < %d" % (f["peak_calls"], peak))
 want(f["peak_legs"] >= 2 * peak, "peak_legs %d < %d" % (f["peak_legs"], 2 * peak))
-want(f["rtp_sample_checked"] > 0, "no RTP sample call checked")
-want(f["rtp_sample_ok"] == f["rtp_sample_checked"], "RTP sample legs without packets")
+if f["rtp_sample"] > 0:  # 0 when not root: sipp plays pcaps through a raw socket
+    want(f["rtp_sample_checked"] > 0, "no RTP sample call checked")
+    want(f["rtp_sample_ok"] == f["rtp_sample_checked"], "RTP sample legs without packets")
 want(f["control_us_per_call"] > 0 and f["sip_us_per_call"] > 0, "CPU per call not measured")
 want(f["ok"] is True, "ok is not true")
 if bad:
