@@ -174,12 +174,7 @@ void ApplianceRig::login(int i) {
 }
 
 bool ApplianceRig::run_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < end) {
-    io.restart();
-    io.run_for(std::chrono::milliseconds(2));
-  }
-  return done();
+  return run_io_until(io, done, limit);
 }
 
 void ApplianceRig::run_for(std::chrono::milliseconds d) {
