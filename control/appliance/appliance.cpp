@@ -57,6 +57,8 @@ struct Appliance::Impl {
     floor.set_listener([this](floor::AgentId agent, const agent_state::Transition& t,
                               const std::string& notes) { link.on_transition(agent, t, notes); });
     inbound.install();
+    calls.set_amd_handler([this](calls::CallHandle call, calls::Side side,
+                                 const dataplane::AmdEventArgs& a) { on_amd_event(call, side, a); });
     campaigns.apply(config);
   }
 
@@ -65,6 +67,27 @@ struct Appliance::Impl {
     cs.sip = config.sip;
     cs.now_ms = deps.wall_ms;
     return cs;
+  }
+
+  // A verdict on a customer leg: MACHINE, FAX and SIT are machines (dropped); HUMAN, NOTSURE
+  // and SILENCE go to an agent (a person must never be dropped for a doubtful verdict; the
+  // agent dispositions dead air). Beep onsets are not verdicts.
+  void on_amd_event(calls::CallHandle call, calls::Side side, const dataplane::AmdEventArgs& a) {
+    if (side != calls::Side::Customer || a.beep || a.beep_end) return;
+    using R = dataplane::AmdResultCode;
+    if (a.result == R::Undecided) return;
+    const bool machine = a.result == R::Machine || a.result == R::Fax || a.result == R::Sit;
+    amd(call, machine, a.correction);
+  }
+
+  void amd(calls::CallHandle call, bool machine, bool correction) {
+    CampaignCallPort* port = call != 0 ? campaigns.port_of(call) : nullptr;
+    if (port == nullptr) {
+      if (call != 0) calls.record_amd(call, machine ? "machine" : "human");
+      return;
+    }
+    port->amd(call, machine ? campaign::AmdVerdict::Machine : campaign::AmdVerdict::Human,
+              correction);
   }
 
   std::optional<std::string> handset(std::int64_t agent) {
@@ -129,14 +152,7 @@ void Appliance::apply(const config::Config& config) {
 }
 
 void Appliance::on_amd(const media::MediaLeg& leg, bool machine, bool correction) {
-  const calls::CallHandle call = impl_->calls.call_of_leg(leg, calls::Side::Customer);
-  CampaignCallPort* port = call != 0 ? impl_->campaigns.port_of(call) : nullptr;
-  if (port == nullptr) {
-    if (call != 0) impl_->calls.record_amd(call, machine ? "machine" : "human");
-    return;
-  }
-  port->amd(call, machine ? campaign::AmdVerdict::Machine : campaign::AmdVerdict::Human,
-            correction);
+  impl_->amd(impl_->calls.call_of_leg(leg, calls::Side::Customer), machine, correction);
 }
 
 void Appliance::stop(std::function<void()> done) {

@@ -186,6 +186,26 @@ bool CampaignCallPort::amd(calls::CallHandle handle, campaign::AmdVerdict verdic
   return true;
 }
 
+// AMD on the customer leg; its verdict comes back as a dataplane Amd event (Appliance →
+// amd()). A refusal must not leave the runner waiting for a verdict that never comes: the call
+// is taken as human (connected to an agent: a person is never dropped for a detector fault).
+void CampaignCallPort::start_amd(Live& live) {
+  const calls::CallHandle handle = live.handle;
+  const auto refused = [this, handle, alive = alive_] {
+    if (!*alive) return;
+    ++counters_.amd_failures;
+    amd(handle, campaign::AmdVerdict::Human, false);
+  };
+  const auto leg = ctx_.calls.media_leg(handle, Side::Customer);
+  if (!leg) {
+    boost::asio::post(ctx_.io, refused);
+    return;
+  }
+  ctx_.media.start_amd(*leg, campaign_.amd_args, [refused](media::ReplyStatus status) {
+    if (status != media::ReplyStatus::Ok) refused();
+  });
+}
+
 void CampaignCallPort::start_recording(Live& live) {
   const auto leg = ctx_.calls.media_leg(live.handle, Side::Customer);
   const BookedCall* booked = ctx_.book.find(live.handle);
@@ -224,6 +244,7 @@ void CampaignCallPort::on_event(CallKey key, const calls::CallEvent& e) {
     case CallEventKind::Answered:
       if (campaign_.record) start_recording(*live);
       runner_->call_answered(key, now_s());
+      if (campaign_.amd) start_amd(*live);
       return;
     case CallEventKind::Bridged:
       if (live->abandoning) return;  // the agent answered after the deadline: being hung up

@@ -55,6 +55,8 @@ struct PortCampaign {
   std::uint8_t recording_format = 0;  // media::RecordingRequest::format (config recording.format)
   std::uint16_t recording_rate_hz = 8000;
   config::MachineAction on_machine = config::MachineAction::Hangup;
+  bool amd = false;            // run AMD on the customer leg at answer (campaigns[].amd.enabled)
+  dataplane::AmdArgs amd_args{};  // media::amd_args(campaigns[].amd)
 };
 
 struct PortCounters {
@@ -70,6 +72,7 @@ struct PortCounters {
   std::uint64_t amd_human = 0;
   std::uint64_t amd_machine = 0;
   std::uint64_t amd_stray = 0;          // verdicts for calls the port does not know
+  std::uint64_t amd_failures = 0;       // StartAmd refused (no leg, pool empty): taken as human
   std::uint64_t machine_action_hangup_instead = 0;  // on_machine message/agent: not built yet
 };
 
@@ -113,6 +116,7 @@ class CampaignCallPort final : public campaign::CallPort {
   void on_ended(campaign::CallKey key, calls::CallHandle handle);
   void connect_failed_later(campaign::CallKey key);
   void start_recording(Live& live);
+  void start_amd(Live& live);
   void hang_up(campaign::CallKey key);
   Live* find(campaign::CallKey key);
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "control/campaign/campaign_settings.hpp"
+#include "control/media/media_amd.hpp"
 #include "dialler/pacing_strategy.hpp"
 
 namespace dialcore::control::appliance {
@@ -115,6 +116,8 @@ bool CampaignSet::build(Slot& slot) {
   pc.name = c.name;
   pc.record = c.record;
   pc.on_machine = c.amd.on_machine;
+  pc.amd = c.amd.enabled;
+  pc.amd_args = media::amd_args(c.amd);
   pc.recording_format = recording_format(recording_.format);
   pc.recording_rate_hz = static_cast<std::uint16_t>(recording_.sample_rate_hz);
   slot.port = std::make_unique<CampaignCallPort>(ctx_, std::move(pc));

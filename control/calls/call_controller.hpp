@@ -51,6 +51,10 @@ class CallController {
   // Inbound calls: routed by `router` once their leg and answer are ready; their events go to
   // `events`. Without a router every inbound call is refused 480.
   void set_inbound(InboundRouter router, CallEventHandler events);
+  // The dataplane's AMD events on a call's legs (MediaService::start_amd on media_leg()):
+  // verdicts, a late Correction, beep onsets (dataplane/api/events.hpp AmdEventArgs).
+  using AmdHandler = std::function<void(CallHandle, Side, const dataplane::AmdEventArgs&)>;
+  void set_amd_handler(AmdHandler handler) { amd_handler_ = std::move(handler); }
 
   // The SIP stack's sink (through asio_event_sink): every SipEvent of every call.
   void on_sip_event(const sip::SipEvent& event);
@@ -111,6 +115,7 @@ class CallController {
   void program(Call& call, Side side, const sdp::NegotiatedMedia& media,
                std::function<void(Call&)> done);
   void destroy_media(Call& call, Side side);
+  void send_destroy(CallHandle id, Side side, media::MediaLeg target, int attempt);
   void release_leg(Call& call, Side side);
   void on_prompt_event(Call& call, Side side, const dataplane::Event& event);
   static void finish_prompt(CallLeg& leg, bool played);
@@ -152,6 +157,7 @@ class CallController {
   CallSettings settings_;
   InboundRouter router_;
   CallEventHandler inbound_events_;
+  AmdHandler amd_handler_;
   std::unordered_map<CallHandle, std::unique_ptr<Call>> calls_;
   std::unordered_map<sip::CallId, std::pair<CallHandle, Side>> by_sip_;
   CallHandle next_id_ = 1;

@@ -128,6 +128,7 @@ struct CallCounters {
   std::uint64_t prompts_started = 0;  // play_prompt() audio that began (AudioStarted)
   std::uint64_t prompts_failed = 0;   // play_prompt() refused by the leg (no leg, bad clip)
   std::uint64_t teardown_errors = 0;  // a hangup or destroy that could not be done cleanly
+  std::uint64_t destroy_retries = 0;  // destroys sent again after Busy (the ring was full)
   std::uint64_t history_errors = 0;   // a CallHistory report that failed (the call goes on)
   std::array<std::uint64_t, kCallOutcomeCount> ended{};  // by CallOutcome
 

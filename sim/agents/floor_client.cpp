@@ -253,6 +253,17 @@ struct FloorClients::Impl {
     ++a.counts.answers;
   }
 
+  // A payment on the call just connected (seed 003 §16): the floor arms DTMF masking, so the
+  // customer's keys reach neither this handset nor the recording (the e2e test checks both).
+  awaitable<void> start_payment(Agent& a) {
+    const auto r = co_await post(a, "/api/v1/floor/payment", std::string("{}"));
+    if (r.status != 200 && r.status != 201) {
+      count_failure(a, "payment", r);
+      co_return;
+    }
+    ++a.counts.payments;
+  }
+
   void on_state(Agent& a, const json::value& v) {
     const std::string from = json_string(v, "from");
     const std::string to = json_string(v, "to");
@@ -262,12 +273,17 @@ struct FloorClients::Impl {
       a.counts.on_call_seconds += std::chrono::duration<double>(now - a.on_call_since).count();
       a.on_call = false;
     }
-    if (to == "on_call" && !a.on_call) {
+    const bool connected = to == "on_call" && !a.on_call;
+    if (connected) {
       a.on_call = true;
       a.on_call_since = now;
     }
     if (stopping) return;
     auto ex = io.get_executor();
+    if (connected && options.pay_prob > 0 &&
+        std::uniform_real_distribution<double>(0, 1)(a.rng) < options.pay_prob) {
+      asio::co_spawn(ex, start_payment(a), asio::detached);
+    }
     if (to == "reserved" && options.api_answer) {
       const auto* call = v.as_object().if_contains("call");
       asio::co_spawn(ex, answer(a, call != nullptr && call->is_int64() ? call->as_int64() : 0), asio::detached);

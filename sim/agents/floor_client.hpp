@@ -26,7 +26,7 @@ namespace dialcore::sim::agents {
 struct FloorCounts {
   bool logged_in = false;  // the floor session was started
   std::int64_t agent_id = 0;
-  std::uint64_t offers = 0, answers = 0, wraps = 0, pauses = 0, availables = 0;
+  std::uint64_t offers = 0, answers = 0, wraps = 0, pauses = 0, availables = 0, payments = 0;
   std::uint64_t events = 0, reconnects = 0, replay_gaps = 0;
   std::uint64_t errors = 0;  // refused or failed requests after the start
   std::uint64_t logouts = 0;

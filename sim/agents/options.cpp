@@ -24,6 +24,7 @@ std::string usage() {
          "  --wrap-codes SPEC    code:weight,... or a YAML file (default sale)\n"
          "  --wrap-s MIN[:MAX]   wrap time drawn per call, seconds (default 1:3)\n"
          "  --pause-prob P       chance of a pause after each wrap and at the start (default 0)\n"
+         "  --pay-prob P         chance of starting a payment (DTMF masking) on a call (default 0)\n"
          "  --pause-s MIN[:MAX]  pause length, seconds (default 2:5)\n"
          "  --pause-reasons L    reasons drawn from (default break)\n"
          "  --no-api-answer      do not POST /floor/calls/answer on an offered call\n"
@@ -177,6 +178,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& message
         o.wrap_codes = parse_wrap_codes(v);
       } else if (arg == "--wrap-s") {
         if (!parse_range(v, o.wrap_s)) return error("MIN[:MAX] seconds expected");
+      } else if (arg == "--pay-prob") {
+        if (!parse_double(v, o.pay_prob) || o.pay_prob < 0 || o.pay_prob > 1) return error("a probability 0..1 expected");
       } else if (arg == "--pause-prob") {
         if (!parse_double(v, o.pause_prob) || o.pause_prob < 0 || o.pause_prob > 1) return error("a probability 0..1 expected");
       } else if (arg == "--pause-s") {

@@ -37,6 +37,7 @@ struct Options {
   std::uint64_t seed = 1;                 // --seed N
   std::vector<WeightedCode> wrap_codes = {{"sale", 1}};  // --wrap-codes a:3,b:1 | FILE.yaml
   Range wrap_s{1, 3};                     // --wrap-s MIN[:MAX]
+  double pay_prob = 0;    // --pay-prob P: start a masked payment on each call answered
   double pause_prob = 0;                  // --pause-prob P: after each wrap (and at the start)
   Range pause_s{2, 5};                    // --pause-s MIN[:MAX]
   std::vector<std::string> pause_reasons = {"break"};  // --pause-reasons a,b

@@ -55,6 +55,7 @@ json::object figures(const AgentSummary& a) {
       {"wraps", f.wraps},
       {"dispositions", std::move(dispositions)},
       {"pauses", f.pauses},
+      {"payments", f.payments},
       {"events", f.events},
       {"reconnects", f.reconnects},
       {"logouts", f.logouts},
@@ -107,6 +108,7 @@ std::string summary_json(const std::vector<AgentSummary>& agents) {
     f.wraps += a.floor.wraps;
     for (const auto& [code, n] : a.floor.dispositions) f.dispositions[code] += n;
     f.pauses += a.floor.pauses;
+    f.payments += a.floor.payments;
     f.events += a.floor.events;
     f.reconnects += a.floor.reconnects;
     f.logouts += a.floor.logouts;
