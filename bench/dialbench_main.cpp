@@ -11,6 +11,7 @@
 #include "bench/pacing/pacing_bench.hpp"
 #include "bench/recording/recording_bench.hpp"
 #include "bench/rtp/rtp_bench.hpp"
+#include "bench/sip/sip_bench.hpp"
 
 namespace {
 
@@ -31,7 +32,9 @@ constexpr const char* kHelp =
     "  recording N concurrent recordings on one recorder thread: CPU per stream, bytes/s, drops,\n"
     "            against a plain sequential writer of the same bytes\n"
     "  pacing    dialler strategies in a discrete-event simulation of a workload file: talk\n"
-    "            minutes per agent-hour, abandon rates per ledger window\n";
+    "            minutes per agent-hour, abandon rates per ledger window\n"
+    "  sip       sipp calls through the B2BUA (SIP, SDP, media legs): calls/s, concurrent calls,\n"
+    "            0 failed, CPU per call on the control and SIP threads, against sipp UAC->UAS\n";
 
 }  // namespace
 
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(cmd, "rtp") == 0) return dialcore::bench::run_rtp_bench(argc - 1, argv + 1);
   if (std::strcmp(cmd, "dataplane") == 0) return dialcore::bench::run_dataplane_bench(argc - 1, argv + 1);
   if (std::strcmp(cmd, "recording") == 0) return dialcore::bench::run_recording_bench(argc - 1, argv + 1);
+  if (std::strcmp(cmd, "sip") == 0) return dialcore::bench::run_sip_bench(argc - 1, argv + 1);
   std::fprintf(stderr, "dialbench: unknown command '%s'\n\n%s", cmd, kHelp);
   return 2;
 }

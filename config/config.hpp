@@ -228,13 +228,17 @@ struct Dialler {
   friend bool operator==(const Dialler&, const Dialler&) = default;
 };
 
-struct Amd {  // answering-machine detection (issue 4); Asterisk AMD's parameters
+// Answering-machine detection (issue 4): Asterisk AMD's parameter names, with the defaults our
+// detector was tuned with on the AMD corpus (dataplane/dsp/amd_detector.hpp AmdConfig), not
+// Asterisk's (a 1.5 s greeting limit calls long live answers "Hello, this is Jane speaking..."
+// machines).
+struct Amd {
   bool enabled = false;
-  std::uint32_t initial_silence_ms = 2500;
-  std::uint32_t greeting_ms = 1500;
-  std::uint32_t after_greeting_silence_ms = 800;
-  std::uint32_t total_analysis_ms = 5000;
-  std::uint32_t min_word_ms = 100;
+  std::uint32_t initial_silence_ms = 4000;
+  std::uint32_t greeting_ms = 4000;
+  std::uint32_t after_greeting_silence_ms = 900;
+  std::uint32_t total_analysis_ms = 10000;
+  std::uint32_t min_word_ms = 60;
   std::uint32_t between_words_silence_ms = 50;
   std::uint32_t max_words = 3;
   MachineAction on_machine = MachineAction::Hangup;
@@ -274,6 +278,7 @@ struct Campaign {
   std::uint32_t max_attempts = 3;
   RetryDelays retry;
   bool record = true;
+  bool autostart = false;  // dialcored starts dialling it at start-up (else: the API's start)
   friend bool operator==(const Campaign&, const Campaign&) = default;
 };
 

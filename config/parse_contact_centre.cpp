@@ -154,6 +154,7 @@ void parse_campaign(MapReader& in, Campaign& out) {
     retry->done();
   }
   in.flag("record", out.record);
+  in.flag("autostart", out.autostart);
 }
 
 }  // namespace dialcore::config::detail

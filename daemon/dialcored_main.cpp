@@ -19,9 +19,9 @@ constexpr const char* kHelp =
     "\n"
     "  --check   validate the configuration and exit: 0 valid, 1 invalid\n"
     "\n"
-    "Without --check it starts the dataplane workers (one per dataplane.workers core) and the\n"
-    "admin API, until SIGTERM or SIGINT; SIGHUP reloads the file. SIP and the dialler are not\n"
-    "wired yet (issues 7-10).\n";
+    "Without --check it starts the dataplane workers (one per dataplane.workers core), the\n"
+    "recorders, SIP (sip.interfaces) with the B2BUA, the campaigns and the agent floor, and the\n"
+    "admin API, until SIGTERM or SIGINT; SIGHUP reloads the file.\n";
 
 // Same output as `dialctl config check`: warnings and errors on stderr, "ok: ..." on stdout.
 int check(const std::string& file) {

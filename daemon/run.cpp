@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <vector>
 #include <system_error>
 
@@ -19,13 +20,17 @@
 #include "control/api/router.hpp"
 #include "control/api/server.hpp"
 #include "control/api/slow_lane.hpp"
+#include "control/appliance/appliance.hpp"
 #include "control/history/call_history.hpp"
 #include "control/history/recovery.hpp"
 #include "control/store/sqlite_store.hpp"
 #include "daemon/dataplane_setup.hpp"
 #include "daemon/history_setup.hpp"
+#include "daemon/prompt_setup.hpp"
+#include "daemon/recording_setup.hpp"
 #include "daemon/seed.hpp"
 #include "daemon/sip_setup.hpp"
+#include "daemon/thread_cpu.hpp"
 
 namespace dialcore::daemon {
 
@@ -134,10 +139,20 @@ int run(const config::Config& initial, const std::string& config_file) {
     std::fputs("dialcored: dataplane.addresses: no usable address\n", stderr);
     return 1;
   }
+  // Prompts and recorders before the workers that use them (daemon/README.md, "Start").
+  const PromptSetup prompts(current);
+  RecordingSetup recording(current);
+  if (auto why = recording.start(current.dataplane.workers.size())) {
+    log("dialcored: recording: %s\n", *why);
+    return 1;
+  }
+  dataplane::RuntimeSettings dp_settings = runtime_settings(current.dataplane);
+  dp_settings.prompts = &prompts.library();
+  dp_settings.recorders = recording.producers();
+
   const DataplaneProcess dataplane_process;  // EAL released after the runtime
   dataplane::RuntimeError dp_error;
-  std::unique_ptr<dataplane::Runtime> runtime =
-      dataplane::Runtime::start(runtime_settings(current.dataplane), dp_error);
+  std::unique_ptr<dataplane::Runtime> runtime = dataplane::Runtime::start(dp_settings, dp_error);
   if (!runtime) {
     log("dialcored: dataplane: %s\n",
         std::string(dataplane::to_string(dp_error.code)) + ": " + dp_error.message);
@@ -163,6 +178,11 @@ int run(const config::Config& initial, const std::string& config_file) {
       [&](std::string& out) { render_dataplane_metrics(out, *runtime, media); });
   router.metrics().add_source(
       [&](std::string& out) { render_history_metrics(out, history.stats()); });
+  router.metrics().add_source([](std::string& out) { render_thread_cpu(out); });
+  // Recording state events to the call owner (recording.set_event_handler), recorder metrics.
+  recording.poll_events_on(io);
+  router.metrics().add_source([&](std::string& out) { recording.render_metrics(out); });
+  router.metrics().add_source([&](std::string& out) { prompts.render_metrics(out); });
   // SIP after the dataplane and MediaService (a call it takes needs legs), before the API says
   // it is up. Not configured (no sip.interfaces): no SIP thread at all.
   std::unique_ptr<SipSetup> sip;
@@ -173,6 +193,19 @@ int run(const config::Config& initial, const std::string& config_file) {
       return 1;
     }
     router.metrics().add_source([&](std::string& out) { sip->render_metrics(out); });
+  }
+  // The appliance (control/appliance): the B2BUA, one runner per active campaign, the agent
+  // floor and its routes. It needs SIP: without sip.interfaces the floor routes answer 404.
+  std::unique_ptr<control::appliance::Appliance> appliance;
+  const std::function<std::optional<std::uint32_t>(const std::string&)> prompt_clip =
+      [&prompts](const std::string& name) { return prompts.clip(name); };
+  if (sip) {
+    control::appliance::ApplianceDeps deps{io,     sip->stack(), media, &history,
+                                           store,  agents,       wall_ms, prompt_clip};
+    appliance = std::make_unique<control::appliance::Appliance>(std::move(deps), current);
+    sip->set_handler([&](const control::sip::SipEvent& e) { appliance->on_sip_event(e); });
+    appliance->attach(router);
+    router.metrics().add_source([&](std::string& out) { appliance->render_metrics(out); });
   }
   // The registrar checks handsets against HA1 snapshots from the store (never passwords): one
   // now, and again every 5 s so agents added or changed through the API can register.
@@ -203,6 +236,7 @@ int run(const config::Config& initial, const std::string& config_file) {
     log("dialcored: %s\n", error);
     return 1;
   }
+  std::function<void()> after_calls;
   boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   stop_signals.async_wait([&](const boost::system::error_code& e, int sig) {
     if (e) return;
@@ -212,21 +246,34 @@ int run(const config::Config& initial, const std::string& config_file) {
     // history drained to the store (bounded); then the control thread; the store closes last.
     server.stop();
     credentials_timer.cancel();
-    if (sip) {
-      sip->stop();
-      log("dialcored: %s\n", std::string("sip: stopped"));
+    // Calls first: the runners stop dialling and every call is ended with its CDRs (bounded
+    // inside the appliance), then SIP, the legs, the workers and the history as before.
+    after_calls = [&] {
+      if (sip) {
+        sip->stop();
+        log("dialcored: %s\n", std::string("sip: stopped"));
+      }
+      media.shutdown([&] {
+        if (!runtime->stop()) {
+          std::fputs("dialcored: a dataplane worker did not stop within 2 s; exiting\n", stderr);
+          std::_Exit(1);
+        }
+        recording.stop();  // after the workers: no producer is in use any more
+        if (!history.stop(std::chrono::seconds(10))) {
+          log("dialcored: call history: %s\n", std::to_string(history.stats().lost) +
+                                                  " reports could not be written (store error)");
+        }
+        io.stop();
+      });
+    };
+    if (appliance) {
+      appliance->stop([&] {
+        log("dialcored: %s\n", std::string("calls: ended"));
+        after_calls();
+      });
+    } else {
+      after_calls();
     }
-    media.shutdown([&] {
-      if (!runtime->stop()) {
-        std::fputs("dialcored: a dataplane worker did not stop within 2 s; exiting\n", stderr);
-        std::_Exit(1);
-      }
-      if (!history.stop(std::chrono::seconds(10))) {
-        log("dialcored: call history: %s\n",
-            std::to_string(history.stats().lost) + " reports could not be written (store error)");
-      }
-      io.stop();
-    });
   });
   boost::asio::signal_set hup(io, SIGHUP);
   std::function<void()> wait_hup = [&] {
@@ -241,6 +288,7 @@ int run(const config::Config& initial, const std::string& config_file) {
         for (const auto& k : d.restart) log("dialcored: reload: %s changed; needs a restart\n", k);
         if (d.empty()) log("dialcored: reload: %s\n", std::string("no changes"));
         router.apply(live_settings(*r.config));
+        if (appliance) appliance->apply(*r.config);
         media.set_rtp_timeout_ms(r.config->dataplane.no_rtp_timeout_ms);
         // Keys that need a restart keep their running values until then.
         config::Config next = *r.config;

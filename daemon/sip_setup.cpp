@@ -29,8 +29,12 @@ std::optional<std::string> SipSetup::start() {
 void SipSetup::stop() { stack_->stop(); }
 
 void SipSetup::on_event(sip::SipEvent event) {
-  // No B2BUA yet: nobody can take an inbound call, so the caller hears 480 at once rather than
-  // ringing into the invite timeout. The B2BUA (control/calls) replaces this handler.
+  if (handler_) {
+    handler_(event);
+    return;
+  }
+  // Nobody takes calls (no handler): the caller hears 480 at once rather than ringing into the
+  // invite timeout.
   if (event.kind == sip::SipEventKind::Incoming) {
     ++incoming_rejected_;
     stack_->reject(event.call, 480);

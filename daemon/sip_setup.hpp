@@ -2,11 +2,12 @@
 // The SIP part of dialcored: control/sip's SipStack on the control io_context, started after the
 // dataplane and MediaService when sip.interfaces is configured, its counters on /metrics.
 //
-// Until the B2BUA (control/calls, another change) owns calls, every Incoming call is rejected
-// with 480 Temporarily Unavailable and counted (dialcore_sip_incoming_rejected_total): the
-// daemon answers SIP but does not take calls yet.
+// Every SipEvent goes to the handler set with set_handler() (the Appliance: the B2BUA, the
+// campaigns, the floor). Without one, every Incoming call is rejected with 480 Temporarily
+// Unavailable and counted (dialcore_sip_incoming_rejected_total).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,11 @@ class SipSetup {
   void stop();
 
   const control::sip::SipStack& stack() const { return *stack_; }
+  control::sip::SipStack& stack() { return *stack_; }
+  // Where SipEvents go from now on (control thread); empty: the 480 fallback above.
+  void set_handler(std::function<void(const control::sip::SipEvent&)> handler) {
+    handler_ = std::move(handler);
+  }
   // The registrar's credentials (a whole snapshot; users missing from it lose their bindings).
   void set_agent_credentials(std::vector<control::sip::AgentCredential> credentials) {
     stack_->set_agent_credentials(std::move(credentials));
@@ -45,6 +51,7 @@ class SipSetup {
   void on_event(control::sip::SipEvent event);  // on the control thread (asio_event_sink)
 
   std::unique_ptr<control::sip::SipStack> stack_;
+  std::function<void(const control::sip::SipEvent&)> handler_;
   std::uint64_t incoming_rejected_ = 0;  // control thread; read by /metrics on the same thread
 };
 

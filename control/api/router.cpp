@@ -9,6 +9,7 @@
 #include "control/api/agent_resource.hpp"
 #include "control/api/api_error.hpp"
 #include "control/api/cdr_routes.hpp"
+#include "control/api/campaign_control.hpp"
 #include "control/api/floor_routes.hpp"
 #include "control/api/lead_routes.hpp"
 #include "control/api/record_codec.hpp"
@@ -212,6 +213,16 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
     if (sub == "leads/import") {
       if (m != "POST") return method_not_allowed();
       return import_leads(store_, id, request, actor(*who));
+    }
+    if (sub == "start" || sub == "pause" || sub == "stop" || sub == "stats") {
+      if (campaigns_ == nullptr) {
+        return error_response(404, "campaigns_not_running", "no campaign runs in this process");
+      }
+      if (m != (sub == "stats" ? "GET" : "POST")) return method_not_allowed();
+      CampaignAnswer a = sub == "stats" ? campaigns_->campaign_stats(id)
+                                        : campaigns_->campaign_action(id, sub);
+      if (a.status >= 300) return error_response(a.status, a.code, a.message);
+      return json_response(a.status, json::serialize(a.body));
     }
     route = "unmatched";
     return error_response(404, "no_route", "no such campaign route");

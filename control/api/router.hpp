@@ -30,6 +30,7 @@ struct LiveSettings {
 };
 
 class FloorRoutes;
+class CampaignControl;
 
 class Router {
  public:
@@ -52,6 +53,9 @@ class Router {
 
   // The agent floor's routes (/api/v1/floor/...); without them those paths are 404.
   void set_floor(FloorRoutes* floor) { floor_ = floor; }
+  // The running campaigns (/api/v1/campaigns/{id}/start|pause|stop|stats); without them those
+  // paths are 404 campaigns_not_running.
+  void set_campaigns(CampaignControl* campaigns) { campaigns_ = campaigns; }
 
  private:
   using Answer = std::optional<ApiResponse>;  // nullopt: `finish` will be called later
@@ -80,6 +84,7 @@ class Router {
   std::uint32_t max_body_bytes_ = 1 << 20;
   Offload offload_;
   FloorRoutes* floor_ = nullptr;
+  CampaignControl* campaigns_ = nullptr;
 };
 
 }  // namespace dialcore::control::api

@@ -51,6 +51,10 @@ class CallController {
   // Inbound calls: routed by `router` once their leg and answer are ready; their events go to
   // `events`. Without a router every inbound call is refused 480.
   void set_inbound(InboundRouter router, CallEventHandler events);
+  // The dataplane's AMD events on a call's legs (MediaService::start_amd on media_leg()):
+  // verdicts, a late Correction, beep onsets (dataplane/api/events.hpp AmdEventArgs).
+  using AmdHandler = std::function<void(CallHandle, Side, const dataplane::AmdEventArgs&)>;
+  void set_amd_handler(AmdHandler handler) { amd_handler_ = std::move(handler); }
 
   // The SIP stack's sink (through asio_event_sink): every SipEvent of every call.
   void on_sip_event(const sip::SipEvent& event);
@@ -74,6 +78,23 @@ class CallController {
   // stats name it); nullopt otherwise.
   std::optional<media::MediaLeg> media_leg(CallHandle call, Side side) const;
 
+  // Prompts and marks (call_prompts.cpp). play_prompt plays `clip` on side's leg (replacing
+  // the bridged audio); `done(played)` runs once: true on AudioEnded after AudioStarted, false
+  // when the leg refused it or went away first. PromptStarted/PromptEnded events mark it.
+  // False (and no callback): no such call or no ready leg on that side.
+  bool play_prompt(CallHandle call, Side side, std::uint32_t clip, std::function<void(bool)> done);
+  // The customer leg's CDR ends with cause Abandoned (a live answer no agent took in time).
+  bool mark_abandoned(CallHandle call);
+  // The call whose `side` leg is `leg` (dataplane events name legs: AMD verdicts); 0: none.
+  CallHandle call_of_leg(const media::MediaLeg& leg, Side side) const;
+  // The CallHistory's call id of the call ("<prefix>-<n>"); nullopt: no such call.
+  std::optional<std::string> history_id(CallHandle call) const;
+  // History milestones on the customer leg: AMD verdict (human, machine, unknown), recording.
+  bool record_amd(CallHandle call, std::string_view verdict);
+  bool record_recording(CallHandle call, std::string_view path);
+
+  std::vector<CallHandle> call_handles() const;  // every live call (tests, shutdown reports)
+
   const CallCounters& counters() const { return counters_; }
   std::size_t live_calls() const { return calls_.size(); }
   std::size_t live_media_legs() const { return media_legs_; }
@@ -94,7 +115,10 @@ class CallController {
   void program(Call& call, Side side, const sdp::NegotiatedMedia& media,
                std::function<void(Call&)> done);
   void destroy_media(Call& call, Side side);
+  void send_destroy(CallHandle id, Side side, media::MediaLeg target, int attempt);
   void release_leg(Call& call, Side side);
+  void on_prompt_event(Call& call, Side side, const dataplane::Event& event);
+  static void finish_prompt(CallLeg& leg, bool played);
   void bind_sip(Call& call, Side side, sip::CallId sip);
   sdp::LocalMedia local_media(const std::vector<std::string>& codecs, config::SrtpPolicy srtp,
                               const dataplane::NetAddress& address) const;
@@ -133,6 +157,7 @@ class CallController {
   CallSettings settings_;
   InboundRouter router_;
   CallEventHandler inbound_events_;
+  AmdHandler amd_handler_;
   std::unordered_map<CallHandle, std::unique_ptr<Call>> calls_;
   std::unordered_map<sip::CallId, std::pair<CallHandle, Side>> by_sip_;
   CallHandle next_id_ = 1;

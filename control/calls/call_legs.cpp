@@ -110,6 +110,11 @@ void CallController::on_media_event(CallHandle id, Side side, const dataplane::E
     const auto d = e.args<dataplane::DtmfEventArgs>();
     ++counters_.dtmf_events;
     emit(*call, {CallEventKind::Dtmf, 0, side, CallOutcome::Normal, 0, d.key, true});
+  } else if (e.type == dataplane::EventType::Amd) {
+    if (amd_handler_) amd_handler_(id, side, e.args<dataplane::AmdEventArgs>());
+  } else if (e.type == dataplane::EventType::AudioStarted ||
+             e.type == dataplane::EventType::AudioEnded) {
+    on_prompt_event(*call, side, e);
   }
 }
 
@@ -155,9 +160,21 @@ void CallController::program(Call& call, Side side, const sdp::NegotiatedMedia& 
 void CallController::destroy_media(Call& call, Side side) {
   CallLeg& leg = call.leg(side);
   leg.media_state = MediaState::Destroying;
-  const media::MediaLeg target = leg.media;
-  const CallHandle id = call.id;
-  media_.destroy(target, [this, id, side, target](Reply status) {
+  send_destroy(call.id, side, leg.media, 0);
+}
+
+// A destroy answered Busy never reached the worker (its ring stayed full through MediaService's
+// own retries): the leg and its port would live on in the worker. Sent again (MediaService
+// backs off inside each attempt) up to kDestroyAttempts times; only then counted as an error.
+// dialbench sip at 1,000 calls/s on a loaded 2-core VM leaked 362 legs before this.
+void CallController::send_destroy(CallHandle id, Side side, media::MediaLeg target, int attempt) {
+  constexpr int kDestroyAttempts = 20;
+  media_.destroy(target, [this, id, side, target, attempt](Reply status) {
+    if (status == Reply::Busy && attempt + 1 < kDestroyAttempts) {
+      ++counters_.destroy_retries;
+      send_destroy(id, side, target, attempt + 1);
+      return;
+    }
     --media_legs_;
     if (status != Reply::Ok) ++counters_.teardown_errors;
     Call* c = find(id);
@@ -173,6 +190,7 @@ void CallController::destroy_media(Call& call, Side side) {
 
 void CallController::release_leg(Call& call, Side side) {
   CallLeg& leg = call.leg(side);
+  finish_prompt(leg, false);
   if (leg.sip_live && !leg.hangup_sent) {
     leg.hangup_sent = true;
     if (!sip_.hangup(leg.sip)) {

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,9 @@ struct CallLeg {
   bool held = false;       // the far end holds us (we must not send to it)
   bool early = false;      // programmed from an 18x's SDP
   bool history_open = false;
+  // play_prompt(): told once, on AudioEnded, a refused PlayAudio or the leg's release.
+  std::function<void(bool played)> prompt_done;
+  bool prompt_started = false;
   sdp::LocalMedia local;
   std::unique_ptr<sdp::SdpSession> session;      // our o= line for this dialog
   std::optional<sdp::SessionDescription> offer;  // our offer, awaiting its answer
@@ -61,6 +65,7 @@ struct Call {
   OriginateRequest request;  // outbound: what was dialled; inbound: did and caller
   std::optional<std::int64_t> agent_id;
   std::string agent_address;
+  bool abandoned = false;  // mark_abandoned(): the customer leg's CDR ends "abandoned"
   std::array<CallLeg, 2> legs;  // indexed by Side
 
   CallLeg& leg(Side s) { return legs[static_cast<std::size_t>(s)]; }

@@ -60,7 +60,10 @@ void CallController::history_ended(Call& call, Side side, CallOutcome outcome) {
   if (!leg.history_open) return;
   leg.history_open = false;
   const std::int64_t at = now_ms();
-  record([&] { return history_->ended(call.history_id, leg_name(side), end_cause(outcome), at); });
+  const history::EndCause cause = side == Side::Customer && call.abandoned
+                                       ? history::EndCause::Abandoned
+                                       : end_cause(outcome);
+  record([&] { return history_->ended(call.history_id, leg_name(side), cause, at); });
 }
 
 void CallController::on_leg_ended(Call& call, Side side, const sip::SipEvent& e) {

@@ -57,6 +57,8 @@ std::string_view event_name(CallEventKind kind) {
     case CallEventKind::Held: return "held";
     case CallEventKind::Resumed: return "resumed";
     case CallEventKind::Dtmf: return "dtmf";
+    case CallEventKind::PromptStarted: return "prompt_started";
+    case CallEventKind::PromptEnded: return "prompt_ended";
     case CallEventKind::Ended: return "ended";
   }
   return "unknown";

@@ -54,6 +54,8 @@ enum class CallEventKind : std::uint8_t {
   Held,           // side's far end put us on hold (re-INVITE sendonly/inactive)
   Resumed,        // side's far end resumed (re-INVITE sendrecv)
   Dtmf,           // a key from side: SIP INFO or RFC 4733 (digit)
+  PromptStarted,  // play_prompt()'s audio began on side's leg (the dataplane's AudioStarted)
+  PromptEnded,    // it played out or was stopped (AudioEnded)
   Ended,          // the whole call is over: both legs hung up, both media legs destroyed
 };
 std::string_view event_name(CallEventKind kind);
@@ -123,7 +125,10 @@ struct CallCounters {
   std::uint64_t offers_answered = 0;    // re-INVITEs answered (hold, resume, changes)
   std::uint64_t offers_rejected = 0;
   std::uint64_t dtmf_events = 0;
+  std::uint64_t prompts_started = 0;  // play_prompt() audio that began (AudioStarted)
+  std::uint64_t prompts_failed = 0;   // play_prompt() refused by the leg (no leg, bad clip)
   std::uint64_t teardown_errors = 0;  // a hangup or destroy that could not be done cleanly
+  std::uint64_t destroy_retries = 0;  // destroys sent again after Busy (the ring was full)
   std::uint64_t history_errors = 0;   // a CallHistory report that failed (the call goes on)
   std::array<std::uint64_t, kCallOutcomeCount> ended{};  // by CallOutcome
 

@@ -9,6 +9,17 @@ namespace dialcore::control::floor {
 namespace json = boost::json;
 namespace as = agent_state;
 
+namespace {
+const std::string kNoNotes;
+}  // namespace
+
+std::vector<std::pair<AgentId, as::State>> Floor::states() const {
+  std::vector<std::pair<AgentId, as::State>> out;
+  out.reserve(sessions_.size());
+  for (const auto& [id, s] : sessions_) out.emplace_back(id, s->machine.state());
+  return out;
+}
+
 Floor::Floor(boost::asio::io_context& io, FloorSettings settings, FloorDirectory& directory,
              CallControl& calls, PaymentGateway& gateway)
     : io_(io),
@@ -94,6 +105,7 @@ void Floor::commit(Session& s, bool end_legs) {
       s.muted.erase(t.call);
       call_owner_.erase(t.call);
     }
+    if (listener_) listener_(s.id, t, t.cause == as::Cause::Wrapped ? s.wrap_notes : kNoNotes);
   }
   arm_timer(s);
 }
@@ -223,7 +235,9 @@ FloorResult Floor::wrap(AgentId agent, const std::string& code, const std::strin
                                   " characters");
   }
   if (auto r = s->machine.submit_wrap(mono_ms(), code)) return rejected(*r);
+  s->wrap_notes = notes;
   commit(*s, false);
+  s->wrap_notes.clear();
   publish(*s, "wrap", json::object{{"code", code}, {"notes", notes}});
   return snapshot(agent);
 }

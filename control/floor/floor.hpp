@@ -17,6 +17,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "control/agent_state/agent_machine.hpp"
 #include "control/floor/call_control.hpp"
@@ -100,6 +102,16 @@ class Floor {
 
   std::size_t sessions() const { return sessions_.size(); }
 
+  // Every accepted transition of every agent, after it is published (the dialler's runners
+  // follow the agents' states through this; control/appliance). `notes`: the agent's wrap
+  // notes on a Wrapped record, empty otherwise. One listener; it may call back into the floor
+  // only through posted work.
+  using TransitionListener =
+      std::function<void(AgentId, const agent_state::Transition&, const std::string& notes)>;
+  void set_listener(TransitionListener listener) { listener_ = std::move(listener); }
+  // Every logged-in agent's state now (a runner that starts late learns who is available).
+  std::vector<std::pair<AgentId, agent_state::State>> states() const;
+
  private:
   struct Payment {
     CallId call = 0;
@@ -120,6 +132,7 @@ class Floor {
     std::map<CallId, bool> muted;
     std::unique_ptr<Payment> payment;
     std::uint64_t timer_generation = 0;
+    std::string wrap_notes;  // the notes of the wrap being committed (for the listener)
   };
   struct Assist {
     std::uint64_t id = 0;
@@ -169,6 +182,7 @@ class Floor {
   std::map<CallId, AgentId> call_owner_;
   std::deque<Assist> assists_;
   std::uint64_t next_assist_ = 1;
+  TransitionListener listener_;
 };
 
 }  // namespace dialcore::control::floor

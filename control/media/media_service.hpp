@@ -14,8 +14,8 @@
 // once (counters().late_creates_destroyed), so a timeout never leaks a leg or its port.
 //
 // Events. Each leg has one event handler (given to allocate_leg, or replaced by subscribe());
-// the worker's events for that leg (FirstPacket, RtpTimeout, Dtmf, AudioStarted, AudioEnded,
-// Stats) are delivered to it. destroy() removes the leg's entry at once: its later events
+// the worker's events for that leg (FirstPacket, RtpTimeout, Dtmf, Amd, AudioStarted,
+// AudioEnded, Stats) are delivered to it. destroy() removes the leg's entry at once: its later events
 // (and those of legs never known) are dropped and counted (events_dropped), never delivered
 // to someone else.
 //
@@ -137,6 +137,17 @@ class MediaService {
   void pause_recording(const MediaLeg& customer, Done done);
   void resume_recording(const MediaLeg& customer, Done done);
   void tag_recording(const MediaLeg& customer, std::string_view text, Done done);  // <= 39 chars
+
+  // Answering-machine detection (media_amd.cpp; the contract: dataplane/api/commands.hpp,
+  // AmdArgs, and control/media/README.md). The leg's EventHandler then receives EventType::Amd
+  // events (AmdEventArgs): the verdict once, for a HUMAN possibly a Correction to MACHINE about
+  // 2 s later (act on the HUMAN at once, undo on the Correction), and with args.report_beep the
+  // beep's onset and end after MACHINE. amd_args(config::Amd) (media_amd.hpp) builds the args.
+  // Worker replies: StaleLeg, Unsupported (audio not decodable on that worker: a PCM rate
+  // other than 8/16 kHz), NoCapacity (AMD pool empty), WrongState (an analysis already
+  // runs on the leg). stop_amd is Ok also when none runs; its events stop with its reply.
+  void start_amd(const MediaLeg& leg, const dataplane::AmdArgs& args, Done done);
+  void stop_amd(const MediaLeg& leg, Done done);
 
   // Orderly stop: new allocations fail WrongState, every known leg is destroyed, and `done` runs
   // once nothing is in flight or queued (bounded by reply_timeout); then polling stops.

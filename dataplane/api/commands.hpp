@@ -43,8 +43,11 @@ enum class CommandType : std::uint16_t {
   PauseRecording = 19,
   ResumeRecording = 20,
   TagRecording = 21,     // a tag/bookmark with text at the worker's clock
+  // Answering-machine detection (issue 4) on what the leg receives: Amd events (events.hpp).
+  StartAmd = 22,  // AmdArgs; WrongState while an analysis runs on the leg
+  StopAmd = 23,   // Ok also when none runs (idempotent)
 };
-inline constexpr CommandType kLastCommandType = CommandType::TagRecording;
+inline constexpr CommandType kLastCommandType = CommandType::StopAmd;
 
 inline constexpr std::size_t kCommandPayloadBytes = 168;
 
@@ -231,6 +234,38 @@ struct TagRecordingArgs {
 };
 static_assert(kIsCommandArgs<TagRecordingArgs, 40>);
 
+// Answering-machine detection on an answered outbound leg (issue 4): the worker runs
+// dsp::AmdDetector on the audio the leg receives (decoded G.711, a transcoded leg's 8/16 kHz
+// PCM, or another codec decoded for AMD alone; 16 kHz is decimated), 20 ms frames, time = audio frames since StartAmd (gaps with no RTP
+// are analysed as silence). It posts EventType::Amd (AmdEventArgs): the verdict once; for a
+// HUMAN, a Correction to MACHINE if the far end turns out to be a machine within the detector's
+// window (~2 s after the answer ends); with report_beep, the beep's onset and end after MACHINE.
+// Then it stops by itself. The fields are the campaign's config::Amd keys (control/media
+// amd_args()); 0 = the detector's tuned default (dataplane/dsp/amd_detector.hpp, AmdConfig).
+// Replies: Unsupported when the leg's audio cannot be decoded here (a PCM rate other than 8 or
+// 16 kHz, Opus aside), NoCapacity when the worker's AMD pool is empty, WrongState while an
+// analysis already runs on the leg (StopAmd first; after it finished, StartAmd starts afresh).
+struct AmdArgs {
+  static constexpr CommandType kType = CommandType::StartAmd;
+  std::uint32_t initial_silence_ms = 0;         // nothing heard this long: SILENCE
+  std::uint32_t greeting_ms = 0;                // a greeting this long: MACHINE (max_greeting_ms)
+  std::uint32_t after_greeting_silence_ms = 0;  // quiet this long after a greeting: HUMAN
+  std::uint32_t total_analysis_ms = 0;          // undecided this long: NOTSURE
+  std::uint32_t min_word_ms = 0;                // shorter bursts are not speech
+  // Asterisk app_amd's word counting: carried for the campaign's record, not used (the
+  // detector judges the greeting's length and pauses, not its words: dataplane/dsp/README.md).
+  std::uint32_t between_words_silence_ms = 0;
+  std::uint32_t max_words = 0;
+  bool report_beep = false;  // after MACHINE, report the beep (onset, end) before stopping
+  std::array<std::uint8_t, 3> reserved{};
+};
+static_assert(kIsCommandArgs<AmdArgs, 32>);
+
+struct StopAmdArgs {
+  static constexpr CommandType kType = CommandType::StopAmd;
+};
+static_assert(kIsCommandArgs<StopAmdArgs, 1>);
+
 // Three cache lines: slots in the ring never share a line, so the producer filling one slot
 // does not disturb the consumer reading the one before it.
 struct alignas(64) Command {
@@ -285,6 +320,8 @@ inline std::string_view to_string(CommandType type) {
     case CommandType::PauseRecording: return "pause_recording";
     case CommandType::ResumeRecording: return "resume_recording";
     case CommandType::TagRecording: return "tag_recording";
+    case CommandType::StartAmd: return "start_amd";
+    case CommandType::StopAmd: return "stop_amd";
   }
   return "unknown";
 }

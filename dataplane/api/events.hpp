@@ -1,6 +1,6 @@
 #pragma once
 // Events from a worker to control: the Reply to each command (same seq) and the worker's own
-// news (first packet, RTP timeout, periodic stats; DTMF and AMD results with issue 4). Fixed-size,
+// news (first packet, RTP timeout, periodic stats; DTMF keys and AMD results, issue 4). Fixed-size,
 // numbered like commands.hpp: never renumber, only add.
 
 #include <array>
@@ -23,7 +23,7 @@ enum class EventType : std::uint16_t {
   RtpTimeout = 3,   // no RTP for the leg's rtp_timeout_ms (seq 0)
   Stats = 4,        // periodic LegStats (seq 0)
   Dtmf = 5,         // one key the leg received, once it ended (DtmfEventArgs; seq 0)
-  // 6 Amd: issue 4.
+  Amd = 6,          // an AMD verdict, correction or beep (AmdEventArgs; seq 0)
   AudioStarted = 7,  // PlayAudio began on the leg (AudioEventArgs; seq 0)
   AudioEnded = 8,    // it played out or was stopped (AudioEventArgs; seq 0)
   RecordingState = 9,  // a recording went recording/paused/off (RecordingStateArgs; seq 0);
@@ -100,6 +100,57 @@ struct DtmfEventArgs {
   DtmfEnd end = DtmfEnd::Normal;
 };
 static_assert(kIsEventArgs<DtmfEventArgs, 24>);
+
+// AMD (StartAmd, commands.hpp). The numbers mirror dsp::AmdResult / dsp::AmdCause /
+// dsp::SitCode (dataplane/dsp/amd_detector.hpp, amd_sit.hpp; the worker static_asserts it).
+enum class AmdResultCode : std::uint8_t {
+  Undecided = 0, Human = 1, Machine = 2, NotSure = 3, Fax = 4, Sit = 5, Silence = 6
+};
+enum class AmdCauseCode : std::uint8_t {
+  None = 0,
+  InitialSilence = 1,     // SILENCE: nothing heard for initial_silence_ms (or no RTP at all)
+  GreetingThenPause = 2,  // HUMAN: a greeting, then after_greeting_silence_ms of quiet
+  LongGreeting = 3,       // MACHINE: the greeting lasted greeting_ms
+  BeepAfterGreeting = 4,  // MACHINE: a beep came before either timing rule
+  FaxCng = 5, FaxCed = 6, FaxV21 = 7,
+  SitTones = 8,           // SIT: `sit` has the Telcordia code
+  AnalysisTimeout = 9,    // NOTSURE: total_analysis_ms passed
+  LateGreeting = 10,      // Correction: the "answer" went on after a short pause
+  LateBeep = 11,          // Correction: a beep while the HUMAN was provisional
+  EndOfInput = 12,        // the worker ended an analysis whose audio stopped coming
+};
+
+// One AMD event. Exactly one of: a verdict (!correction, !beep), a Correction (a provisional
+// HUMAN is a MACHINE after all: result Machine, cause LateGreeting/LateBeep), a beep onset
+// (beep, !beep_end: onset_ms is when it began) or the beep's end (beep, beep_end: the moment to
+// start leaving a message). Control acts on a HUMAN at once and undoes it on a Correction.
+struct AmdEventArgs {
+  std::uint64_t at_ns = 0;     // the worker's clock when it was posted
+  std::uint32_t at_ms = 0;     // audio since StartAmd when it was taken (the detector's time)
+  std::uint32_t onset_ms = 0;  // the speech or tone onset it refers to (0 if none)
+  AmdResultCode result = AmdResultCode::Undecided;  // the leg's verdict (after a beep: Machine)
+  AmdCauseCode cause = AmdCauseCode::None;
+  bool correction = false;
+  bool beep = false;
+  bool beep_end = false;
+  std::uint8_t sit = 0;        // dsp::SitCode for SIT (1 Intercept ... 9 Unknown), else 0
+  std::uint16_t freq_hz = 0;   // the tone's frequency for FAX, SIT (third tone) and beeps
+};
+static_assert(kIsEventArgs<AmdEventArgs, 24>);
+
+// "HUMAN", "MACHINE", "NOTSURE", "FAX", "SIT", "SILENCE" ("UNDECIDED"), as the corpus labels.
+inline std::string_view to_string(AmdResultCode r) {
+  switch (r) {
+    case AmdResultCode::Undecided: return "UNDECIDED";
+    case AmdResultCode::Human: return "HUMAN";
+    case AmdResultCode::Machine: return "MACHINE";
+    case AmdResultCode::NotSure: return "NOTSURE";
+    case AmdResultCode::Fax: return "FAX";
+    case AmdResultCode::Sit: return "SIT";
+    case AmdResultCode::Silence: return "SILENCE";
+  }
+  return "UNKNOWN";
+}
 
 // A prompt or tone on a leg (announcement markers for recordings).
 struct AudioEventArgs {

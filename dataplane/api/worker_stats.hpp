@@ -33,7 +33,9 @@
   X(DtmfSent, "dtmf_sent_packets", "RFC 4733 packets we originated")                    \
   X(DspUndecodable, "dsp_undecodable", "audio frames the DSP tap could not decode (codec or rate)") \
   X(RecordingUnrecorded, "recording_unrecorded",                                         \
-    "audio frames of a recorded call not recorded: codec not decodable here or other rate")
+    "audio frames of a recorded call not recorded: codec not decodable here or other rate") \
+  X(AmdFrames, "amd_frames", "20 ms frames analysed by answering-machine detection")    \
+  X(AmdEvents, "amd_events", "AMD verdicts, corrections and beeps reported to control")
 
 namespace dialcore::dataplane {
 

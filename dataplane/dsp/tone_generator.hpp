@@ -20,6 +20,8 @@
 #include <numbers>
 #include <span>
 
+#include "dataplane/dsp/amd_sit.hpp"
+
 namespace dialcore::dataplane::dsp {
 
 struct ToneStep {
@@ -45,27 +47,26 @@ constexpr ToneSpec agent_beep_tone() {
 // segments; the combination is the code (Telcordia GR-1162 / SR-2275 table). Checked against two
 // published copies of the Bell table (TELECOM Digest 1990, a 1983 recorder/announcer manual):
 // NC high/long high/long, IC low/short low/short, VC high/long low/short, RO low/short high/long;
-// third tone 1776.7 Hz / 380 ms; frequencies within +/-0.2 %, durations +/-5 %.
-enum class SitCode : std::uint8_t { Intercept, VacantCode, NoCircuit, Reorder };
-
+// third tone 1776.7 Hz / 380 ms; frequencies within +/-0.2 %, durations +/-5 %. The code is the
+// AMD detector's SitCode (amd_sit.hpp: one type for what we play and what we classify); the
+// codes the table does not assign (None, Reserved, Unknown) play Intercept.
 constexpr ToneSpec sit_tone(SitCode code) {
-  constexpr float kLow1 = 913.8f, kHigh1 = 985.2f, kLow2 = 1370.6f, kHigh2 = 1428.5f, k3 = 1776.7f;
   constexpr std::uint32_t kShort = 274, kLong = 380;
-  ToneSpec t;
+  bool high1 = false, long1 = false, high2 = false, long2 = false;
   switch (code) {
-    case SitCode::Intercept:
-      t.steps = {{{kLow1, 0, -13, kShort}, {kLow2, 0, -13, kShort}, {k3, 0, -13, kLong}, {}}};
-      break;
-    case SitCode::VacantCode:
-      t.steps = {{{kHigh1, 0, -13, kLong}, {kLow2, 0, -13, kShort}, {k3, 0, -13, kLong}, {}}};
-      break;
-    case SitCode::NoCircuit:
-      t.steps = {{{kHigh1, 0, -13, kLong}, {kHigh2, 0, -13, kLong}, {k3, 0, -13, kLong}, {}}};
-      break;
-    case SitCode::Reorder:
-      t.steps = {{{kLow1, 0, -13, kShort}, {kHigh2, 0, -13, kLong}, {k3, 0, -13, kLong}, {}}};
-      break;
+    case SitCode::VacantCode: high1 = long1 = true; break;
+    case SitCode::NoCircuitInter: high1 = long1 = high2 = long2 = true; break;
+    case SitCode::NoCircuitIntra: long1 = long2 = true; break;
+    case SitCode::ReorderInter: high1 = long2 = true; break;
+    case SitCode::ReorderIntra: high2 = long2 = true; break;
+    case SitCode::IneffectiveOther: long1 = high2 = true; break;
+    default: break;  // Intercept: low short, low short
   }
+  ToneSpec t;
+  t.steps = {{{high1 ? kSitHigh1 : kSitLow1, 0, -13, long1 ? kLong : kShort},
+              {high2 ? kSitHigh2 : kSitLow2, 0, -13, long2 ? kLong : kShort},
+              {kSitThird, 0, -13, kLong},
+              {}}};
   return t;
 }
 

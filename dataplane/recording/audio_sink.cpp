@@ -231,7 +231,7 @@ const char* audio_extension(RecordingFormat format) noexcept {
 }
 
 std::unique_ptr<AudioSink> open_sink(const std::string& path, const SinkOptions& options, int& error) {
-  const int fd = create_file_0640(path, error);
+  const int fd = create_file_0640(path, error, options.file_mode);
   if (fd < 0) return nullptr;
   if (options.format == RecordingFormat::OggOpus) {
     auto sink = std::make_unique<OggOpusSink>(fd, options);

@@ -44,9 +44,10 @@ struct SinkOptions {
   std::uint32_t sample_rate_hz = 8000;
   std::uint32_t buffer_frames = 8000;  // audio buffered between writes (the flush interval)
   std::string comment_call_id;         // Ogg: a DIALCORE_CALL_ID comment
+  std::uint32_t file_mode = 0640;      // RecordingConfig::file_mode
 };
 
-// Creates the file `path` (exclusive, 0640). Null with `error` set (an errno) on failure.
+// Creates the file `path` (exclusive, options.file_mode). Null with `error` set (an errno) on failure.
 std::unique_ptr<AudioSink> open_sink(const std::string& path, const SinkOptions& options, int& error);
 
 // Extension of a format's audio file, with the dot.

@@ -23,13 +23,13 @@ int pwrite_all(int fd, std::span<const std::byte> bytes, std::uint64_t offset, s
   return 0;
 }
 
-int create_file_0640(const std::string& path, int& error) noexcept {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+int create_file_0640(const std::string& path, int& error, std::uint32_t mode) noexcept {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     error = errno;
     return -1;
   }
-  if (::fchmod(fd, 0640) != 0) {
+  if (::fchmod(fd, static_cast<mode_t>(mode & 07777)) != 0) {
     error = errno;
     ::close(fd);
     ::unlink(path.c_str());

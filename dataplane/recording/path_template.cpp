@@ -38,9 +38,11 @@ std::string recording_base_path(const std::string& root, const std::string& path
       const std::size_t close = path_template.find('}', i);
       if (path_template[i] == '{' && close != std::string::npos) {
         const std::string_view key(path_template.data() + i + 1, close - i - 1);
-        if (key == "yyyy") path += std::to_string(tm.tm_year + 1900);
-        else if (key == "mm") path += two(tm.tm_mon + 1);
-        else if (key == "dd") path += two(tm.tm_mday);
+        if (key == "yyyy" || key == "year") path += std::to_string(tm.tm_year + 1900);
+        else if (key == "mm" || key == "month") path += two(tm.tm_mon + 1);
+        else if (key == "dd" || key == "day") path += two(tm.tm_mday);
+        else if (key == "date")
+          path += std::to_string(tm.tm_year + 1900) + "-" + two(tm.tm_mon + 1) + "-" + two(tm.tm_mday);
         else if (key == "campaign") path += sanitise(text_of(start.campaign));
         else if (key == "call_id") path += sanitise(text_of(start.call_id));
         else if (key == "agent") path += sanitise(text_of(start.agent));

@@ -147,6 +147,7 @@ void Recorder::start(std::size_t input, const RecItem& item, std::uint64_t now_n
   options.sample_rate_hz = req.sample_rate_hz;
   options.buffer_frames = req.sample_rate_hz * config_.flush_interval_ms / 1000;
   options.comment_call_id = m.call_id;
+  options.file_mode = config_.file_mode;
   const std::string base = recording_base_path(config_.root, config_.path_template, req);
   int error = make_parent_dirs(base);
   for (int attempt = 0; error == 0 && attempt < 100; ++attempt) {
@@ -188,6 +189,7 @@ void Recorder::start(std::size_t input, const RecItem& item, std::uint64_t now_n
   rec->next_flush_ns = now_ns + std::uint64_t{config_.flush_interval_ms} * 1'000'000;
   rec->open_index = open_.size();
   open_.push_back(rec.get());
+  open_files_.store(open_.size(), std::memory_order_relaxed);  // Relaxed: a gauge
   RecordingEvent ev;
   ev.id = id;
   ev.state = RecordingState::Recording;
@@ -283,6 +285,7 @@ void Recorder::finish(Active& rec, RecordingState state, OffReason reason, int e
   open_[rec.open_index] = last;
   last->open_index = rec.open_index;
   open_.pop_back();
+  open_files_.store(open_.size(), std::memory_order_relaxed);  // Relaxed: a gauge
   table_[rec.input][rec.id.slot].reset();  // destroys rec
 }
 
@@ -301,7 +304,7 @@ bool Recorder::write_sidecar(Active& rec) {
   const std::string path = rec.base + ".json";
   int err = 0;
   if (rec.sidecar_fd < 0) {
-    rec.sidecar_fd = create_file_0640(path, err);
+    rec.sidecar_fd = create_file_0640(path, err, config_.file_mode);
     if (rec.sidecar_fd < 0) {
       errno = err;
       return false;

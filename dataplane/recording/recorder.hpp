@@ -11,6 +11,7 @@
 // counter report it, and the items still on their way for it are discarded. Other recordings,
 // and new ones once there is space again, go on.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -46,7 +47,9 @@ class Recorder {
   // Ends every open recording (status "interrupted", Off/Shutdown events). At shutdown.
   void close_all();
 
-  std::size_t open_recordings() const noexcept { return open_.size(); }
+  std::size_t open_recordings() const noexcept { return open_.size(); }  // recorder thread only
+  // Files open now, from any thread (relaxed: a gauge for /metrics, written after each change).
+  std::uint64_t open_files() const noexcept { return open_files_.load(std::memory_order_relaxed); }
   const RecorderStats& stats() const noexcept { return stats_; }
 
  private:
@@ -72,6 +75,7 @@ class Recorder {
   std::vector<RecItem> batch_;
   std::vector<std::uint32_t> returns_;
   RecorderStats stats_;
+  std::atomic<std::uint64_t> open_files_{0};
 };
 
 }  // namespace dialcore::dataplane::recording

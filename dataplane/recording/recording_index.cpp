@@ -97,7 +97,9 @@ RepairReport repair_recordings(const std::string& root) {
     else if (p.extension() == ".json") sidecars.push_back(p);
     else if (p.extension() == ".wav" || p.extension() == ".opus") audio.push_back(p);
   }
-  for (const fs::path& t : temps) fs::remove(t, ec);
+  for (const fs::path& t : temps) {
+    if (fs::remove(t, ec)) report.removed.push_back(t.string());
+  }
   for (const fs::path& a : audio) {  // an audio file nobody described: describe it
     fs::path side = a;
     side.replace_extension(".json");

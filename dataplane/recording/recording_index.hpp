@@ -22,6 +22,7 @@ namespace dialcore::dataplane::recording {
 struct RepairReport {
   std::vector<std::string> repaired;  // audio files that were fixed (and re-indexed)
   std::vector<std::string> failed;    // with the reason, "path: why"
+  std::vector<std::string> removed;   // leftover "*.json.tmp" files deleted
 };
 
 RepairReport repair_recordings(const std::string& root);

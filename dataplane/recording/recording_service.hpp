@@ -34,8 +34,12 @@ class RecordingService {
   void stop();
 
   RecordingProducer& producer(std::uint16_t worker) { return *producers_[worker]; }
+  const RecordingProducer& producer(std::uint16_t worker) const { return *producers_[worker]; }
+  std::size_t workers() const { return producers_.size(); }
   std::size_t recorders() const { return recorders_.size(); }
   Recorder& recorder(std::size_t r) { return *recorders_[r]; }  // for tests driving poll()
+  const Recorder& recorder(std::size_t r) const { return *recorders_[r]; }  // stats, open_files()
+  bool running() const { return running_.load(std::memory_order_relaxed); }
   // Control's side: state events from every recorder, oldest first per recorder.
   std::size_t poll_events(std::span<RecordingEvent> out);
   // CPU time the recorder threads have used (ns), for dialbench; 0 before start().

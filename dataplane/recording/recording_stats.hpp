@@ -73,6 +73,13 @@ inline constexpr std::array<std::string_view, kRecorderCounterCount> kRecorderCo
     DIALCORE_RECORDER_COUNTERS(DIALCORE_REC_NAME)};
 #undef DIALCORE_REC_NAME
 
+#define DIALCORE_REC_HELP(id, name, help) std::string_view{help},
+inline constexpr std::array<std::string_view, kProducerCounterCount> kProducerCounterHelp = {
+    DIALCORE_PRODUCER_COUNTERS(DIALCORE_REC_HELP)};
+inline constexpr std::array<std::string_view, kRecorderCounterCount> kRecorderCounterHelp = {
+    DIALCORE_RECORDER_COUNTERS(DIALCORE_REC_HELP)};
+#undef DIALCORE_REC_HELP
+
 using ProducerStats = CounterBlock<ProducerCounter, kProducerCounterCount>;
 using RecorderStats = CounterBlock<RecorderCounter, kRecorderCounterCount>;
 

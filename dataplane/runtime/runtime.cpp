@@ -230,6 +230,7 @@ std::unique_ptr<Runtime> Runtime::start(const RuntimeSettings& settings, Runtime
     wc.max_ports = settings.legs_per_worker;
     wc.seed = settings.seed + i;
     wc.prompts = settings.prompts;
+    wc.recorder = i < settings.recorders.size() ? settings.recorders[i] : nullptr;
     w->worker = std::make_unique<Worker>(wc, *w->io, *w->rings);
     rt->workers_.push_back(std::move(w));
   }

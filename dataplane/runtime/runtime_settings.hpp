@@ -13,6 +13,9 @@
 namespace dialcore::dataplane {
 
 class PromptLibrary;
+namespace recording {
+class RecordingProducer;
+}
 
 // What an idle worker does (a turn that found no command, packet or timer due):
 //   1. spin `spin_turns` more turns (an idle socket turn is one epoll_wait(0), well under 1 µs);
@@ -63,6 +66,10 @@ struct RuntimeSettings {
   IdlePolicy idle;
   std::uint64_t seed = 1;                  // worker i uses seed + i (SSRCs, sequence numbers)
   const PromptLibrary* prompts = nullptr;  // PlayAudio clips, shared read-only by all workers
+  // Worker i's recording producer (RecordingService::producer(i)), used by worker i's thread
+  // only; empty (or shorter than cores): those workers refuse StartRecording (no recorder).
+  // The service must be started before the runtime and stopped after it (daemon/README.md).
+  std::vector<recording::RecordingProducer*> recorders;
 };
 
 }  // namespace dialcore::dataplane

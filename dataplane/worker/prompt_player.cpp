@@ -30,8 +30,8 @@ bool tone_spec(std::uint32_t clip_id, dsp::ToneSpec& spec) {
     case ToneClip::AgentBeep: spec = dsp::agent_beep_tone(); return true;
     case ToneClip::SitIntercept: spec = dsp::sit_tone(dsp::SitCode::Intercept); return true;
     case ToneClip::SitVacantCode: spec = dsp::sit_tone(dsp::SitCode::VacantCode); return true;
-    case ToneClip::SitNoCircuit: spec = dsp::sit_tone(dsp::SitCode::NoCircuit); return true;
-    case ToneClip::SitReorder: spec = dsp::sit_tone(dsp::SitCode::Reorder); return true;
+    case ToneClip::SitNoCircuit: spec = dsp::sit_tone(dsp::SitCode::NoCircuitInter); return true;
+    case ToneClip::SitReorder: spec = dsp::sit_tone(dsp::SitCode::ReorderIntra); return true;
     case ToneClip::RingbackNorthAmerica: spec = dsp::ringback_tone(dsp::RingbackStyle::NorthAmerica); return true;
     case ToneClip::RingbackUnitedKingdom: spec = dsp::ringback_tone(dsp::RingbackStyle::UnitedKingdom); return true;
   }

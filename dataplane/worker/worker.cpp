@@ -19,7 +19,9 @@ Worker::Worker(const WorkerConfig& config, BurstIo& io, WorkerRings& rings)
       detectors_(config.dtmf_detectors != 0 ? config.dtmf_detectors : config.max_legs),
       maskers_(config.dtmf_maskers != 0 ? config.dtmf_maskers : std::max(1u, config.max_legs / 8)),
       generators_(config.dtmf_generators != 0 ? config.dtmf_generators
-                                              : std::max(1u, config.max_legs / 8)) {
+                                              : std::max(1u, config.max_legs / 8)),
+      amd_pool_(config.amd_detectors != 0 ? config.amd_detectors : config.max_legs),
+      amd_slots_(config.max_legs, kNoSlot) {
   senders_.reserve(config.max_legs);
   plays_.resize(config.max_legs);
   playing_.reserve(config.max_legs);
@@ -175,7 +177,7 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
   } else if (leg.transcoder && forward) {
     forward_transcoded(leg, *peer, payload, rtp.sequence, now_ns);  // taps the decoded audio
     return drop(p);
-  } else if (leg.dsp_tap || (forward && peer->dsp_out) || records(leg, peer)) {
+  } else if (leg.dsp_tap || leg.amd || (forward && peer->dsp_out) || records(leg, peer)) {
     dsp_g711(leg, forward ? peer : nullptr, peer, in->format.id, payload, now_ns);
   }
   if (!forward || playing(*peer)) return drop(p);  // a prompt replaces the bridged audio
@@ -194,6 +196,7 @@ void Worker::forward_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_
   if (out_format == nullptr) return;
   auto tap = [&](std::span<std::int16_t> pcm) noexcept {
     const std::uint32_t rate = leg.transcoder->pcm_rate_hz();
+    if (leg.amd) feed_amd(leg, pcm, rate, now_ns);  // what the leg received, before the tap
     if (leg.dsp_tap || peer.dsp_out) {
       if (rate != dsp::DtmfDetector::kSampleRateHz) {
         stats_.add(WorkerCounter::DspUndecodable);
@@ -245,6 +248,7 @@ void Worker::send_to(Leg& peer, Packet* p) noexcept {
 
 void Worker::scan_timeouts(std::uint64_t now_ns) noexcept {
   legs_.for_each([&](Leg& leg) {
+    if (leg.amd) scan_amd(leg, now_ns);
     LegDtmf& d = dtmf(leg);
     if (d.rx.active()) {  // an RFC 4733 key whose end packets were all lost
       std::array<rtp::TelephoneEventReport, 2> out{};

@@ -26,6 +26,7 @@
 #include "dataplane/io/burst_io.hpp"
 #include "dataplane/recording/recording_producer.hpp"
 #include "dataplane/rtp/rtp_packet.hpp"
+#include "dataplane/worker/leg_amd.hpp"
 #include "dataplane/worker/leg_dtmf.hpp"
 #include "dataplane/worker/leg_recording.hpp"
 #include "dataplane/worker/leg_table.hpp"
@@ -44,6 +45,8 @@ struct WorkerConfig {
   std::uint32_t dtmf_detectors = 0;
   std::uint32_t dtmf_maskers = 0;
   std::uint32_t dtmf_generators = 0;
+  // AMD analyses at once (AmdSlot, leg_amd.hpp: 2,912 B each); 0 = max_legs.
+  std::uint32_t amd_detectors = 0;
   const PromptLibrary* prompts = nullptr;  // clips for PlayAudio; read-only once the worker runs
   // This worker's side of RecordingService (service.producer(w)); null: the recording commands
   // reply Unsupported. Used on the worker's thread only.
@@ -91,6 +94,19 @@ class Worker {
   void post_dtmf(Leg& leg, const DtmfEventArgs& args) noexcept;
   void report_telephone_event(Leg& leg, const rtp::TelephoneEventReport& report) noexcept;
   void poll_dtmf_senders(std::uint64_t now_ns) noexcept;
+  // Answering-machine detection (worker_amd.cpp)
+  ReplyStatus start_amd(Leg& leg, const AmdArgs& args, std::uint64_t now_ns) noexcept;
+  void release_amd(Leg& leg) noexcept;  // the analysis finished (packet path: frees nothing)
+  void stop_amd(Leg& leg) noexcept;     // StopAmd, DestroyLeg: also frees its decoder
+  bool decode_for_amd(Leg& leg, codecs::CodecId codec, std::span<const std::uint8_t> payload,
+                      std::span<std::int16_t> pcm, std::uint64_t now_ns) noexcept;
+  bool can_amd(const Leg& leg) const noexcept;
+  // What the leg received, decoded (8 or 16 kHz), into its detector 20 ms at a time.
+  void feed_amd(Leg& leg, std::span<const std::int16_t> pcm, std::uint32_t rate_hz,
+                std::uint64_t now_ns) noexcept;
+  void post_amd(Leg& leg, AmdSlot& slot, std::span<const dsp::AmdEvent> events,
+                std::uint64_t now_ns) noexcept;
+  void scan_amd(Leg& leg, std::uint64_t now_ns) noexcept;  // RTP gaps as silence; the guard
   // Prompts and tones (worker_prompts.cpp)
   ReplyStatus play_audio(Leg& leg, const PlayAudioArgs& args, std::uint64_t now_ns) noexcept;
   ReplyStatus stop_audio(Leg& leg, std::uint64_t now_ns) noexcept;
@@ -145,6 +161,8 @@ class Worker {
   SlotPool<dsp::DtmfDetector> detectors_;
   SlotPool<dsp::DtmfMasker> maskers_;
   SlotPool<dsp::DtmfGenerator> generators_;
+  SlotPool<AmdSlot> amd_pool_;
+  std::vector<std::uint32_t> amd_slots_;  // indexed like the leg table; kNoSlot: no AMD
   std::vector<LegId> senders_;            // legs with RFC 4733 keys queued (capacity max_legs)
   struct Play {  // a leg's prompt: its player lives until the next command on the leg frees it
     std::unique_ptr<PromptPlayer> player;
@@ -158,7 +176,7 @@ class Worker {
   std::vector<LegId> playing_;            // legs with an active prompt (capacity max_legs)
   std::vector<LegRecording> rec_;                    // indexed like the leg table
   std::vector<recording::RecordingId> pending_stops_;  // stops a full ring refused (capacity max_legs)
-  std::array<std::int16_t, 8000 * 120 / 1000> dsp_pcm_{};  // one G.711 payload, decoded (<= 120 ms)
+  std::array<std::int16_t, 16000 * 120 / 1000> dsp_pcm_{};  // one payload decoded (<= 120 ms, 16 kHz)
 
   // One burst in, at most one packet out per packet in plus transcoded extras: both arrays
   // are flushed whenever they could overflow.

@@ -81,6 +81,8 @@ ReplyStatus Worker::handle(const Command& cmd, Event& reply, std::uint64_t now_n
         case CommandType::PauseRecording:
         case CommandType::ResumeRecording:
         case CommandType::TagRecording: st = recording_command(*leg, cmd, reply, now_ns); break;
+        case CommandType::StartAmd: st = start_amd(*leg, cmd.args<AmdArgs>(), now_ns); break;
+        case CommandType::StopAmd: stop_amd(*leg); break;
         case CommandType::SendDtmf: st = send_dtmf(*leg, cmd.args<SendDtmfArgs>(), now_ns); break;
         case CommandType::PlayAudio: st = play_audio(*leg, cmd.args<PlayAudioArgs>(), now_ns); break;
         case CommandType::StopAudio: st = stop_audio(*leg, now_ns); break;
@@ -118,6 +120,7 @@ ReplyStatus Worker::destroy_leg(Leg& leg, std::uint64_t now_ns) noexcept {
   (void)stop_recording(leg, true, now_ns);
   unbridge(leg);
   release_dtmf(leg);
+  stop_amd(leg);
   if (playing(leg)) end_audio(leg, true, now_ns);
   plays_[leg.id.index] = Play{};
   io_.close_port(leg.port);

@@ -248,8 +248,9 @@ bool Worker::dsp_frame(Leg& leg, Leg* to, std::span<std::int16_t> pcm, std::uint
 void Worker::dsp_g711(Leg& leg, Leg* to, const Leg* bridged, codecs::CodecId codec,
                       std::span<std::uint8_t> payload, std::uint64_t now_ns) noexcept {
   const bool tapped = leg.dsp_tap || (to != nullptr && to->dsp_out);
-  if (!is_g711(codec) || payload.size() > dsp_pcm_.size()) {
-    if (tapped) stats_.add(WorkerCounter::DspUndecodable);
+  if (!is_g711(codec) || payload.size() > dsp_pcm_.size() / 2) {  // G.711: <= 120 ms at 8 kHz
+    const bool amd = leg.amd && decode_for_amd(leg, codec, payload, dsp_pcm_, now_ns);
+    if (tapped || (leg.amd && !amd)) stats_.add(WorkerCounter::DspUndecodable);
     if (records(leg, bridged)) stats_.add(WorkerCounter::RecordingUnrecorded);
     return;
   }
@@ -259,6 +260,7 @@ void Worker::dsp_g711(Leg& leg, Leg* to, const Leg* bridged, codecs::CodecId cod
   } else {
     codecs::g711::decode_alaw(payload.data(), pcm.data(), pcm.size());
   }
+  if (leg.amd) feed_amd(leg, pcm, dsp::DtmfDetector::kSampleRateHz, now_ns);  // before masking
   // Masked (armed or draining) or keys written for `to`: the payload carries the new audio.
   const bool changed = tapped && dsp_frame(leg, to, pcm, now_ns);
   if (records(leg, bridged)) {  // after the tap: the masked audio, what the peer hears

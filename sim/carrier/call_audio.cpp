@@ -29,7 +29,8 @@ void CallAudio::next(std::span<std::int16_t> frame) {
       at += n;
       if (pos_ == clip_->pcm.size()) {
         clip_ = nullptr;
-        pause_ = kPauseSamples;
+        pause_ = first_clip_ ? kFirstPauseSamples : kPauseSamples;
+        first_clip_ = false;
       }
       continue;
     }

@@ -16,6 +16,9 @@ namespace dialcore::sim::carrier {
 class CallAudio {
  public:
   static constexpr std::uint32_t kPauseSamples = 12000;  // 1.5 s between talk clips
+  // After the first "Hello?" a person waits for the caller to speak (people wait 2 s or more
+  // before a second "Hello?"; the AMD detector's late-MACHINE rule relies on it): 3.5 s.
+  static constexpr std::uint32_t kFirstPauseSamples = 28000;
 
   // talk: nullptr for a machine (silence after the greeting); else where further speech comes from.
   CallAudio(const Clip& answer, const Corpus* talk, std::uint32_t talk_draw);
@@ -31,6 +34,7 @@ class CallAudio {
   const Clip* clip_;
   const Corpus* talk_;
   std::uint32_t draw_;
+  bool first_clip_ = true;  // the answer's own clip is playing (then the long first pause)
   std::size_t pos_ = 0;
   std::uint32_t pause_ = 0;
   dataplane::dsp::DtmfGenerator dtmf_;

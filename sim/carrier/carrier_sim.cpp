@@ -1,17 +1,17 @@
 #include "sim/carrier/carrier_sim.hpp"
 
-#include <arpa/inet.h>
-
 #include <array>
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
-#include "control/sdp/sdp_answer.hpp"
+#include "control/sdp/sdp_session.hpp"
 #include "sim/carrier/call_audio.hpp"
-#include "sim/carrier/rtp_stream.hpp"
-#include "sim/carrier/wav_io.hpp"
+#include "sim/common/rtp_stream.hpp"
+#include "sim/common/net_text.hpp"
+#include "sim/common/sdp_stream.hpp"
+#include "sim/common/wav_io.hpp"
 
 namespace dialcore::sim::carrier {
 
@@ -37,21 +37,6 @@ namespace {
 
 Clock::duration seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
-
-dataplane::NetAddress net_address(const std::string& host, std::uint16_t port) {
-  std::array<std::uint8_t, 16> b{};
-  if (::inet_pton(AF_INET, host.c_str(), b.data()) == 1) {
-    return dataplane::NetAddress::v4(b[0], b[1], b[2], b[3], port);
-  }
-  if (::inet_pton(AF_INET6, host.c_str(), b.data()) == 1) return dataplane::NetAddress::v6(b, port);
-  throw std::runtime_error(host + ": not an IP address");
-}
-
-std::string ip_text(const dataplane::NetAddress& a) {
-  char text[INET6_ADDRSTRLEN] = {};
-  ::inet_ntop(a.family == dataplane::AddressFamily::V6 ? AF_INET6 : AF_INET, a.bytes.data(), text, sizeof text);
-  return text;
 }
 
 int final_status(const CallPlan& p, const CarrierExtensions& ext) {
@@ -138,11 +123,6 @@ void CarrierSim::incoming(const sip::SipEvent& e, Clock::time_point now) {
 
 void CarrierSim::answer(SimCall& call, Clock::time_point now) {
   call.done = true;
-  sdp::LocalMedia local;
-  local.codecs.clear();
-  for (const auto& name : options_.codecs) {
-    if (const auto id = sdp::codec_from_name(name)) local.codecs.push_back(*id);
-  }
   try {
     call.rtp = std::make_unique<RtpStream>(options_.media_host);
   } catch (const std::exception& ex) {
@@ -151,22 +131,15 @@ void CarrierSim::answer(SimCall& call, Clock::time_point now) {
     stack_->reject(call.id, 503);
     return;
   }
-  local.address = net_address(options_.media_host, call.rtp->port());
-  call.session = std::make_unique<sdp::SdpSession>(call.seq, 1, local.address);
-  const auto result = sdp::answer(call.offer, local, *call.session);
-  const auto codec = result.media.codec.format.id;
-  if (!result.ok() || (codec != codecs::CodecId::Pcmu && codec != codecs::CodecId::Pcma)) {
+  call.session = std::make_unique<sdp::SdpSession>(call.seq, 1, net_address(options_.media_host, call.rtp->port()));
+  const auto result = answer_g711(call.offer, options_.media_host, call.rtp->port(), options_.codecs, *call.session);
+  if (result.status != 0) {
     ++summary_.sdp_failed;
-    stack_->reject(call.id, result.ok() ? 488 : result.failure->sip_status);
+    stack_->reject(call.id, result.status);
     call.rtp.reset();
     return;
   }
-  StreamFormat format;
-  format.alaw = codec == codecs::CodecId::Pcma;
-  format.audio_pt = result.media.codec.payload_type;
-  if (result.media.telephone_event) format.event_pt = result.media.telephone_event->payload_type;
-  format.remote_ip = ip_text(result.media.remote_rtp);
-  format.remote_port = result.media.remote_rtp.port;
+  const StreamFormat& format = result.format;
   call.rtp->connect(format);
   stack_->answer(call.id, result.sdp);
   ++summary_.answers;
@@ -242,11 +215,9 @@ void CarrierSim::reoffer(const sip::SipEvent& e) {
     return;
   }
   SimCall& call = *it->second;
-  sdp::LocalMedia local;
-  local.address = net_address(options_.media_host, call.rtp->port());
-  const auto result = sdp::answer(e.sdp, local, *call.session);
-  if (!result.ok()) {
-    stack_->reject(e.call, result.failure->sip_status);
+  const auto result = answer_g711(e.sdp, options_.media_host, call.rtp->port(), options_.codecs, *call.session);
+  if (result.status != 0) {
+    stack_->reject(e.call, result.status);
     return;
   }
   stack_->answer(e.call, result.sdp);

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "sim/carrier/wav_io.hpp"
+#include "sim/common/wav_io.hpp"
 
 namespace dialcore::sim::carrier {
 

@@ -1,8 +1,8 @@
 #include "sim/carrier/options.hpp"
 
-#include <charconv>
-#include <cstdlib>
 #include <string_view>
+
+#include "sim/common/cli_values.hpp"
 
 namespace dialcore::sim::carrier {
 
@@ -25,22 +25,6 @@ std::string usage() {
 }
 
 std::string default_corpus() { return DIALCORE_DEFAULT_CORPUS; }
-
-namespace {
-
-template <typename T>
-bool parse_num(std::string_view s, T& out) {
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-bool parse_double(const std::string& s, double& out) {
-  char* end = nullptr;
-  out = std::strtod(s.c_str(), &end);
-  return !s.empty() && end == s.c_str() + s.size();
-}
-
-}  // namespace
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& message, bool& help) {
   Options o;
@@ -68,14 +52,10 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& message
     if (arg == "--workload") {
       o.workload = *v;
     } else if (arg == "--listen") {
-      const auto colon = v->rfind(':');
-      if (colon == std::string::npos || !parse_num(std::string_view(*v).substr(colon + 1), o.listen_port)) {
-        return error("HOST:PORT expected");
-      }
-      o.listen_host = v->substr(0, colon);
-      if (o.listen_host.size() > 2 && o.listen_host.front() == '[') {
-        o.listen_host = o.listen_host.substr(1, o.listen_host.size() - 2);
-      }
+      const auto hp = parse_host_port(*v);
+      if (!hp) return error("HOST:PORT expected");
+      o.listen_host = hp->host;
+      o.listen_port = hp->port;
     } else if (arg == "--media-ip") {
       o.media_host = *v;
     } else if (arg == "--seed") {
@@ -93,13 +73,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& message
     } else if (arg == "--max-ring-s") {
       if (!parse_num(*v, o.max_ring_s) || o.max_ring_s == 0) return error("seconds expected");
     } else if (arg == "--codecs") {
-      o.codecs.clear();
-      std::string_view rest = *v;
-      while (!rest.empty()) {
-        const auto comma = rest.find(',');
-        o.codecs.emplace_back(rest.substr(0, comma));
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      }
+      o.codecs = split_list(*v);
     } else {
       return error("unknown option");
     }

@@ -11,6 +11,7 @@
 #include "tools/dialctl/api_commands.hpp"
 #include "tools/dialctl/config_check.hpp"
 #include "tools/dialctl/history_commands.hpp"
+#include "tools/dialctl/top_command.hpp"
 
 namespace {
 
@@ -20,6 +21,7 @@ constexpr const char* kHelp =
     "Administers Dialcore. Commands:\n"
     "  config check FILE [--json]   validate a configuration file without starting anything\n"
     "  status                       a summary of the running appliance\n"
+    "  top [--campaign ID]          the live view: agents, calls, AMD, abandonment, CPU\n"
     "  agents VERB ...              list, search, show, add, edit, delete, export, import,\n"
     "                               unlock, password\n"
     "  teams | queues | campaigns | pause-reasons | wrap-codes | dnc VERB ...\n"
@@ -80,7 +82,8 @@ int main(int argc, char** argv) {
     std::fputs("usage: dialctl config check FILE [--json]\n", help ? stdout : stderr);
     return help ? kExitOk : kExitUsage;
   }
-  if (args[0] != "status" && !is_resource(args[0]) && !is_history_command(args[0])) {
+  if (args[0] != "status" && args[0] != "top" && !is_resource(args[0]) &&
+      !is_history_command(args[0])) {
     std::fprintf(stderr, "dialctl: unknown command '%s'\n%s", args[0].c_str(), kHelp);
     return kExitUsage;
   }
@@ -91,5 +94,6 @@ int main(int argc, char** argv) {
   }
   options.progress = isatty(2) == 1 && !options.json;
   if (is_history_command(args[0])) return run_history_command(options, args);
+  if (args[0] == "top") return run_top_command(options, args);
   return run_api_command(options, args);
 }

@@ -117,13 +117,18 @@ void CallRig::carrier_passed() { sipp_passed(carrier_, io); }
 void CallRig::agent_passed() { sipp_passed(agent_, io); }
 void CallRig::caller_passed() { sipp_passed(caller_, io); }
 
-bool CallRig::run_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+bool run_io_until(boost::asio::io_context& io, const std::function<bool()>& done,
+                  std::chrono::milliseconds limit) {
   const auto end = std::chrono::steady_clock::now() + limit;
   while (!done() && std::chrono::steady_clock::now() < end) {
     io.restart();
     io.run_for(std::chrono::milliseconds(2));
   }
   return done();
+}
+
+bool CallRig::run_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  return run_io_until(io, done, limit);
 }
 
 void CallRig::run_for(std::chrono::milliseconds d) {

@@ -91,6 +91,10 @@ class CallRig {
   std::unique_ptr<Sipp> carrier_, agent_, caller_;
 };
 
+// Runs `io` (on this thread) until `done()` or `limit`; the last value of done().
+bool run_io_until(boost::asio::io_context& io, const std::function<bool()>& done,
+                  std::chrono::milliseconds limit);
+
 std::vector<std::string> sipp_args(const std::string& scenario, std::uint16_t port,
                                    std::uint16_t media_port, int calls);
 

@@ -232,3 +232,42 @@ TEST_CASE("recording messages travel whole and keep their numbers (issue 5)", "[
   CHECK(s.error == 28);
   CHECK(s.frames == 1ull << 40);
 }
+
+TEST_CASE("AMD messages travel whole and keep their numbers (issue 4)", "[abi]") {
+  static_assert(static_cast<int>(CommandType::StartAmd) == 22);
+  static_assert(static_cast<int>(CommandType::StopAmd) == 23);
+  static_assert(static_cast<int>(EventType::Amd) == 6);
+  static_assert(static_cast<int>(EventType::AudioStarted) == 7);  // the neighbours kept theirs
+  AmdArgs args;
+  args.initial_silence_ms = 2500;
+  args.greeting_ms = 1500;
+  args.max_words = 3;  // the last number field travels too
+  args.report_beep = true;
+  const Command c = make_command(LegId{4, 2}, args);
+  CHECK(c.type == CommandType::StartAmd);
+  CHECK(to_string(c.type) == "start_amd");
+  const AmdArgs back = c.args<AmdArgs>();
+  CHECK(back.initial_silence_ms == 2500);
+  CHECK(back.greeting_ms == 1500);
+  CHECK(back.max_words == 3);
+  CHECK(back.report_beep);
+  CHECK(make_command(LegId{4, 2}, StopAmdArgs{}).type == CommandType::StopAmd);
+
+  AmdEventArgs e;
+  e.at_ns = 0x0123456789ABCDEFull;
+  e.at_ms = 2180;
+  e.result = AmdResultCode::Machine;
+  e.cause = AmdCauseCode::LateGreeting;
+  e.correction = true;
+  e.freq_hz = 1000;  // the last field travels too
+  const auto b = make_event(EventType::Amd, LegId{4, 2}, e).args<AmdEventArgs>();
+  CHECK(b.at_ns == e.at_ns);
+  CHECK(b.at_ms == 2180);
+  CHECK(b.result == AmdResultCode::Machine);
+  CHECK(b.cause == AmdCauseCode::LateGreeting);
+  CHECK(b.correction);
+  CHECK_FALSE(b.beep);
+  CHECK(b.freq_hz == 1000);
+  CHECK(to_string(AmdResultCode::Human) == "HUMAN");
+  CHECK(to_string(AmdResultCode::Silence) == "SILENCE");
+}

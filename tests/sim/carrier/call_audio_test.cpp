@@ -8,7 +8,7 @@
 
 #include "dataplane/dsp/dtmf_detector.hpp"
 #include "sim/carrier/call_audio.hpp"
-#include "sim/carrier/wav_io.hpp"
+#include "sim/common/wav_io.hpp"
 
 namespace dialcore::sim::carrier {
 namespace {

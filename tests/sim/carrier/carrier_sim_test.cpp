@@ -16,7 +16,7 @@
 #include "bench/support/wav_file.hpp"
 #include "tests/control/sip/sip_test_support.hpp"
 #include "tests/sim/carrier/rtp_sink.hpp"
-#include "tests/sim/carrier/sim_process.hpp"
+#include "tests/support/sim_process.hpp"
 #include "tests/support/audio_metrics.hpp"
 #include "tests/support/fixtures.hpp"
 
@@ -80,7 +80,7 @@ struct Uac {
 
 std::vector<std::string> sim_args(const std::string& wl, const std::string& corpus_dir,
                                   std::vector<std::string> more) {
-  std::vector<std::string> a{"--workload", wl, "--corpus", corpus_dir, "--listen", "127.0.0.1:0", "--json"};
+  std::vector<std::string> a{DIALCORE_CARRIER_SIM, "--workload", wl, "--corpus", corpus_dir, "--listen", "127.0.0.1:0", "--json"};
   a.insert(a.end(), more.begin(), more.end());
   return a;
 }

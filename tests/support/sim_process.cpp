@@ -1,4 +1,4 @@
-#include "tests/sim/carrier/sim_process.hpp"
+#include "tests/support/sim_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -15,7 +15,6 @@ extern char** environ;
 namespace dialcore::test {
 
 SimProcess::SimProcess(std::vector<std::string> args, const std::string& stderr_log) {
-  args.insert(args.begin(), DIALCORE_CARRIER_SIM);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

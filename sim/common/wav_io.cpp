@@ -1,4 +1,4 @@
-#include "sim/carrier/wav_io.hpp"
+#include "sim/common/wav_io.hpp"
 
 #include <cstring>
 #include <fstream>
@@ -7,7 +7,7 @@
 
 #include "dataplane/dsp/half_band_decimator.hpp"
 
-namespace dialcore::sim::carrier {
+namespace dialcore::sim {
 namespace {
 
 std::uint32_t le32(const unsigned char* p) {
@@ -104,4 +104,4 @@ bool write_wav_8k(const std::string& path, std::span<const std::int16_t> pcm) {
   return static_cast<bool>(f);
 }
 
-}  // namespace dialcore::sim::carrier
+}  // namespace dialcore::sim

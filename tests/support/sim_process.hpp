@@ -1,7 +1,8 @@
 #pragma once
-// A dialcore-carrier-sim child for the tests: started with arguments, its first stdout line
-// (`listen HOST:PORT`) read for the SIP port, its remaining stdout (the summary and, with
-// --json, the JSON line) collected when it exits. stderr goes to a log file. Bounded waits.
+// A simulator child for the tests (dialcore-carrier-sim, dialcore-agent-sim): started with
+// arguments, its first stdout line (`listen HOST:PORT`) read for the SIP port, its remaining
+// stdout (the summary and, with --json, the JSON line) collected when it exits. stderr goes to
+// a log file. Bounded waits.
 
 #include <sys/types.h>
 
@@ -14,7 +15,8 @@ namespace dialcore::test {
 
 class SimProcess {
  public:
-  // Throws std::runtime_error when it cannot start or prints no listen line within 10 s.
+  // `args[0]` is the binary. Throws std::runtime_error when it cannot start or prints no
+  // listen line within 10 s.
   SimProcess(std::vector<std::string> args, const std::string& stderr_log);
   ~SimProcess();  // SIGKILL if still running
   SimProcess(const SimProcess&) = delete;

@@ -18,7 +18,7 @@
 struct _RtpSession;
 struct _RtpProfile;
 
-namespace dialcore::sim::carrier {
+namespace dialcore::sim {
 
 struct StreamFormat {
   bool alaw = false;           // PCMA, else PCMU
@@ -77,4 +77,4 @@ class RtpStream {
   std::vector<std::int16_t> heard_;
 };
 
-}  // namespace dialcore::sim::carrier
+}  // namespace dialcore::sim

@@ -1,4 +1,4 @@
-#include "sim/carrier/rtp_stream.hpp"
+#include "sim/common/rtp_stream.hpp"
 
 #include <array>
 #include <stdexcept>
@@ -9,7 +9,7 @@
 #include "codecs/g711.hpp"
 #include "dataplane/rtp/telephone_event.hpp"
 
-namespace dialcore::sim::carrier {
+namespace dialcore::sim {
 namespace {
 
 constexpr std::uint32_t kFrame = RtpStream::kFrameSamples;  // RTP timestamp units per frame
@@ -51,7 +51,7 @@ RtpStream::~RtpStream() {
 
 void RtpStream::connect(const StreamFormat& format) {
   format_ = format;
-  profile_ = rtp_profile_new("dialcore-carrier-sim");
+  profile_ = rtp_profile_new("dialcore-sim");
   rtp_profile_set_payload(profile_, format.audio_pt,
                           format.alaw ? &payload_type_pcma8000 : &payload_type_pcmu8000);
   if (format.event_pt >= 0) rtp_profile_set_payload(profile_, format.event_pt, &payload_type_telephone_event);
@@ -152,4 +152,4 @@ void RtpStream::receive(bool keep_audio) {
   }
 }
 
-}  // namespace dialcore::sim::carrier
+}  // namespace dialcore::sim

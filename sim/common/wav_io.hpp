@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-namespace dialcore::sim::carrier {
+namespace dialcore::sim {
 
 // Throws std::runtime_error naming the file and what is wrong with it.
 std::vector<std::int16_t> read_wav_8k(const std::string& path);
 // Returns false when the file cannot be written.
 bool write_wav_8k(const std::string& path, std::span<const std::int16_t> pcm);
 
-}  // namespace dialcore::sim::carrier
+}  // namespace dialcore::sim

@@ -1,0 +1,313 @@
+// dialcored's recorders (issue 5 in the daemon, daemon/recording_setup): a real dialcored starts
+// its recorder threads before the workers (log, /metrics) and stops them after the workers on
+// SIGTERM; a recording a crash left open is repaired at start and reported (log, /metrics,
+// sidecar), a leftover temporary sidecar removed; a recorder core that does not exist fails
+// start-up naming it. RecordingSetup itself, driven as dialcored drives it: a full disk (a small
+// tmpfs the test mounts) ends the recording with an Off/DiskFull event handed to the call
+// owner's handler and counted on /metrics, the process going on; the file mode is the config's.
+#include <catch2/catch.hpp>
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "daemon/recording_setup.hpp"
+#include "dataplane/recording/sidecar.hpp"
+#include "dataplane/recording/wav_format.hpp"
+#include "tests/daemon/daemon_yaml.hpp"
+#include "tests/dataplane/recording/recording_test_util.hpp"
+#include "tests/support/daemon_process.hpp"
+#include "tests/support/http_client.hpp"
+
+using namespace dialcore;
+using namespace dialcore::test;
+namespace r = dialcore::dataplane::recording;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kToken = "test-admin-token-0123456789";
+
+std::string recording_yaml(const std::string& cores = "[0, 1]") {
+  return dataplane_yaml() +
+         "recording:\n"
+         "  cores: " +
+         cores +
+         "\n"
+         "  directory: rec\n"
+         "  path_layout: \"{date}/{campaign}/{call_id}\"\n"
+         "  flush_interval_ms: 200\n";
+}
+
+std::size_t find_after(const std::string& text, const std::string& what, std::size_t from = 0) {
+  const auto at = text.find(what, from);
+  INFO("looking for \"" << what << "\" in:\n" << text);
+  REQUIRE(at != std::string::npos);
+  return at;
+}
+
+// What a recorder leaves when the process dies between flushes: the WAV header still says
+// `header_frames` while the file holds `frames` (and a torn half frame), the sidecar "recording".
+void crashed_recording(const std::string& base, std::uint32_t header_frames, std::uint32_t frames) {
+  fs::create_directories(fs::path(base).parent_path());
+  const auto header = r::make_wav_header(r::WavFormat{8000, 2}, std::uint64_t{header_frames} * 4);
+  std::ofstream wav(base + ".wav", std::ios::binary);
+  wav.write(reinterpret_cast<const char*>(header.data()),
+            static_cast<std::streamsize>(header.size()));
+  const std::vector<std::int16_t> audio(std::size_t{frames} * 2 + 1, 1000);
+  wav.write(reinterpret_cast<const char*>(audio.data()),
+            static_cast<std::streamsize>(audio.size() * sizeof(std::int16_t)));
+  wav.close();
+  r::Sidecar s;
+  s.call_id = fs::path(base).filename().string();
+  s.campaign = "camp";
+  s.status = "recording";
+  s.audio_file = s.call_id + ".wav";
+  s.sample_rate_hz = 8000;
+  s.channels = 2;
+  s.sha256_offset = 44;
+  std::ofstream(base + ".json") << r::to_json(s);
+}
+
+struct SmallTmpfs {
+  explicit SmallTmpfs(const std::string& where) : path(where) {
+    fs::create_directories(path);
+    mounted = ::mount("tmpfs", path.c_str(), "tmpfs", 0, "size=128k,mode=0755") == 0;
+  }
+  ~SmallTmpfs() {
+    if (mounted) ::umount2(path.c_str(), MNT_DETACH);
+  }
+  std::string path;
+  bool mounted = false;
+};
+
+}  // namespace
+
+TEST_CASE("dialcored starts its recorder threads before the workers and stops them after",
+          "[daemon][recording]") {
+  DaemonProcess d(DIALCORE_DIALCORED, recording_yaml(), kToken);
+  REQUIRE(d.start());
+  std::string log = d.stderr_text();
+  const auto rec_at =
+      find_after(log, "recording: 2 recorder threads (unpinned) for 2 workers, into " +
+                          (d.dir() / "data" / "rec").string());
+  const auto dp_at = find_after(log, "dataplane: 2 socket workers");
+  CHECK(rec_at < dp_at);
+  CHECK(fs::is_directory(d.dir() / "data" / "rec"));
+  HttpClient c(d.host(), d.port());
+  const HttpReply m = c.get("/metrics");
+  REQUIRE(m.status == 200);
+  CHECK(sample(m.body, "dialcore_recording_recorder_threads") == 2);
+  for (const char* rl : {"{recorder=\"0\"}", "{recorder=\"1\"}"}) {
+    INFO(rl);
+    CHECK(sample(m.body, std::string("dialcore_recording_files_open") + rl) == 0);
+    CHECK(sample(m.body, std::string("dialcore_recording_bytes_written_total") + rl) == 0);
+    CHECK(sample(m.body, std::string("dialcore_recording_disk_full_total") + rl) == 0);
+    CHECK(sample(m.body, std::string("dialcore_recording_write_errors_total") + rl) == 0);
+  }
+  for (const char* wl : {"{worker=\"0\"}", "{worker=\"1\"}"}) {
+    INFO(wl);
+    CHECK(sample(m.body, std::string("dialcore_recording_chunks_dropped_ring_full_total") + wl) ==
+          0);
+    CHECK(sample(m.body, std::string("dialcore_recording_chunks_sent_total") + wl) == 0);
+  }
+  CHECK(sample(m.body, "dialcore_recording_dropped_chunks_total") == 0);
+  CHECK(sample(m.body, "dialcore_recording_repaired_at_start") == 0);
+  CHECK(m.body.find("# TYPE dialcore_recording_disk_full_total counter") != std::string::npos);
+  CHECK(m.body.find("dialcore_recording_cpu_seconds_total ") != std::string::npos);
+
+  CHECK(d.stop(SIGTERM) == 0);
+  log = d.stderr_text();
+  // In order: the signal, the recorders stopped (after the workers, in the same handler), the end.
+  const auto sig_at = find_after(log, "signal 15: stopping");
+  const auto stop_at = find_after(log,
+                                  "recording: stopped (2 recorder threads joined, 0 recordings "
+                                  "ended by the shutdown)",
+                                  sig_at);
+  find_after(log, "dialcored: stopped", stop_at);
+}
+
+TEST_CASE("dialcored repairs a recording a crash left open, and says so", "[daemon][recording]") {
+  DaemonProcess d(DIALCORE_DIALCORED, recording_yaml("[0]"), kToken);
+  const std::string root = (d.dir() / "data" / "rec").string();
+  const std::string base = root + "/2026-01-02/camp/crashed";
+  crashed_recording(base, 800, 4000);
+  const std::string stale_tmp = root + "/2026-01-02/camp/other.json.tmp";
+  std::ofstream(stale_tmp) << "{\"half\":";
+  REQUIRE(d.start());
+  const std::string log = d.stderr_text();
+  find_after(log, "recording: repaired after an unclean stop: " + base + ".wav");
+  find_after(log, "recording: removed a leftover temporary file: " + stale_tmp);
+  find_after(log, "recording: start-up repair: 1 repaired, 0 failed, 1 temporary files removed");
+  CHECK_FALSE(fs::exists(stale_tmp));
+  const auto side = r::read_sidecar(base + ".json");
+  REQUIRE(side.has_value());
+  CHECK(side->status == "repaired");
+  CHECK(side->frames == 4000);  // the torn half frame cut, the header's 800 corrected
+  const rec::WavData wav = rec::read_wav_file(base + ".wav");
+  CHECK(wav.data_size == 4000u * 4);
+  HttpClient c(d.host(), d.port());
+  const HttpReply m = c.get("/metrics");
+  CHECK(sample(m.body, "dialcore_recording_repaired_at_start") == 1);
+  CHECK(sample(m.body, "dialcore_recording_repair_failed_at_start") == 0);
+  CHECK(d.stop() == 0);
+}
+
+TEST_CASE("dialcored refuses a recorder core that does not exist, naming it",
+          "[daemon][recording]") {
+  DaemonProcess d(DIALCORE_DIALCORED, dataplane_yaml("[0]", true) + "recording:\n  cores: [1023]\n",
+                  kToken);
+  CHECK_FALSE(d.start());
+  const std::string log = d.stderr_text();
+  CHECK(log.find("recording: recording.cores[0]: core 1023 does not exist or is not available") !=
+        std::string::npos);
+  CHECK(log.find("dataplane: ") == std::string::npos);  // refused before any worker started
+}
+
+TEST_CASE(
+    "RecordingSetup: a full disk ends that recording with an event to the call owner, counted on "
+    "/metrics",
+    "[recording][enospc]") {
+  rec::TempDir data;
+  config::Config c;
+  c.data_dir = data.path;
+  c.dataplane.pin_workers = false;
+  c.recording.directory = "full";
+  c.recording.flush_interval_ms = 100;
+  c.recording.file_mode = 0600;
+  SmallTmpfs full(data.path + "/full");
+  REQUIRE(full.mounted);  // needs root (CAP_SYS_ADMIN): the tests run as root
+
+  boost::asio::io_context io;
+  {
+    daemon::RecordingSetup setup(c);
+    REQUIRE_FALSE(setup.start(1).has_value());
+    std::vector<dataplane::Event> seen;
+    setup.set_event_handler([&](const dataplane::Event& e) { seen.push_back(e); });
+    setup.poll_events_on(io);
+    auto producers = setup.producers();
+    REQUIRE(producers.size() == 1);
+    r::RecordingProducer& p = *producers[0];  // this thread plays worker 0
+    r::RecordingId id;
+    const auto start_ns =
+        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    r::RecordingStart start = rec::make_start("big-call", 8000);
+    REQUIRE(p.start(start, start_ns, id) == r::ProducerStatus::Ok);
+    // 30 s of stereo 8 kHz audio is 960 KB: far more than the 128 KB tmpfs holds.
+    const auto audio = rec::pattern(8000 * 30, 7);
+    auto off = [&] {
+      for (const auto& e : seen) {
+        const auto& a = e.args<dataplane::RecordingStateArgs>();
+        if (a.slot == id.slot && a.state == static_cast<std::uint8_t>(r::RecordingState::Off))
+          return &e;
+      }
+      return static_cast<const dataplane::Event*>(nullptr);
+    };
+    for (std::size_t i = 0; i + 160 <= audio.size() && off() == nullptr; i += 160) {
+      const std::uint64_t now = rec::ns_at(start_ns, i + 160, 8000);
+      p.push(id, r::Channel::Customer, std::span(audio).subspan(i, 160), now);
+      p.push(id, r::Channel::Agent, std::span(audio).subspan(i, 160), now);
+      p.poll();
+      if (i % (160 * 25) == 0) {  // every 0.5 s of audio: let the recorder and the timer run
+        io.run_for(std::chrono::milliseconds(30));
+        io.restart();
+      }
+    }
+    for (int i = 0; i < 200 && off() == nullptr; ++i) {
+      p.poll();
+      io.run_for(std::chrono::milliseconds(20));
+      io.restart();
+    }
+    const dataplane::Event* ended = off();
+    REQUIRE(ended != nullptr);
+    CHECK(ended->type == dataplane::EventType::RecordingState);
+    CHECK(ended->args<dataplane::RecordingStateArgs>().reason ==
+          static_cast<std::uint8_t>(r::OffReason::DiskFull));
+    CHECK(setup.events_delivered() >= 2);  // Recording, then Off
+    CHECK(setup.events_unhandled() == 0);
+
+    std::string metrics;
+    setup.render_metrics(metrics);
+    CHECK(sample(metrics, "dialcore_recording_disk_full_total{recorder=\"0\"}") == 1);
+    CHECK(sample(metrics, "dialcore_recording_recordings_started_total{recorder=\"0\"}") == 1);
+    CHECK(sample(metrics, "dialcore_recording_files_open{recorder=\"0\"}") == 0);
+    CHECK(sample(metrics, "dialcore_recording_bytes_written_total{recorder=\"0\"}") > 50'000);
+    CHECK(sample(metrics, "dialcore_recording_events_delivered_total") >= 2);
+
+    // The file: the config's mode, a valid header over what reached the disk, "disk_full".
+    std::string wav_path;
+    for (const auto& e : fs::recursive_directory_iterator(full.path)) {
+      if (e.path().extension() == ".wav") wav_path = e.path().string();
+    }
+    REQUIRE_FALSE(wav_path.empty());
+    struct stat st {};
+    REQUIRE(::stat(wav_path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    const rec::WavData wav = rec::read_wav_file(wav_path);
+    CHECK(wav.samples.size() > 8000);
+    const auto side = r::read_sidecar(fs::path(wav_path).replace_extension(".json").string());
+    REQUIRE(side.has_value());
+    CHECK(side->status == "disk_full");
+    setup.stop();
+    CHECK_FALSE(setup.running());
+  }
+}
+
+TEST_CASE("RecordingSetup: config mapping, and events counted and dropped without a handler",
+          "[recording]") {
+  rec::TempDir data;
+  config::Config c;
+  c.data_dir = data.path;
+  c.recording.cores = {0, 1};
+  c.recording.path_layout = "{year}/{month}/{day}/{call_id}";
+  c.recording.flush_interval_ms = 5000;
+  c.dataplane.legs_per_worker = 64;
+  std::string warning;
+  const r::RecordingConfig pinned = daemon::recording_config(c, true, &warning);
+  CHECK(pinned.root == data.path + "/recordings");
+  CHECK(pinned.cores == std::vector<int>{0, 1});
+  CHECK(pinned.flush_interval_ms == 1000);
+  CHECK(warning.find("recording.flush_interval_ms 5000 is above the recorder's maximum") !=
+        std::string::npos);
+  CHECK(pinned.max_recordings_per_worker == 32);
+  const r::RecordingConfig floating = daemon::recording_config(c, false);
+  CHECK(floating.cores.empty());
+  CHECK(floating.threads == 2);
+
+  c.dataplane.pin_workers = false;
+  boost::asio::io_context io;
+  daemon::RecordingSetup setup(c);
+  REQUIRE_FALSE(setup.start(1).has_value());
+  setup.poll_events_on(io);
+  r::RecordingProducer& p = *setup.producers()[0];
+  r::RecordingId id;
+  REQUIRE(p.start(rec::make_start("c1", 8000), 0, id) == r::ProducerStatus::Ok);
+  p.stop(id, 20'000'000);
+  for (int i = 0; i < 200 && setup.events_unhandled() < 2; ++i) {
+    p.poll();
+    io.run_for(std::chrono::milliseconds(20));
+    io.restart();
+  }
+  CHECK(setup.events_unhandled() == 2);  // Recording, Off: nobody set a handler
+  CHECK(setup.events_delivered() == 0);
+  // {year}/{month}/{day} are the recorder's names too: make_start's 2026-05-28.
+  bool found = false;
+  for (const auto& e : fs::recursive_directory_iterator(setup.root())) {
+    if (e.path().filename() == "c1.wav") {
+      const fs::path rel = fs::relative(e.path(), setup.root());
+      CHECK(rel.string() == "2026/05/28/c1.wav");
+      found = true;
+    }
+  }
+  CHECK(found);
+  setup.stop();
+}
