@@ -1,6 +1,6 @@
 // dialcored with SIP (issue 10 part 1): with sip.interfaces configured the daemon starts the SIP
 // stack after the dataplane, logs the bound contact (port 0: the kernel's), rejects an Incoming
-// call with 480 until the B2BUA lands and counts it on /metrics, and on SIGTERM stops SIP first
+// call with 480 when no agent is available (the Appliance's inbound router) and counts it, and on SIGTERM stops SIP first
 // and exits 0 promptly. Runs in a private network namespace (the SIP tests' harness: sipp on a
 // fixed port cannot collide with anything) (label sip).
 #include <catch2/catch.hpp>
@@ -70,7 +70,9 @@ TEST_CASE("dialcored starts SIP, rejects an inbound call with 480 and stops SIP 
 
   m = c.get("/metrics");
   CHECK(sample(m.body, "dialcore_sip_calls_incoming_total") == 1);
-  CHECK(sample(m.body, "dialcore_sip_incoming_rejected_total") == 1);
+  // The Appliance's inbound router refused it (no agent available), not the no-handler fallback.
+  CHECK(sample(m.body, "dialcore_sip_incoming_rejected_total") == 0);
+  CHECK(sample(m.body, "dialcore_calls_incoming_total") == 1);
   CHECK(sample(m.body, "dialcore_sip_calls_ended_total{end=\"rejected\"}") == 1);
   CHECK(sample(m.body, "dialcore_sip_live_calls") == 0);
 

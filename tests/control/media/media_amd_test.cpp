@@ -104,6 +104,9 @@ TEST_CASE("start_amd through MediaService: the HUMAN verdict reaches the leg's h
           ReplyStatus::Ok);
 
   config::Amd campaign;  // the YAML defaults, converted as the dialler will
+  // Not the detector's own 900 ms (the YAML default since 2026-11-22): a verdict at 2000 ms, not
+  // 2100, proves the campaign's value reached the detector.
+  campaign.after_greeting_silence_ms = 800;
   campaign.initial_silence_ms = 4000;
   REQUIRE(sync.wait([&](Done d) { media.start_amd(leg.leg, amd_args(campaign), d); }) ==
           ReplyStatus::Ok);

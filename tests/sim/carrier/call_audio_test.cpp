@@ -39,19 +39,24 @@ TEST_CASE("carrier audio: a machine plays its greeting once, then silence", "[e2
   for (std::size_t i = 1000; i < out.size(); ++i) REQUIRE(out[i] == 0);
 }
 
-TEST_CASE("carrier audio: a person answers, pauses 1.5 s, then talks on", "[e2e]") {
+TEST_CASE("carrier audio: a person answers, waits 3.5 s, then talks on with 1.5 s pauses", "[e2e]") {
   const std::string dir = DIALCORE_SOURCE_DIR "/tests/fixtures/amd";
   const Corpus corpus = Corpus::load(dir);  // expected.csv: two HUMAN clips, one MACHINE
   REQUIRE(corpus.humans().size() == 2);
   REQUIRE(corpus.machines().size() == 1);
   const Clip& hello = corpus.human(0);
   CallAudio a(hello, &corpus, 1);
-  const std::size_t n = hello.pcm.size() + CallAudio::kPauseSamples + 1600;
+  const std::size_t first = hello.pcm.size() + CallAudio::kFirstPauseSamples;
+  const Clip& next = corpus.human(1);
+  const std::size_t n = first + next.pcm.size() + CallAudio::kPauseSamples + 1600;
   const auto out = play(a, n / 160 + 1);
   for (std::size_t i = 0; i < hello.pcm.size(); ++i) REQUIRE(out[i] == hello.pcm[i]);
-  for (std::size_t i = 0; i < CallAudio::kPauseSamples; ++i) REQUIRE(out[hello.pcm.size() + i] == 0);
-  const Clip& next = corpus.human(1);
-  for (std::size_t i = 0; i < 1600; ++i) REQUIRE(out[hello.pcm.size() + CallAudio::kPauseSamples + i] == next.pcm[i]);
+  for (std::size_t i = 0; i < CallAudio::kFirstPauseSamples; ++i) REQUIRE(out[hello.pcm.size() + i] == 0);
+  for (std::size_t i = 0; i < next.pcm.size(); ++i) REQUIRE(out[first + i] == next.pcm[i]);
+  // Later pauses are the short ones.
+  const std::size_t second = first + next.pcm.size();
+  for (std::size_t i = 0; i < CallAudio::kPauseSamples; ++i) REQUIRE(out[second + i] == 0);
+  CHECK(out[second + CallAudio::kPauseSamples + 800] != 0);
 }
 
 TEST_CASE("carrier audio: in-band keys replace the audio and are detected", "[e2e]") {
