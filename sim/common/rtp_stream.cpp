@@ -51,12 +51,14 @@ RtpStream::~RtpStream() {
 
 void RtpStream::connect(const StreamFormat& format) {
   format_ = format;
+  _RtpProfile* old = profile_;
   profile_ = rtp_profile_new("dialcore-sim");
   rtp_profile_set_payload(profile_, format.audio_pt,
                           format.alaw ? &payload_type_pcma8000 : &payload_type_pcmu8000);
   if (format.event_pt >= 0) rtp_profile_set_payload(profile_, format.event_pt, &payload_type_telephone_event);
   rtp_session_set_profile(session_, profile_);
   rtp_session_set_payload_type(session_, format.audio_pt);
+  if (old != nullptr) rtp_profile_destroy(old);  // connected again: the session holds the new one
   rtp_session_set_remote_addr_full(session_, format.remote_ip.c_str(), format.remote_port,
                                    format.remote_ip.c_str(), format.remote_port + 1);
 }
@@ -119,8 +121,20 @@ void RtpStream::send_frame(std::span<const std::int16_t> pcm) {
   ts_ += kFrame;
 }
 
-void RtpStream::on_event_packet(_RtpSession*, void*, void* self, void*) {
-  ++static_cast<RtpStream*>(self)->events_received_;
+void RtpStream::on_event_packet(_RtpSession* session, void* packet, void* self_ptr, void*) {
+  auto* self = static_cast<RtpStream*>(self_ptr);
+  auto* m = static_cast<mblk_t*>(packet);
+  ++self->events_received_;
+  telephone_event_t* tab = nullptr;
+  const int n = rtp_session_read_telephone_event(session, m, &tab);
+  const std::uint32_t ts = rtp_get_timestamp(m);
+  for (int i = 0; i < n; ++i) {
+    if (!tab[i].E || (self->has_end_ && ts == self->last_end_ts_)) continue;
+    static constexpr char kKeys[] = "0123456789*#ABCD";
+    self->keys_heard_ += tab[i].event < 16 ? kKeys[tab[i].event] : '?';
+    self->last_end_ts_ = ts;
+    self->has_end_ = true;
+  }
 }
 
 void RtpStream::receive(bool keep_audio) {
@@ -135,7 +149,9 @@ void RtpStream::receive(bool keep_audio) {
       continue;
     }
     ++received_;
-    if (keep_audio && rtp_get_payload_type(m) == format_.audio_pt) {
+    const bool audio = rtp_get_payload_type(m) == format_.audio_pt;
+    if (audio) ++audio_received_;
+    if (keep_audio && audio) {
       unsigned char* payload = nullptr;
       const int len = rtp_get_payload(m, &payload);
       if (len > 0) {

@@ -4,7 +4,8 @@
 // G.711 (PCMU or PCMA, the negotiated payload type) in 20 ms packets the caller paces, RFC 4733
 // telephone-event packets built with oRTP's API (start with marker, an update per 20 ms frame,
 // the end packet three times, then the key's pause), and a receive side that counts every
-// packet, decodes G.711 into what the call heard and counts telephone-event packets.
+// packet, decodes G.711 into what the call heard, counts telephone-event packets and reads the
+// keys they end (oRTP's rtp_session_read_telephone_event). tests/support/ortp_peer wraps it.
 //
 // Threads: one thread (the simulator's loop) per stream; oRTP is initialised once per process.
 // send_frame() allocates nothing; receive() grows the heard-audio buffer only when capturing.
@@ -53,7 +54,10 @@ class RtpStream {
   std::uint64_t packets_sent() const { return sent_; }
   std::uint64_t packets_received() const { return received_; }
   std::uint64_t event_packets_received() const { return events_received_; }
+  std::uint64_t audio_packets_received() const { return audio_received_; }
   const std::vector<std::int16_t>& heard() const { return heard_; }
+  // The keys whose RFC 4733 end packet arrived (each key once, its repeated ends ignored).
+  const std::string& keys_heard() const { return keys_heard_; }
 
  private:
   struct Key {
@@ -73,8 +77,11 @@ class RtpStream {
   // The key at the front: its timestamp, samples sounded so far, end packets sent, pause left.
   std::uint32_t key_ts_ = 0, key_done_ = 0, pause_left_ = 0;
   int ends_sent_ = -1;  // -1: the front key has not started
-  std::uint64_t sent_ = 0, received_ = 0, events_received_ = 0;
+  std::uint64_t sent_ = 0, received_ = 0, events_received_ = 0, audio_received_ = 0;
   std::vector<std::int16_t> heard_;
+  std::string keys_heard_;
+  std::uint32_t last_end_ts_ = 0;
+  bool has_end_ = false;
 };
 
 }  // namespace dialcore::sim
