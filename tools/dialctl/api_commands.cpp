@@ -291,6 +291,11 @@ std::string resource_help(const std::string& r) {
         "  agents unlock ID                  clear a lockout\n"
         "  agents password ID PASSWORD|--generate   set a password (changed at next login)\n";
   }
+  if (r == "campaigns") {
+    extra =
+        "  campaigns start|pause|stop ID      the running campaign's dialling (the Appliance)\n"
+        "  campaigns stats ID                 its live figures: dials, answers, AMD, abandoned\n";
+  }
   return "usage: dialctl [--api URL] [--token T] [--json] " + r +
          " VERB ...\n"
          "  " +
@@ -418,6 +423,14 @@ int run_api_command(const CliOptions& o, const std::vector<std::string>& args) {
     return print_reply(
         o, api_call(o.target, "POST", base + "/" + args[2] + "/password", json::serialize(body)),
         res, false);
+  }
+  if (res == "campaigns" &&
+      (verb == "start" || verb == "pause" || verb == "stop" || verb == "stats")) {
+    if (args.size() != 3 || !is_id(args[2])) return usage(res);
+    return print_reply(o,
+                       api_call(o.target, verb == "stats" ? "GET" : "POST",
+                                base + "/" + args[2] + "/" + verb),
+                       res, false);
   }
   return usage(res);
 }

@@ -1,7 +1,7 @@
 #pragma once
 // dialctl's commands over the admin API: RESOURCE list|show|add|edit|delete|search|export|import
 // for agents, teams, queues, campaigns, pause-reasons and wrap-codes; agents unlock|password;
-// status. Human tables by default, the API's JSON with --json.
+// campaigns start|pause|stop|stats; status. Human tables by default, the API's JSON with --json.
 //
 // Exit status scripts can trust: 0 ok, 1 the API refused (validation, not found, conflict) or
 // failed, 2 usage, 3 cannot connect, 4 authentication or permission (401/403).

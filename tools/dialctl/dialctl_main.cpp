@@ -26,6 +26,8 @@ constexpr const char* kHelp =
     "                               unlock, password\n"
     "  teams | queues | campaigns | pause-reasons | wrap-codes | dnc VERB ...\n"
     "                               list, search, show, add, edit, delete, export, import\n"
+    "  campaigns start|pause|stop|stats ID\n"
+    "                               a running campaign's dialling and live figures\n"
     "  cdrs list|export [--from T] [--to T] [--campaign ID] [--agent ID] ...\n"
     "                               call detail records (export: CSV)\n"
     "  leads import|export|list CAMPAIGN ...\n"
