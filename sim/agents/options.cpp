@@ -136,75 +136,63 @@ std::vector<WeightedCode> parse_wrap_codes(const std::string& spec) {
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& message, bool& help) {
   Options o;
-  help = false;
   bool agents_given = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto error = [&](const std::string& why) -> std::optional<Options> {
-      message = arg + ": " + why + "\n" + usage();
-      return std::nullopt;
-    };
-    if (arg == "--help" || arg == "-h") {
-      help = true;
-      message = usage();
-      return std::nullopt;
+  auto flag = [&](const std::string& arg) {
+    if (arg == "--json") { o.json = true; return true; }
+    if (arg == "--verbose") { o.verbose = true; return true; }
+    if (arg == "--no-api-answer") { o.api_answer = false; return true; }
+    if (arg == "--non-persistent") { o.persistent = false; return true; }
+    return false;
+  };
+  auto option = [&](const std::string& arg, const std::string& v) -> std::string {
+    if (arg == "--agents") {
+      o.agents = parse_agents(!v.empty() && v.front() == '@' ? read_file(v.substr(1)) : v);
+      agents_given = true;
+    } else if (arg == "--api") {
+      if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return "http://HOST:PORT expected";
+      o.api = v;
+    } else if (arg == "--sip" || arg == "--listen") {
+      const auto hp = parse_host_port(v);
+      if (!hp) return "HOST:PORT expected";
+      (arg == "--sip" ? o.sip_host : o.listen_host) = hp->host;
+      (arg == "--sip" ? o.sip_port : o.listen_port) = hp->port;
+      if (arg == "--sip" && hp->port == 0) return "a port expected";
+    } else if (arg == "--expires") {
+      if (!parse_num(v, o.register_expires_s) || o.register_expires_s < 10) return "seconds (>= 10) expected";
+    } else if (arg == "--duration-s" || arg == "--duration") {
+      if (!parse_double(v, o.duration_s) || o.duration_s < 0) return "seconds expected";
+    } else if (arg == "--seed") {
+      if (!parse_num(v, o.seed)) return "an unsigned integer expected";
+    } else if (arg == "--wrap-codes") {
+      o.wrap_codes = parse_wrap_codes(v);
+    } else if (arg == "--wrap-s") {
+      if (!parse_range(v, o.wrap_s)) return "MIN[:MAX] seconds expected";
+    } else if (arg == "--pay-prob") {
+      if (!parse_double(v, o.pay_prob) || o.pay_prob < 0 || o.pay_prob > 1) return "a probability 0..1 expected";
+    } else if (arg == "--pause-prob") {
+      if (!parse_double(v, o.pause_prob) || o.pause_prob < 0 || o.pause_prob > 1) return "a probability 0..1 expected";
+    } else if (arg == "--pause-s") {
+      if (!parse_range(v, o.pause_s)) return "MIN[:MAX] seconds expected";
+    } else if (arg == "--pause-reasons") {
+      o.pause_reasons = split_list(v);
+      if (o.pause_reasons.empty()) return "a reason expected";
+    } else if (arg == "--voice") {
+      if (v != "call_me" && v != "call_in" && v != "default") return "call_me, call_in or default expected";
+      o.voice_mode = v;
+    } else if (arg == "--audio") {
+      o.audio = v;
+    } else if (arg == "--capture-dir") {
+      o.capture_dir = v;
+    } else if (arg == "--max-talk-s") {
+      if (!parse_double(v, o.max_talk_s) || o.max_talk_s < 0) return "seconds expected";
+    } else if (arg == "--codecs") {
+      o.codecs = split_list(v);
+    } else {
+      return "unknown option";
     }
-    if (arg == "--json") { o.json = true; continue; }
-    if (arg == "--verbose") { o.verbose = true; continue; }
-    if (arg == "--no-api-answer") { o.api_answer = false; continue; }
-    if (arg == "--non-persistent") { o.persistent = false; continue; }
-    if (i + 1 >= argc) return error("needs a value");
-    const std::string v = argv[++i];
-    try {
-      if (arg == "--agents") {
-        o.agents = parse_agents(!v.empty() && v.front() == '@' ? read_file(v.substr(1)) : v);
-        agents_given = true;
-      } else if (arg == "--api") {
-        if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return error("http://HOST:PORT expected");
-        o.api = v;
-      } else if (arg == "--sip" || arg == "--listen") {
-        const auto hp = parse_host_port(v);
-        if (!hp) return error("HOST:PORT expected");
-        (arg == "--sip" ? o.sip_host : o.listen_host) = hp->host;
-        (arg == "--sip" ? o.sip_port : o.listen_port) = hp->port;
-        if (arg == "--sip" && hp->port == 0) return error("a port expected");
-      } else if (arg == "--expires") {
-        if (!parse_num(v, o.register_expires_s) || o.register_expires_s < 10) return error("seconds (>= 10) expected");
-      } else if (arg == "--duration-s" || arg == "--duration") {
-        if (!parse_double(v, o.duration_s) || o.duration_s < 0) return error("seconds expected");
-      } else if (arg == "--seed") {
-        if (!parse_num(v, o.seed)) return error("an unsigned integer expected");
-      } else if (arg == "--wrap-codes") {
-        o.wrap_codes = parse_wrap_codes(v);
-      } else if (arg == "--wrap-s") {
-        if (!parse_range(v, o.wrap_s)) return error("MIN[:MAX] seconds expected");
-      } else if (arg == "--pay-prob") {
-        if (!parse_double(v, o.pay_prob) || o.pay_prob < 0 || o.pay_prob > 1) return error("a probability 0..1 expected");
-      } else if (arg == "--pause-prob") {
-        if (!parse_double(v, o.pause_prob) || o.pause_prob < 0 || o.pause_prob > 1) return error("a probability 0..1 expected");
-      } else if (arg == "--pause-s") {
-        if (!parse_range(v, o.pause_s)) return error("MIN[:MAX] seconds expected");
-      } else if (arg == "--pause-reasons") {
-        o.pause_reasons = split_list(v);
-        if (o.pause_reasons.empty()) return error("a reason expected");
-      } else if (arg == "--voice") {
-        if (v != "call_me" && v != "call_in" && v != "default") return error("call_me, call_in or default expected");
-        o.voice_mode = v;
-      } else if (arg == "--audio") {
-        o.audio = v;
-      } else if (arg == "--capture-dir") {
-        o.capture_dir = v;
-      } else if (arg == "--max-talk-s") {
-        if (!parse_double(v, o.max_talk_s) || o.max_talk_s < 0) return error("seconds expected");
-      } else if (arg == "--codecs") {
-        o.codecs = split_list(v);
-      } else {
-        return error("unknown option");
-      }
-    } catch (const std::exception& e) {
-      return error(e.what());
-    }
-  }
+    return "";
+  };
+  if (!walk_args(argc, argv, usage(), message, help, flag, option)) return std::nullopt;
   if (!agents_given) {
     message = "--agents is required\n" + usage();
     return std::nullopt;

@@ -28,56 +28,44 @@ std::string default_corpus() { return DIALCORE_DEFAULT_CORPUS; }
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& message, bool& help) {
   Options o;
-  help = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::optional<std::string> {
-      if (i + 1 >= argc) return std::nullopt;
-      return std::string(argv[++i]);
-    };
-    auto error = [&](const std::string& why) -> std::optional<Options> {
-      message = arg + ": " + why + "\n" + usage();
-      return std::nullopt;
-    };
-    if (arg == "--help" || arg == "-h") {
-      help = true;
-      message = usage();
-      return std::nullopt;
-    }
-    if (arg == "--json") { o.json = true; continue; }
-    if (arg == "--pay") { o.pay_all = true; continue; }
-    if (arg == "--verbose") { o.verbose = true; continue; }
-    const auto v = value();
-    if (!v) return error("needs a value");
+  auto flag = [&](const std::string& arg) {
+    if (arg == "--json") { o.json = true; return true; }
+    if (arg == "--pay") { o.pay_all = true; return true; }
+    if (arg == "--verbose") { o.verbose = true; return true; }
+    return false;
+  };
+  auto option = [&](const std::string& arg, const std::string& v) -> std::string {
     if (arg == "--workload") {
-      o.workload = *v;
+      o.workload = v;
     } else if (arg == "--listen") {
-      const auto hp = parse_host_port(*v);
-      if (!hp) return error("HOST:PORT expected");
+      const auto hp = parse_host_port(v);
+      if (!hp) return "HOST:PORT expected";
       o.listen_host = hp->host;
       o.listen_port = hp->port;
     } else if (arg == "--media-ip") {
-      o.media_host = *v;
-    } else if (arg == "--seed") {
-      if (!parse_num(*v, o.seed)) return error("an unsigned integer expected");
-    } else if (arg == "--corpus") {
-      o.corpus = *v;
-    } else if (arg == "--max-calls") {
-      if (!parse_num(*v, o.max_calls)) return error("an unsigned integer expected");
-    } else if (arg == "--duration") {
-      if (!parse_double(*v, o.duration_s) || o.duration_s < 0) return error("seconds expected");
-    } else if (arg == "--time-scale") {
-      if (!parse_double(*v, o.time_scale) || !(o.time_scale > 0)) return error("a positive number expected");
-    } else if (arg == "--capture-dir") {
-      o.capture_dir = *v;
-    } else if (arg == "--max-ring-s") {
-      if (!parse_num(*v, o.max_ring_s) || o.max_ring_s == 0) return error("seconds expected");
+      o.media_host = v;
     } else if (arg == "--codecs") {
-      o.codecs = split_list(*v);
+      o.codecs = split_list(v);
+    } else if (arg == "--seed") {
+      if (!parse_num(v, o.seed)) return "an unsigned integer expected";
+    } else if (arg == "--corpus") {
+      o.corpus = v;
+    } else if (arg == "--max-calls") {
+      if (!parse_num(v, o.max_calls)) return "an unsigned integer expected";
+    } else if (arg == "--duration") {
+      if (!parse_double(v, o.duration_s) || o.duration_s < 0) return "seconds expected";
+    } else if (arg == "--time-scale") {
+      if (!parse_double(v, o.time_scale) || !(o.time_scale > 0)) return "a positive number expected";
+    } else if (arg == "--capture-dir") {
+      o.capture_dir = v;
+    } else if (arg == "--max-ring-s") {
+      if (!parse_num(v, o.max_ring_s) || o.max_ring_s == 0) return "seconds expected";
     } else {
-      return error("unknown option");
+      return "unknown option";
     }
-  }
+    return "";
+  };
+  if (!walk_args(argc, argv, usage(), message, help, flag, option)) return std::nullopt;
   if (o.workload.empty()) {
     message = "--workload is required\n" + usage();
     return std::nullopt;

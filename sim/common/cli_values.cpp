@@ -1,6 +1,7 @@
 #include "sim/common/cli_values.hpp"
 
 #include <cstdlib>
+#include <exception>
 
 namespace dialcore::sim {
 
@@ -31,6 +32,36 @@ std::vector<std::string> split_list(std::string_view rest, char separator) {
     rest = at == std::string_view::npos ? std::string_view{} : rest.substr(at + 1);
   }
   return out;
+}
+
+bool walk_args(int argc, char** argv, const std::string& usage, std::string& message, bool& help,
+               const std::function<bool(const std::string& name)>& flag,
+               const std::function<std::string(const std::string& name, const std::string& value)>& option) {
+  help = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      help = true;
+      message = usage;
+      return false;
+    }
+    if (flag(arg)) continue;
+    std::string why;
+    if (i + 1 >= argc) {
+      why = "needs a value";
+    } else {
+      try {
+        why = option(arg, argv[++i]);
+      } catch (const std::exception& e) {
+        why = e.what();
+      }
+    }
+    if (!why.empty()) {
+      message = arg + ": " + why + "\n" + usage;
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace dialcore::sim
