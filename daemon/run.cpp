@@ -275,31 +275,46 @@ int run(const config::Config& initial, const std::string& config_file) {
       after_calls();
     }
   });
+  // One reload for SIGHUP and POST /api/v1/config/reload: read the file again, apply the live
+  // keys, keep the running values of restart keys until a restart, say which is which.
+  auto reload = [&](const std::string& who) {
+    control::api::ReloadOutcome out;
+    const auto r = config_file.empty() ? config::load_default() : config::load_file(config_file);
+    if (!r.ok()) {
+      for (const auto& err : r.errors) {
+        log("dialcored: reload refused: %s\n", to_string(err));
+        out.errors.push_back({err.key, to_string(err)});
+      }
+      return out;
+    }
+    out.ok = true;
+    const config::ConfigDiff d = config::diff(current, *r.config);
+    log("dialcored: reload requested by %s\n", who);
+    for (const auto& k : d.live) log("dialcored: reload: applied %s\n", k);
+    for (const auto& k : d.restart) log("dialcored: reload: %s changed; needs a restart\n", k);
+    if (d.empty()) log("dialcored: reload: %s\n", std::string("no changes"));
+    out.applied = d.live;
+    out.needs_restart = d.restart;
+    router.apply(live_settings(*r.config));
+    if (appliance) appliance->apply(*r.config);
+    media.set_rtp_timeout_ms(r.config->dataplane.no_rtp_timeout_ms);
+    // Keys that need a restart keep their running values until then.
+    config::Config next = *r.config;
+    next.data_dir = current.data_dir;
+    next.store = current.store;
+    next.api.listen = current.api.listen;
+    next.api.tls = current.api.tls;
+    next.dataplane = current.dataplane;  // workers, ports, sizes: restart keys
+    next.dataplane.no_rtp_timeout_ms = r.config->dataplane.no_rtp_timeout_ms;  // live
+    current = std::move(next);
+    return out;
+  };
+  router.set_reload(reload);
   boost::asio::signal_set hup(io, SIGHUP);
   std::function<void()> wait_hup = [&] {
     hup.async_wait([&](const boost::system::error_code& e, int) {
       if (e) return;
-      const auto r = config_file.empty() ? config::load_default() : config::load_file(config_file);
-      if (!r.ok()) {
-        for (const auto& err : r.errors) log("dialcored: reload refused: %s\n", to_string(err));
-      } else {
-        const config::ConfigDiff d = config::diff(current, *r.config);
-        for (const auto& k : d.live) log("dialcored: reload: applied %s\n", k);
-        for (const auto& k : d.restart) log("dialcored: reload: %s changed; needs a restart\n", k);
-        if (d.empty()) log("dialcored: reload: %s\n", std::string("no changes"));
-        router.apply(live_settings(*r.config));
-        if (appliance) appliance->apply(*r.config);
-        media.set_rtp_timeout_ms(r.config->dataplane.no_rtp_timeout_ms);
-        // Keys that need a restart keep their running values until then.
-        config::Config next = *r.config;
-        next.data_dir = current.data_dir;
-        next.store = current.store;
-        next.api.listen = current.api.listen;
-        next.api.tls = current.api.tls;
-        next.dataplane = current.dataplane;  // workers, ports, sizes: restart keys
-        next.dataplane.no_rtp_timeout_ms = r.config->dataplane.no_rtp_timeout_ms;  // live
-        current = std::move(next);
-      }
+      reload("SIGHUP");
       wait_hup();
     });
   };

@@ -192,6 +192,12 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
     route = "/api/v1/" + parts[2];
     return forbidden();
   }
+  if (parts.size() == 4 && parts[2] == "config" && parts[3] == "reload") {
+    route = "/api/v1/config/reload";
+    if (m != "POST") return method_not_allowed();  // non-admins were refused above
+    if (!reload_) return error_response(404, "reload_not_available", "no reload in this process");
+    return reload_response(reload_(actor(*who).name));
+  }
   // Call history: supervisors and admins read it (agents were refused above).
   if ((parts[2] == "cdrs" || parts[2] == "cdrs.csv") && parts.size() == 3) {
     route = "/api/v1/" + parts[2];

@@ -12,6 +12,7 @@
 
 #include "control/agents/agent_service.hpp"
 #include "control/api/auth.hpp"
+#include "control/api/config_reload.hpp"
 #include "control/api/http_types.hpp"
 #include "control/api/metrics.hpp"
 #include "control/api/resource.hpp"
@@ -56,6 +57,8 @@ class Router {
   // The running campaigns (/api/v1/campaigns/{id}/start|pause|stop|stats); without them those
   // paths are 404 campaigns_not_running.
   void set_campaigns(CampaignControl* campaigns) { campaigns_ = campaigns; }
+  // The daemon's reload (/api/v1/config/reload, admin); without it that path is 404.
+  void set_reload(ReloadFn reload) { reload_ = std::move(reload); }
 
  private:
   using Answer = std::optional<ApiResponse>;  // nullopt: `finish` will be called later
@@ -85,6 +88,7 @@ class Router {
   Offload offload_;
   FloorRoutes* floor_ = nullptr;
   CampaignControl* campaigns_ = nullptr;
+  ReloadFn reload_;
 };
 
 }  // namespace dialcore::control::api

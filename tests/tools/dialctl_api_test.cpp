@@ -104,3 +104,25 @@ TEST_CASE("dialctl exit codes: usage 2, API error 1, cannot connect 3, auth 4", 
   CHECK(dialctl(f, "teams list").status == 3);
   CHECK(dialctl(f, "--api not-a-url teams list").status == 2);
 }
+
+TEST_CASE("dialctl config reload reports applied and restart keys, and a refused file", "[dialctl]") {
+  ApiFixture f;
+  REQUIRE(f.started);
+  f.daemon.write_config(api_test_yaml("dataplane:\n  rtp_port_first: 30000\n  rtp_port_last: 39999\n",
+                                      "  max_body_bytes: 65536\n"));
+  const Run table = dialctl(f, "config reload");
+  CHECK(table.status == 0);
+  CHECK(table.out.find("api.max_body_bytes") != std::string::npos);
+  CHECK(table.out.find("needs restart  dataplane.rtp_port_first") != std::string::npos);
+  // Again: nothing more to apply, and the restart key still waits for its restart.
+  const Run again = dialctl(f, "--json config reload");
+  CHECK(again.status == 0);
+  const auto body = json_of(again);
+  CHECK(body.at("applied").as_array().empty());
+  CHECK(body.at("needs_restart").as_array().size() >= 1);
+  f.daemon.write_config("wrap_codes: {oops\n");
+  const Run bad = dialctl(f, "config reload");
+  CHECK(bad.status == 1);
+  CHECK(bad.err.find("invalid_config") != std::string::npos);
+  CHECK(bad.err.find("dialcore.yaml:") != std::string::npos);
+}

@@ -280,6 +280,28 @@ int import_file(const CliOptions& o, const std::string& resource, const std::str
   return rejected.empty() ? kExitOk : kExitApiError;
 }
 
+// dialctl config reload: POST /api/v1/config/reload; the keys applied and those that wait.
+int reload_config(const CliOptions& o) {
+  const auto r = api_call(o.target, "POST", "/api/v1/config/reload", "{}");
+  if (const int rc = check(r); rc != kExitOk) return rc;
+  if (o.json) {
+    std::printf("%s\n", r.body.c_str());
+    return kExitOk;
+  }
+  json::error_code ec;
+  const auto v = json::parse(r.body, ec);
+  if (ec || !v.is_object()) return kExitApiError;
+  const auto& body = v.get_object();
+  auto keys = [&](const char* name) {
+    std::string out;
+    for (const auto& k : body.at(name).as_array()) out += (out.empty() ? "" : ", ") + cell(k);
+    return out.empty() ? std::string("-") : out;
+  };
+  std::printf("applied        %s\nneeds restart  %s\n", keys("applied").c_str(),
+              keys("needs_restart").c_str());
+  return kExitOk;
+}
+
 }  // namespace
 
 bool is_resource(const std::string& name) { return kColumns.contains(name); }
@@ -349,6 +371,7 @@ int run_api_command(const CliOptions& o, const std::vector<std::string>& args) {
     }
     return kExitOk;
   }
+  if (args[0] == "config") return reload_config(o);
   const std::string& res = args[0];
   if (args.size() < 2) return usage(res);
   const std::string& verb = args[1];

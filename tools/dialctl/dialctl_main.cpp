@@ -20,6 +20,8 @@ constexpr const char* kHelp =
     "\n"
     "Administers Dialcore. Commands:\n"
     "  config check FILE [--json]   validate a configuration file without starting anything\n"
+    "  config reload                the daemon rereads its file (as SIGHUP): applied keys and\n"
+    "                               the keys that wait for a restart\n"
     "  status                       a summary of the running appliance\n"
     "  top [--campaign ID]          the live view: agents, calls, AMD, abandonment, CPU\n"
     "  agents VERB ...              list, search, show, add, edit, delete, export, import,\n"
@@ -66,7 +68,8 @@ int main(int argc, char** argv) {
     } else if (a == "--api" || a == "--token") {
       std::fprintf(stderr, "dialctl: %s needs a value\n", a.c_str());
       return kExitUsage;
-    } else if (a == "--json" && (args.empty() || args[0] != "config")) {
+    } else if (a == "--json" && (args.empty() || args[0] != "config" ||
+                                 (args.size() == 2 && args[1] == "reload"))) {
       options.json = true;
     } else {
       args.push_back(a);
@@ -76,15 +79,17 @@ int main(int argc, char** argv) {
     std::fputs(kHelp, stderr);
     return kExitUsage;
   }
-  if (args[0] == "config") {
+  const bool reload = args[0] == "config" && args.size() == 2 && args[1] == "reload";
+  if (args[0] == "config" && !reload) {
     if (args.size() >= 2 && args[1] == "check") {
       return config_check({args.begin() + 2, args.end()}, stdout, stderr);
     }
     const bool help = args.size() >= 2 && (args[1] == "--help" || args[1] == "-h");
-    std::fputs("usage: dialctl config check FILE [--json]\n", help ? stdout : stderr);
+    std::fputs("usage: dialctl config check FILE [--json]\n       dialctl config reload\n",
+               help ? stdout : stderr);
     return help ? kExitOk : kExitUsage;
   }
-  if (args[0] != "status" && args[0] != "top" && !is_resource(args[0]) &&
+  if (!reload && args[0] != "status" && args[0] != "top" && !is_resource(args[0]) &&
       !is_history_command(args[0])) {
     std::fprintf(stderr, "dialctl: unknown command '%s'\n%s", args[0].c_str(), kHelp);
     return kExitUsage;

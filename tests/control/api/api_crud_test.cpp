@@ -226,3 +226,42 @@ TEST_CASE("SIGHUP reloads the admin token and logs what needs a restart", "[api]
   CHECK(log.find("dataplane") != std::string::npos);
   CHECK(log.find("needs a restart") != std::string::npos);
 }
+
+TEST_CASE("POST /api/v1/config/reload applies live keys, names restart keys, refuses a bad file",
+          "[api]") {
+  ApiFixture f;
+  REQUIRE(f.started);
+  CHECK(f.anonymous().post("/api/v1/config/reload", "{}").status == 401);
+  CHECK(f.admin().get("/api/v1/config/reload").status == 405);
+
+  auto r = f.admin().post("/api/v1/config/reload", "{}");
+  REQUIRE(r.status == 200);
+  CHECK(parse_json(r.body).at("changed").as_bool() == false);
+
+  // A live key (the login rate limit) and a restart key (the RTP port range) change.
+  f.daemon.write_config(
+      api_test_yaml("dataplane:\n  rtp_port_first: 30000\n  rtp_port_last: 39999\n",
+                    "  login_rate_limit: {max_attempts: 7, window_s: 60}\n"));
+  r = f.admin().post("/api/v1/config/reload", "{}");
+  REQUIRE(r.status == 200);
+  const auto body = parse_json(r.body);
+  auto has = [&](const char* list, const std::string& key) {
+    for (const auto& k : body.at(list).as_array()) {
+      if (k.as_string() == key) return true;
+    }
+    return false;
+  };
+  CHECK(has("applied", "api.login_rate_limit.max_attempts"));
+  CHECK(has("needs_restart", "dataplane.rtp_port_first"));
+  CHECK_FALSE(has("applied", "dataplane.rtp_port_first"));
+  CHECK(body.at("changed").as_bool());
+  CHECK(f.daemon.stderr_text().find("reload requested by admin") != std::string::npos);
+
+  // A broken file: 422 with the file's line and key, and nothing changes (the old token works).
+  f.daemon.write_config(api_test_yaml("teams: [\n"), "a-token-that-must-not-apply-0123");
+  r = f.admin().post("/api/v1/config/reload", "{}");
+  CHECK(r.status == 422);
+  CHECK(error_code(r) == "invalid_config");
+  CHECK(r.body.find("dialcore.yaml:") != std::string::npos);
+  CHECK(f.admin().get("/api/v1/teams").status == 200);
+}
