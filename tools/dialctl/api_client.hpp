@@ -1,6 +1,8 @@
 #pragma once
 // dialctl's HTTP client for the admin API (Boost.Beast, blocking, one connection per request,
-// a timeout so a hung daemon fails instead of hanging a script). Plain http:// only for now.
+// a timeout so a hung daemon fails instead of hanging a script). http:// or https:// (OpenSSL
+// through Boost.Asio: the server's certificate is verified against the system's CAs or
+// --cacert FILE, and its name or IP against the URL's host; --insecure skips both, for a lab).
 
 #include <cstdint>
 #include <string>
@@ -11,9 +13,13 @@ struct ApiTarget {
   std::string host;
   std::string port;
   std::string token;
+  bool tls = false;       // https://
+  std::string ca_file;    // PEM CA bundle to verify against; "" = the system's
+  bool insecure = false;  // no certificate or host check (never the default)
 };
 
-// "http://host:port" (a trailing slash allowed); false with `why` otherwise.
+// "http://host:port" or "https://host:port" (a trailing slash allowed); false with `why`
+// otherwise.
 bool parse_api_url(const std::string& url, ApiTarget& out, std::string& why);
 
 struct ApiReply {

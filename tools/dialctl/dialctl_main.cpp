@@ -35,8 +35,11 @@ constexpr const char* kHelp =
     "  leads import|export|list CAMPAIGN ...\n"
     "                               a campaign's leads (import: CSV with a per-row report)\n"
     "\n"
-    "  --api URL     the admin API, http://HOST:PORT (default $DIALCORE_API, else\n"
-    "                http://127.0.0.1:8080)\n"
+    "  --api URL     the admin API, http://HOST:PORT or https://HOST:PORT (default\n"
+    "                $DIALCORE_API, else http://127.0.0.1:8080)\n"
+    "  --cacert FILE https: the PEM CA that signed the daemon's certificate (default\n"
+    "                $DIALCORE_CACERT, else the system's CAs)\n"
+    "  --insecure    https: skip the certificate and host name check (labs only)\n"
     "  --token T     bearer token (default $DIALCORE_TOKEN)\n"
     "  --json        print the API's JSON instead of tables (one document on stdout)\n"
     "\n"
@@ -57,15 +60,18 @@ int main(int argc, char** argv) {
   CliOptions options;
   std::string api = env_or("DIALCORE_API", "http://127.0.0.1:8080");
   options.target.token = env_or("DIALCORE_TOKEN", "");
+  options.target.ca_file = env_or("DIALCORE_CACERT", "");
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (args.empty() && (a == "--help" || a == "-h")) {
       std::fputs(kHelp, stdout);
       return kExitOk;
     }
-    if ((a == "--api" || a == "--token") && i + 1 < argc) {
-      (a == "--api" ? api : options.target.token) = argv[++i];
-    } else if (a == "--api" || a == "--token") {
+    if (a == "--insecure") {
+      options.target.insecure = true;
+    } else if ((a == "--api" || a == "--token" || a == "--cacert") && i + 1 < argc) {
+      (a == "--api" ? api : a == "--token" ? options.target.token : options.target.ca_file) = argv[++i];
+    } else if (a == "--api" || a == "--token" || a == "--cacert") {
       std::fprintf(stderr, "dialctl: %s needs a value\n", a.c_str());
       return kExitUsage;
     } else if (a == "--json" && (args.empty() || args[0] != "config" ||
