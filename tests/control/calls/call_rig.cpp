@@ -48,6 +48,7 @@ CallRig::CallRig(RigOptions options) {
   agents.codecs = {"PCMU", "telephone-event"};
   settings.trunks.push_back(agents);
   settings.trunks.front().codecs = {"PCMA", "PCMU", "telephone-event"};
+  settings.trunks.front().srtp = options.carrier_srtp;
 
   calls::CallSettings cs;
   cs.sip = settings;

@@ -40,6 +40,7 @@ inline constexpr std::uint16_t kCallerMediaPort = 6200;
 struct RigOptions {
   std::uint32_t legs_per_worker = 64;
   std::uint32_t rtp_timeout_ms = 0;  // 0: no RTP timeout
+  config::SrtpPolicy carrier_srtp = config::SrtpPolicy::Off;  // the carriers trunk's SDES policy
 };
 
 class CallRig {
