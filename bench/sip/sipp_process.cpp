@@ -1,10 +1,10 @@
 #include "bench/sip/sipp_process.hpp"
 
+#include "bench/support/spawn_logged.hpp"
+
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -16,28 +16,14 @@
 #include <sstream>
 #include <thread>
 
-extern char** environ;
-
 namespace dialcore::bench::sip {
 
 SippProcess::SippProcess(const std::string& dir, const std::string& name,
                          std::vector<std::string> args)
     : log_path_(dir + "/" + name + ".log"), stat_path_(dir + "/" + name + ".csv") {
-  args.insert(args.begin(), "sipp");
   for (const char* a : {"-trace_stat", "-fd", "1", "-nostdin"}) args.emplace_back(a);
   args.insert(args.end(), {"-stf", stat_path_});
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  if (::posix_spawnp(&pid_, "sipp", &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-  posix_spawn_file_actions_destroy(&actions);
+  pid_ = bench::spawn_logged("sipp", args, dir, log_path_);
 }
 
 SippProcess::~SippProcess() { kill(); }

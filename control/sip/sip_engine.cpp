@@ -123,6 +123,12 @@ std::optional<std::string> SipEngine::open(std::vector<BoundInterface>& bound) {
   if (cfg.interfaces.empty()) return "sip: no interfaces configured";
   root_ = su_root_create(this);
   if (root_ == nullptr) return "sip: su_root_create failed";
+  // Single-threaded sofia: with threading on (su_root's default) nua_create starts a stack
+  // thread per nua (su_clone_start) and every API call and event crosses between it and this
+  // thread through the port's message queue and a socketpair wake-up. Off, each nua's stack
+  // task shares this root's port: nta's sockets, its timers and our callbacks all run on this
+  // one thread (tested: `sip_stack_test` "sofia runs on the SIP thread alone").
+  su_root_threading(root_, 0);
   su_wait_t wait[1];
   if (su_wait_create(wait, shared_.queue.fd(), SU_WAIT_IN) != 0 ||
       su_root_register(root_, wait, wakeup_callback, nullptr, 0) < 0) {

@@ -20,12 +20,23 @@ bool SipQueue::push(SipCommand command) {
   {
     std::lock_guard lock(mutex_);
     if (items_.size() >= capacity_) return false;
+    const bool was_empty = items_.empty();
     items_.push_back(std::move(command));
+    // Not empty: an earlier push wrote the eventfd after the last drain's swap, and the next
+    // drain takes this command with it. No wake-up is lost: drain() reads the eventfd before
+    // it swaps, so a push that finds the queue empty after that swap writes again.
+    if (!was_empty) return true;
+    ++wakeups_;
   }
   const std::uint64_t one = 1;
   // EAGAIN only when the counter is at its maximum: the loop is woken already.
   [[maybe_unused]] const ssize_t n = ::write(fd_, &one, sizeof one);
   return true;
+}
+
+std::uint64_t SipQueue::wakeups() const {
+  std::lock_guard lock(mutex_);
+  return wakeups_;
 }
 
 std::deque<SipCommand> SipQueue::drain() {

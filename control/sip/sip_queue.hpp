@@ -7,6 +7,7 @@
 #include "control/sip/sip_types.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -43,17 +44,22 @@ class SipQueue {
   SipQueue(const SipQueue&) = delete;
   SipQueue& operator=(const SipQueue&) = delete;
 
-  // False when full (the command is not queued); wakes the SIP loop otherwise.
+  // False when full (the command is not queued). Wakes the SIP loop (writes the eventfd) only
+  // when the queue was empty: commands pushed before the loop drains ride on that one
+  // wake-up, so a burst costs one write and one loop wake, not one per command.
   bool push(SipCommand command);
   // SIP thread: clears the eventfd, then takes everything queued.
   std::deque<SipCommand> drain();
   int fd() const { return fd_; }
+  // Eventfd writes so far (a gauge for tests).
+  std::uint64_t wakeups() const;
 
  private:
   std::size_t capacity_;
   int fd_ = -1;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::deque<SipCommand> items_;
+  std::uint64_t wakeups_ = 0;
 };
 
 }  // namespace dialcore::control::sip

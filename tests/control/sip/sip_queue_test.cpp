@@ -27,12 +27,43 @@ TEST_CASE("the command queue is bounded and wakes its reader", "[sip][queue]") {
   }
   CHECK_FALSE(q.push(SipCommand{}));  // full
   CHECK(readable(q.fd()));
+  CHECK(q.wakeups() == 1);  // the burst of three rode on the first push's wake-up
   const auto got = q.drain();
   REQUIRE(got.size() == 3);
   CHECK(got[0].call == 1);
   CHECK(got[2].call == 3);
   CHECK_FALSE(readable(q.fd()));
   CHECK(q.drain().empty());
+  CHECK(q.push(SipCommand{}));  // empty again: wakes the reader again
+  CHECK(readable(q.fd()));
+  CHECK(q.wakeups() == 2);
+}
+
+TEST_CASE("a reader woken only by the eventfd never misses a command", "[sip][queue]") {
+  // The SIP loop's pattern: wait for the eventfd, drain, repeat. A lost wake-up would leave
+  // commands queued while the reader waits: its poll would time out with work pending.
+  constexpr std::size_t kCommands = 20000;
+  SipQueue q(kCommands);
+  std::size_t received = 0;
+  std::size_t stalls = 0;
+  std::thread reader([&] {
+    while (received < kCommands && stalls < 3) {  // bounded: three 1 s stalls end it
+      pollfd p{q.fd(), POLLIN, 0};
+      if (::poll(&p, 1, 1000) != 1) {
+        ++stalls;
+        continue;
+      }
+      received += q.drain().size();
+    }
+  });
+  for (std::size_t i = 0; i < kCommands; ++i) {
+    while (!q.push(SipCommand{})) std::this_thread::yield();
+    if (i % 64 == 0) std::this_thread::yield();  // bursts and gaps
+  }
+  reader.join();
+  CHECK(received == kCommands);
+  CHECK(stalls == 0);
+  CHECK(q.wakeups() <= kCommands);
 }
 
 TEST_CASE("pushes from several threads all arrive", "[sip][queue]") {

@@ -10,6 +10,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -20,6 +21,14 @@ using control::sip::CallEnd;
 using control::sip::SipEvent;
 using control::sip::SipEventKind;
 using control::sip::SipStack;
+
+std::size_t thread_count() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+    ++n;
+  }
+  return n;
+}
 
 }  // namespace
 
@@ -48,6 +57,30 @@ TEST_CASE("events reach the control thread through asio::post", "[sip][stack]") 
   stack.stop();
   work.reset();
   control.join();
+}
+
+TEST_CASE("sofia runs on the SIP thread alone", "[sip][stack]") {
+  // su_root_threading(root, 0): each interface's nua stack shares the SIP thread's loop. With
+  // sofia's default (threading on) each nua_create starts a thread of its own: 1 + 2 here.
+  enter_private_netns();
+  EventLog log;
+  const std::size_t before = thread_count();
+  SipStack stack(test_sip_config(5070), log.sink());
+  REQUIRE_FALSE(stack.start());
+  CHECK(thread_count() == before + 1);
+  // Both stacks work on that one thread: each answers an OPTIONS, and a dial is refused there.
+  UdpPeer peer;
+  for (const auto* name : {"carriers", "handsets"}) {
+    INFO(name);
+    const std::string branch = std::string("threads-") + name;
+    CHECK(peer.exchange(stack.interface(name)->port,
+                        options_request(peer, branch, branch + "-call"), branch) == 200);
+  }
+  const auto id = stack.dial({"nosuch", "15551234", "", kTestSdp});
+  CHECK(log.wait_kind(id, SipEventKind::Ended));
+  CHECK(thread_count() == before + 1);
+  stack.stop();
+  CHECK(thread_count() == before);
 }
 
 TEST_CASE("every interface binds its own port and reports it", "[sip][stack]") {

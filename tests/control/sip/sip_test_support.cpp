@@ -1,25 +1,25 @@
 #include "sip_test_support.hpp"
 
+#include "bench/support/spawn_logged.hpp"
 #include "tests/support/netns.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <thread>
-
-extern char** environ;
 
 namespace dialcore::test {
 
@@ -85,21 +85,7 @@ std::vector<control::sip::SipEvent> EventLog::all() {
 Sipp::Sipp(const TempDir& dir, std::vector<std::string> args, const std::string& program) {
   static int counter = 0;
   log_path_ = dir.file(program + "-" + std::to_string(++counter) + ".log");
-  args.insert(args.begin(), program);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addchdir_np(&actions, dir.path().c_str());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  if (::posix_spawnp(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
-    pid_ = -1;
-  }
-  posix_spawn_file_actions_destroy(&actions);
+  pid_ = bench::spawn_logged(program, args, dir.path(), log_path_);
 }
 
 Sipp::~Sipp() {
@@ -195,6 +181,57 @@ void send_udp(std::uint16_t port, const std::string& datagram) {
   ::sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&addr),
            sizeof addr);
   ::close(fd);
+}
+
+UdpPeer::UdpPeer() {
+  fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    throw std::system_error(errno, std::generic_category(), "UdpPeer: socket/bind");
+  }
+  socklen_t len = sizeof a;
+  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+  port_ = ntohs(a.sin_port);
+}
+
+UdpPeer::~UdpPeer() { ::close(fd_); }
+
+std::string UdpPeer::via(const std::string& branch) const {
+  return "Via: SIP/2.0/UDP 127.0.0.1:" + std::to_string(port_) + ";rport;branch=z9hG4bK-" +
+         branch;
+}
+
+int UdpPeer::exchange(std::uint16_t port, const std::string& wire, const std::string& branch,
+                      int wait_ms) {
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::sendto(fd_, wire.data(), wire.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  for (int waited = 0; waited < wait_ms; waited += 50) {  // bounded
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    char buffer[8192];
+    const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n < 12 || std::string(buffer, 8) != "SIP/2.0 ") continue;
+    const std::string reply(buffer, static_cast<std::size_t>(n));
+    if (reply.find("branch=z9hG4bK-" + branch + ";") == std::string::npos &&
+        reply.find("branch=z9hG4bK-" + branch + "\r") == std::string::npos) {
+      continue;
+    }
+    const int status = std::atoi(std::string(buffer + 8, 3).c_str());
+    if (status >= 200) return status;
+  }
+  return 0;
+}
+
+std::string options_request(const UdpPeer& peer, const std::string& branch,
+                            const std::string& call_id) {
+  return "OPTIONS sip:ping@127.0.0.1 SIP/2.0\r\n" + peer.via(branch) +
+         "\r\nMax-Forwards: 70\r\nTo: <sip:ping@127.0.0.1>\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\n"
+         "Call-ID: " + call_id + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
 }
 
 }  // namespace dialcore::test

@@ -85,4 +85,28 @@ std::string md5_hex(const std::string& text);
 // Sends `datagram` to 127.0.0.1:`port` from a fresh UDP socket.
 void send_udp(std::uint16_t port, const std::string& datagram);
 
+// A UDP socket on 127.0.0.1 (kernel port) that sends requests to the stack and reads its
+// answers.
+class UdpPeer {
+ public:
+  UdpPeer();  // throws std::system_error when it cannot bind
+  ~UdpPeer();
+  UdpPeer(const UdpPeer&) = delete;
+  UdpPeer& operator=(const UdpPeer&) = delete;
+  // "Via: SIP/2.0/UDP 127.0.0.1:<port>;rport;branch=z9hG4bK-<branch>" (no CRLF).
+  std::string via(const std::string& branch) const;
+  // Sends `wire` to `port`; the first final status to it (the answer naming `branch`: nta
+  // retransmits earlier INVITE answers we never ACK) within `wait_ms` (0: none).
+  int exchange(std::uint16_t port, const std::string& wire, const std::string& branch,
+               int wait_ms = 1000);
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// A plain OPTIONS request to 127.0.0.1 with `peer`'s Via (branch `branch`), Call-ID `call_id`.
+std::string options_request(const UdpPeer& peer, const std::string& branch,
+                            const std::string& call_id);
+
 }  // namespace dialcore::test

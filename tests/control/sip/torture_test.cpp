@@ -9,17 +9,11 @@
 
 #include "control/sip/sip_stack.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sofia-sip/msg.h>
 #include <sofia-sip/sip.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_protos.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -63,55 +57,6 @@ bool parser_flags(const std::string& wire) {
   return flagged;
 }
 
-// A UDP socket on 127.0.0.1 (kernel port) that sends to the stack and reads its answers.
-class Peer {
- public:
-  Peer() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-  }
-  ~Peer() { ::close(fd_); }
-  std::string via(const std::string& branch) const {
-    return "Via: SIP/2.0/UDP 127.0.0.1:" + std::to_string(port_) + ";rport;branch=z9hG4bK-" +
-           branch;
-  }
-  // Sends `wire` to `port`; the first final status to it (the answer naming `branch`: nta
-  // retransmits earlier INVITE answers we never ACK) within `wait_ms` (0: none).
-  int exchange(std::uint16_t port, const std::string& wire, const std::string& branch,
-               int wait_ms = 1000) {
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::sendto(fd_, wire.data(), wire.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-    for (int waited = 0; waited < wait_ms; waited += 50) {  // bounded
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 50) <= 0) continue;
-      char buffer[8192];
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n < 12 || std::string(buffer, 8) != "SIP/2.0 ") continue;
-      const std::string reply(buffer, static_cast<std::size_t>(n));
-      if (reply.find("branch=z9hG4bK-" + branch + ";") == std::string::npos &&
-          reply.find("branch=z9hG4bK-" + branch + "\r") == std::string::npos) {
-        continue;
-      }
-      const int status = std::atoi(std::string(buffer + 8, 3).c_str());
-      if (status >= 200) return status;
-    }
-    return 0;
-  }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-};
-
 }  // namespace
 
 TEST_CASE("RFC 4475 vectors through sofia's parser", "[sip][torture]") {
@@ -139,7 +84,7 @@ TEST_CASE("RFC 4475 vectors over the wire: the right answers, no crash, no leak"
   });
   self = &stack;
   REQUIRE_FALSE(stack.start());
-  Peer peer;
+  UdpPeer peer;
   for (const auto* name : {"carriers", "handsets"}) {
     const std::uint16_t port = stack.interface(name)->port;
     for (const TortureVector& v : torture_vectors()) {
@@ -156,10 +101,7 @@ TEST_CASE("RFC 4475 vectors over the wire: the right answers, no crash, no leak"
   std::size_t incoming = 0;
   for (const SipEvent& e : log.all()) incoming += e.kind == SipEventKind::Incoming ? 1 : 0;
   CHECK(incoming == 1);
-  const std::string options =
-      "OPTIONS sip:ping@127.0.0.1 SIP/2.0\r\n" + peer.via("ping") +
-      "\r\nMax-Forwards: 70\r\nTo: <sip:ping@127.0.0.1>\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\n"
-      "Call-ID: torture-after\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  const std::string options = options_request(peer, "ping", "torture-after");
   CHECK(peer.exchange(stack.interface("carriers")->port, options, "ping") == 200);
   CHECK(stack.live_handles() == 0);
   CHECK(stack.live_calls() == 0);
