@@ -47,9 +47,17 @@ std::string glob_escape(std::string_view text) {
   return out;
 }
 
-void replace_all(std::string& s, std::string_view what, std::string_view with) {
-  for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + with.size()))
-    s.replace(at, what.size(), with);
+// Appends rather than std::string::replace (GCC 12's -Wrestrict false positive on replace).
+std::string replace_all(const std::string& s, std::string_view what, std::string_view with) {
+  std::string out;
+  std::size_t from = 0;
+  for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, from)) {
+    out.append(s, from, at - from);
+    out.append(with);
+    from = at + what.size();
+  }
+  out.append(s, from, std::string::npos);
+  return out;
 }
 
 std::vector<std::string> glob_files(const std::string& pattern) {
@@ -111,10 +119,8 @@ std::vector<std::string> RecordingIndex::find_sidecars(std::string_view call_id,
   rec::copy_text(start.campaign, kAnyCampaign);
   rec::copy_text(start.agent, kAnyAgent);
   start.start_unix_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(at_ms, 0));
-  std::string pattern = glob_escape(rec::recording_base_path(root_, template_, start) + ".json");
-  replace_all(pattern, kAnyCampaign, "*");
-  replace_all(pattern, kAnyAgent, "*");
-  return glob_files(pattern);
+  const std::string base = glob_escape(rec::recording_base_path(root_, template_, start));
+  return glob_files(replace_all(replace_all(base, kAnyCampaign, "*"), kAnyAgent, "*") + ".json");
 }
 
 void RecordingIndex::expect(std::string_view call_id, std::string_view leg, std::int64_t at_ms) {
