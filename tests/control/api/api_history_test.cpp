@@ -175,15 +175,16 @@ TEST_CASE("recordings are listed by call, campaign and state", "[api][recordings
     for (int i = 0; i < 3; ++i) {
       store::Recording r;
       r.call_id = std::string("call-").append(std::to_string(i));
-      r.leg = "a";
-      r.campaign = i < 2 ? "spring" : "autumn";
-      r.path = "/rec/" + r.call_id + ".wav";
-      r.format = "wav_stereo";
+      // Move-assigned: literal assignment here trips GCC 12's -Wrestrict false positive.
+      r.leg = std::string("a");
+      r.campaign = std::string(i < 2 ? "spring" : "autumn");
+      r.path = std::string("/rec/").append(r.call_id).append(".wav");
+      r.format = std::string("wav_stereo");
       r.started_at_ms = T0 + i * 60'000;
       r.duration_ms = 30'000;
       r.ended_at_ms = r.started_at_ms + r.duration_ms;
-      r.state = i == 1 ? "truncated_disk_full" : "complete";
-      r.markers_json = R"([{"kind":"pause","offset_ms":1000,"text":""}])";
+      r.state = std::string(i == 1 ? "truncated_disk_full" : "complete");
+      r.markers_json = std::string(R"([{"kind":"pause","offset_ms":1000,"text":""}])");
       REQUIRE(h.recording_file(r).ok());
     }
     REQUIRE(h.stop());
