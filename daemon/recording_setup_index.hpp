@@ -11,8 +11,11 @@
 // (glob(3); the day before too, for a start at midnight). When a tick brings Off events,
 // scan() stats the sidecar of every expected recording and reads those that changed: a final
 // status (anything but "recording") makes the row and ends the expectation. Cost: one stat per
-// expected recording per 20 ms tick that brought an Off event (measured 0.6 us a stat on tmpfs;
-// 1,000 recordings in progress: 0.6 ms a tick), nothing on ticks without one.
+// expected recording per 20 ms tick that brought an Off event, nothing on ticks without one.
+// Measured (a loop of 200,000 stat(2) of a sidecar on ext4, this 2-core VM at load ~9 from other
+// builds, 6 runs): 3.6-15 us a stat, median ~8 us; with 1,000 recordings in progress ~8 ms of
+// the control thread per such tick (at 5 recordings ending a second: ~4 % of it). A recorder
+// event naming the file would make it one stat per ending (left: dataplane/recording).
 //
 // At start-up, index_existing() walks the recordings root (after the repair) and reports every
 // finished file whose row is missing or differs (state, duration, size): the repaired files, and
