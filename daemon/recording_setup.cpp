@@ -144,9 +144,11 @@ void RecordingSetup::poll_events_on(boost::asio::io_context& io) {
 void RecordingSetup::poll() {
   if (!service_) return;
   std::array<rec::RecordingEvent, 64> events;
+  bool off = false;
   for (int round = 0; round < 64; ++round) {  // bounded: at most 4,096 events a tick
     const std::size_t n = service_->poll_events(events);
     for (std::size_t i = 0; i < n; ++i) {
+      if (events[i].state == rec::RecordingState::Off) off = true;
       if (handler_) {
         handler_(rec::to_api_event(events[i]));
         ++delivered_;
@@ -156,6 +158,28 @@ void RecordingSetup::poll() {
     }
     if (n < events.size()) break;
   }
+  if (off && index_) index_->scan(wall_ms_());
+}
+
+std::size_t RecordingSetup::index_into(control::history::CallHistory& history,
+                                       control::store::Store& store,
+                                       std::function<std::int64_t()> wall_ms) {
+  history_ = &history;
+  wall_ms_ = std::move(wall_ms);
+  index_ = std::make_unique<RecordingIndex>(
+      config_.root, config_.path_template,
+      [&history](const control::store::Recording& row) {
+        if (auto r = history.recording_file(row); !r) {
+          log_line("index row refused for " + row.path + ": " + r.error().message);
+        }
+      });
+  history.set_recording_observer(
+      [index = index_.get()](std::string_view call, std::string_view leg, std::int64_t at_ms) {
+        index->expect(call, leg, at_ms);
+      });
+  const std::size_t n = index_->index_existing(store);
+  if (n > 0) log_line("start-up index: " + std::to_string(n) + " recordings reported to the store");
+  return n;
 }
 
 void RecordingSetup::stop() {
@@ -167,7 +191,8 @@ void RecordingSetup::stop() {
   for (std::size_t r = 0; r < service_->recorders(); ++r)
     open += service_->recorder(r).open_files();
   service_->stop();  // drains the rings, ends open recordings (Off/Shutdown events)
-  poll();            // those last events to the call owner
+  poll();            // those last events to the call owner, their rows to the history
+  if (history_ != nullptr) history_->set_recording_observer(nullptr);
   log_line("stopped (" + std::to_string(service_->recorders()) + " recorder threads joined, " +
            std::to_string(open) + " recordings ended by the shutdown)");
 }
@@ -248,6 +273,16 @@ void RecordingSetup::render_metrics(std::string& out) const {
   family("dialcore_recording_repair_failed_at_start", "gauge",
          "files the start-up repair could not fix");
   sample("dialcore_recording_repair_failed_at_start", "", repair_.failed.size());
+  const RecordingIndexStats idx = index_ ? index_->stats() : RecordingIndexStats{};
+  family("dialcore_recording_index_rows_total", "counter",
+         "recording index rows handed to the call history (finished, repaired, cut short)");
+  sample("dialcore_recording_index_rows_total", "", idx.rows);
+  family("dialcore_recording_index_pending", "gauge",
+         "recordings reported by the call owner whose file is not finished yet");
+  sample("dialcore_recording_index_pending", "", index_ ? index_->pending() : 0);
+  family("dialcore_recording_index_unresolved_total", "counter",
+         "reported recordings whose sidecar was not found within a minute");
+  sample("dialcore_recording_index_unresolved_total", "", idx.unresolved);
   family("dialcore_recording_cpu_seconds_total", "counter", "CPU time of the recorder threads");
   char cpu[64];
   std::snprintf(cpu, sizeof cpu, "%.9g",

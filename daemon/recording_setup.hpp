@@ -12,7 +12,8 @@
 // On the control thread: a 20 ms steady_timer polls the recorders' state events and hands each,
 // as a dataplane Event (EventType::RecordingState, to_api_event), to the handler the call owner
 // (the B2BUA) sets with set_event_handler(). Until one is set, events are counted and dropped
-// (dialcore_recording_events_unhandled_total).
+// (dialcore_recording_events_unhandled_total). Whatever the handler, a tick that brought an Off
+// event has the recording index (index_into) look for finished files: their store rows.
 //
 // Stop (after the workers are joined: no producer is used any more): the recorder threads drain
 // their rings, open recordings end "interrupted" (Off/Shutdown events, handed to the handler
@@ -33,6 +34,9 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "control/history/call_history.hpp"
+#include "control/store/store.hpp"
+#include "daemon/recording_setup_index.hpp"
 #include "dataplane/api/commands.hpp"
 #include "dataplane/api/events.hpp"
 #include "dataplane/recording/recording_config.hpp"
@@ -69,6 +73,15 @@ class RecordingSetup {
   // After the workers are joined. Idempotent; from the control thread (or at destruction).
   void stop();
 
+  // The recording index rows (recording_setup_index.hpp), after start(): rows for the finished
+  // files the store lacks (the start-up repair's among them) are reported now, and from then on
+  // every recording the call owner reports to `history` is indexed when its file is finished.
+  // `store` is read here only (the control thread's connection); `history` must outlive stop().
+  // Returns how many rows the start-up pass reported.
+  std::size_t index_into(control::history::CallHistory& history, control::store::Store& store,
+                         std::function<std::int64_t()> wall_ms);
+  const RecordingIndex* index() const { return index_.get(); }
+
   // A StartRecording command for the configured format and rate (the B2BUA fills the legs'
   // rate when it differs: 16 kHz codecs).
   dataplane::StartRecordingArgs start_args(const std::string& call_id, const std::string& campaign,
@@ -85,7 +98,8 @@ class RecordingSetup {
   // (dialcore_recording_<name>_total: chunks and bytes written, recordings started, completed,
   // disk_full, open_failed, write_errors, ...); per worker (worker="w") every ProducerStats
   // counter (chunks sent, dropped: ring full, pool empty, ...); dropped chunks in total; events
-  // delivered and unhandled; start-up repairs; recorder threads and their CPU seconds.
+  // delivered and unhandled; start-up repairs; recorder threads and their CPU seconds; index
+  // rows written (dialcore_recording_index_rows_total), pending, unresolved.
   void render_metrics(std::string& out) const;
 
  private:
@@ -98,6 +112,9 @@ class RecordingSetup {
   std::unique_ptr<dataplane::recording::RecordingService> service_;
   dataplane::recording::RepairReport repair_;
   EventHandler handler_;
+  std::unique_ptr<RecordingIndex> index_;
+  control::history::CallHistory* history_ = nullptr;
+  std::function<std::int64_t()> wall_ms_;
   std::weak_ptr<boost::asio::steady_timer> timer_;
   std::uint64_t delivered_ = 0;  // control thread only (/metrics renders on it too)
   std::uint64_t unhandled_ = 0;

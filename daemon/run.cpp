@@ -146,6 +146,8 @@ int run(const config::Config& initial, const std::string& config_file) {
     log("dialcored: recording: %s\n", *why);
     return 1;
   }
+  // Finished recordings become store rows (daemon/recording_setup_index.hpp).
+  recording.index_into(history, store, wall_ms);
   dataplane::RuntimeSettings dp_settings = runtime_settings(current.dataplane);
   dp_settings.prompts = &prompts.library();
   dp_settings.recorders = recording.producers();

@@ -49,6 +49,21 @@ std::int64_t AbandonLedger::window_start_s(LedgerWindow w, std::int64_t now) con
   return now;
 }
 
+void AbandonLedger::replay(std::span<const LedgerFact> facts, bool uk, double amd_false_positive) {
+  for (const LedgerFact& f : facts) {
+    switch (f.kind) {
+      case LedgerFactKind::LiveAnswer: record_live_answer(f.t_s); break;
+      case LedgerFactKind::Abandon:
+        record_live_answer(f.t_s);
+        record_abandon(f.t_s);
+        break;
+      case LedgerFactKind::AmdMachine:
+        if (uk) record_amd_false_positive_estimate(f.t_s, amd_false_positive);
+        break;
+    }
+  }
+}
+
 LedgerCounts AbandonLedger::counts(LedgerWindow w, double now_s) const {
   const auto now = static_cast<std::int64_t>(std::floor(now_s));
   const std::int64_t from_minute = civil::floor_div(window_start_s(w, now), 60);

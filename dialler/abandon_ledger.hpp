@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
+#include <span>
 #include <string>
 
 #include "dialler/civil_time.hpp"
@@ -22,11 +24,25 @@ struct LedgerCounts {
   double live = 0;  // live answers (bridged or abandoned)
   double abandoned = 0;
   double amd_false_positive_est = 0;
+  bool operator==(const LedgerCounts&) const = default;
   double us_rate() const { return live > 0 ? abandoned / live : 0.0; }
   double uk_rate() const {
     const double d = live + amd_false_positive_est;
     return d > 0 ? (abandoned + amd_false_positive_est) / d : 0.0;
   }
+};
+
+// What a ledger is rebuilt from after a restart (control/campaign reads them from the store's
+// attempts, ledger_rebuild.hpp): each fact at the time it is counted.
+enum class LedgerFactKind : std::uint8_t {
+  LiveAnswer,  // a live answer bridged to an agent
+  Abandon,     // a live answer abandoned (counts as a live answer too)
+  AmdMachine,  // an AMD machine verdict (UK mode: adds the false-positive estimate)
+};
+struct LedgerFact {
+  double t_s = 0;
+  LedgerFactKind kind = LedgerFactKind::LiveAnswer;
+  bool operator==(const LedgerFact&) const = default;
 };
 
 class AbandonLedger {
@@ -41,16 +57,23 @@ class AbandonLedger {
     at(t_s).amd_false_positive_est += expected;
   }
 
+  // Counts the facts as they happened: each as the record_* call for it (AmdMachine only when
+  // `uk`, adding `amd_false_positive` each). For a ledger that starts after a restart.
+  void replay(std::span<const LedgerFact> facts, bool uk, double amd_false_positive);
+
   LedgerCounts counts(LedgerWindow w, double now_s) const;
   // Abandons still allowed in window w before its rate passes cap (negative: over the cap).
   double headroom(LedgerWindow w, double now_s, double cap, bool uk) const;
   // The tightest headroom over all four windows.
   double min_headroom(double now_s, double cap, bool uk) const;
+  // Same minutes with the same counts (the zone function is not compared).
+  bool operator==(const AbandonLedger& other) const { return minutes_ == other.minutes_; }
 
  private:
   struct Minute {
     std::int64_t minute;
     LedgerCounts c;
+    bool operator==(const Minute&) const = default;
   };
   LedgerCounts& at(double t_s);
   std::int64_t window_start_s(LedgerWindow w, std::int64_t now_s) const;

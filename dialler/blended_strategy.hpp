@@ -16,6 +16,9 @@ class BlendedStrategy final : public PacingStrategy {
   int calls_to_launch(double now_s) override;
   std::string name() const override;
   std::string describe() const override { return outbound_->describe(); }
+  void restore_ledger(std::span<const LedgerFact> facts) override {
+    outbound_->restore_ledger(facts);
+  }
 
  private:
   void observe(const Event& e) override { outbound_->on_event(e); }

@@ -5,8 +5,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "dialler/abandon_ledger.hpp"
 
 #include "dialler/floor_state.hpp"
 #include "dialler/pacing_event.hpp"
@@ -38,6 +41,9 @@ class PacingStrategy {
   // back unanswered calls that would likely be answered when no agent is free; never one that
   // has rung less than min_ring_s (the caller enforces it too). None by default.
   virtual std::vector<std::uint64_t> calls_to_cancel(double /*now_s*/) { return {}; }
+  // After a restart, before the first event: the campaign's ledger facts so far (oldest first),
+  // for a strategy that paces against its own ledger. None keep one by default.
+  virtual void restore_ledger(std::span<const LedgerFact> /*facts*/) {}
   virtual std::string name() const = 0;
   // One line of internal state for traces (dialbench pacing --trace).
   virtual std::string describe() const { return {}; }

@@ -41,6 +41,10 @@ class PredictiveStrategy final : public PacingStrategy {
   PredictiveStrategy(const CampaignPacing& c, PredictiveKnobs k = {});
   int calls_to_launch(double now_s) override;
   std::vector<std::uint64_t> calls_to_cancel(double now_s) override;
+  // Its ledger (the headroom it paces against) gets the facts, with its own UK mode and share.
+  void restore_ledger(std::span<const LedgerFact> facts) override {
+    ledger_.replay(facts, knobs_.uk_mode, knobs_.amd_fp_share);
+  }
   // The risk that ringing call `call` answers live and finds no agent (exposed for tests).
   double ringing_risk(double now_s, std::uint64_t call);
   std::string name() const override { return "predictive"; }

@@ -9,6 +9,7 @@
 #include "control/api/agent_resource.hpp"
 #include "control/api/api_error.hpp"
 #include "control/api/cdr_routes.hpp"
+#include "control/api/recording_routes.hpp"
 #include "control/api/campaign_control.hpp"
 #include "control/api/floor_routes.hpp"
 #include "control/api/lead_routes.hpp"
@@ -203,6 +204,11 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
     route = "/api/v1/" + parts[2];
     if (m != "GET") return method_not_allowed();
     return parts[2] == "cdrs" ? list_cdrs(store_, request) : export_cdrs_csv(store_, request);
+  }
+  if (parts[2] == "recordings" && parts.size() == 3) {  // the recording index (issue 5)
+    route = "/api/v1/recordings";
+    if (m != "GET") return method_not_allowed();
+    return list_recordings(store_, request);
   }
   if (parts[2] == "campaigns" && parts.size() >= 5 && parse_id(parts[3], id)) {
     std::string sub = parts[4];

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "control/campaign/campaign_settings.hpp"
+#include "control/campaign/ledger_rebuild.hpp"
 #include "control/media/media_amd.hpp"
 #include "dialler/pacing_strategy.hpp"
 
@@ -125,6 +126,18 @@ bool CampaignSet::build(Slot& slot) {
       campaign::runner_settings_of(c, slot.store_id), std::move(strategy), *slot.leads,
       *slot.port);
   slot.port->set_runner(slot.runner.get());
+  // The drop-rate windows go on from the store's attempts (after a restart, or a runner rebuilt
+  // for new settings): never an empty ledger for a campaign that dialled (ledger_rebuild.hpp).
+  auto rebuilt = campaign::rebuild_ledger(store_, slot.store_id, ctx_.wall_ms());
+  if (!rebuilt) {
+    slot.runner.reset();
+    slot.port.reset();
+    slot.leads.reset();
+    slot.error = "the abandonment ledger could not be read from the store: " +
+                 rebuilt.error().message;
+    return false;
+  }
+  slot.runner->seed_ledger(rebuilt->facts);
   slot.error.clear();
   return true;
 }

@@ -20,6 +20,16 @@ void CampaignRunner::emit(EventKind kind, double t, CallKey call, std::int64_t a
   strategy_->on_event(dialler::Event{kind, t, call, static_cast<std::uint32_t>(agent), answer});
 }
 
+void CampaignRunner::count(dialler::LedgerFactKind kind, double answered_s) {
+  const dialler::LedgerFact fact{answered_s, kind};
+  ledger_.replay(std::span(&fact, 1), settings_.uk_ledger, settings_.amd_false_positive);
+}
+
+void CampaignRunner::seed_ledger(std::span<const dialler::LedgerFact> facts) {
+  ledger_.replay(facts, settings_.uk_ledger, settings_.amd_false_positive);
+  strategy_->restore_ledger(facts);
+}
+
 void CampaignRunner::take_ready(std::int64_t agent) {
   ready_.erase(std::remove(ready_.begin(), ready_.end(), agent), ready_.end());
 }
@@ -65,6 +75,7 @@ void CampaignRunner::call_answered(CallKey call, double now_s) {
     return;
   }
   ++counters_.answered;
+  it->second.answered_s = now_s;
   emit(EventKind::CallAnswered, now_s, call, 0);
   // With AMD the call needs an agent only once it is judged human (call_amd).
   if (!settings_.amd) needs_agent(call, it->second, now_s);
@@ -82,9 +93,7 @@ void CampaignRunner::call_amd(CallKey call, AmdVerdict verdict, double now_s) {
     return;
   }
   ++counters_.machines;
-  if (settings_.uk_ledger) {
-    ledger_.record_amd_false_positive_estimate(now_s, settings_.amd_false_positive);
-  }
+  count(dialler::LedgerFactKind::AmdMachine, it->second.answered_s);
   emit(EventKind::AmdMachine, now_s, call, 0);
   it->second.phase = Phase::Dropping;
   port_.drop_machine(call);
@@ -98,7 +107,7 @@ void CampaignRunner::call_bridged(CallKey call, double now_s) {
   }
   it->second.phase = Phase::Bridged;
   ++counters_.bridged;
-  ledger_.record_live_answer(now_s);
+  count(dialler::LedgerFactKind::LiveAnswer, it->second.answered_s);
   emit(EventKind::CallBridged, now_s, call, it->second.agent);
 }
 
@@ -175,8 +184,7 @@ void CampaignRunner::tick(double now_s) {
     c.phase = Phase::Abandoning;
     waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), key), waiting_.end());
     ++counters_.abandoned;
-    ledger_.record_live_answer(now_s);
-    ledger_.record_abandon(now_s);
+    count(dialler::LedgerFactKind::Abandon, c.answered_s);
     emit(EventKind::CallAbandoned, now_s, key, 0, AnswerKind::Live);
     port_.abandon(key);
   }

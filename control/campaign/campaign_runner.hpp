@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "control/campaign/call_port.hpp"
@@ -76,6 +77,11 @@ class CampaignRunner {
   void tick(double now_s);
   std::optional<double> next_deadline() const;
 
+  // After a restart (or a stop and start), before any event: the campaign's ledger facts so far
+  // (ledger_rebuild.hpp reads them from the store), into its ledger and its strategy's, so the
+  // drop-rate windows go on where they were.
+  void seed_ledger(std::span<const dialler::LedgerFact> facts);
+
   // Stop placing calls (calls in flight finish).
   void pause(bool paused) { paused_ = paused; }
   bool paused() const { return paused_; }
@@ -95,6 +101,7 @@ class CampaignRunner {
     std::int64_t lead_id = 0;
     double placed_s = 0;
     double deadline_s = 0;  // Waiting/Connecting: abandoned at this time
+    double answered_s = 0;  // the ledger counts the call at its answer (as the store has it)
     std::int64_t agent = 0;  // Connecting/Bridged
   };
 
@@ -104,6 +111,7 @@ class CampaignRunner {
   void match(double now_s);  // waiting calls (oldest first) to ready agents (longest idle first)
   void launch(double now_s);
   void take_ready(std::int64_t agent);
+  void count(dialler::LedgerFactKind kind, double answered_s);  // into the ledger
 
   RunnerSettings settings_;
   std::unique_ptr<dialler::PacingStrategy> strategy_;

@@ -82,7 +82,39 @@ Result<void> CallHistory::recording(std::string_view call_id, std::string_view l
                                     std::string_view path, std::int64_t at_ms) {
   Report r;
   r.text1 = path;
-  return milestone(ReportKind::Recording, call_id, leg, at_ms, std::move(r));
+  auto accepted = milestone(ReportKind::Recording, call_id, leg, at_ms, std::move(r));
+  if (accepted && recording_observer_) recording_observer_(call_id, leg, at_ms);
+  return accepted;
+}
+
+namespace {
+bool valid_recording_state(std::string_view state) {
+  for (std::string_view s : {"complete", "repaired", "truncated_disk_full", "truncated_too_large",
+                             "interrupted", "failed"}) {
+    if (state == s) return true;
+  }
+  return false;
+}
+}  // namespace
+
+Result<void> CallHistory::recording_file(const store::Recording& row) {
+  if (row.call_id.empty() || row.path.empty()) {
+    return Error{Errc::Invalid, "a recording row needs a call id and a path"};
+  }
+  if (!valid_recording_state(row.state)) {
+    return Error{Errc::Invalid, "recording state " + row.state + " is not one of complete, "
+                                "repaired, truncated_disk_full, truncated_too_large, "
+                                "interrupted, failed"};
+  }
+  Report r;
+  r.kind = ReportKind::RecordingFile;
+  r.leg.call_id = row.call_id;
+  r.leg.leg = row.leg;
+  r.at_ms = row.ended_at_ms.value_or(row.started_at_ms);
+  r.recording = row;
+  auto t = push(std::move(r));
+  if (!t) return t.error();
+  return {};
 }
 
 Result<void> CallHistory::ended(std::string_view call_id, std::string_view leg, EndCause cause,

@@ -36,6 +36,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 #include "control/history/call_history_types.hpp"
@@ -68,6 +69,18 @@ class CallHistory {
                    std::int64_t at_ms);
   Result<void> recording(std::string_view call_id, std::string_view leg, std::string_view path,
                          std::int64_t at_ms);
+  // A recording file the recorders finished, the start-up repair fixed or a full disk cut short:
+  // its index row (`recordings`, built from the file's sidecar). Keyed by path: a file reported
+  // again (re-indexed at start-up) updates its row, never a second one. Needs no CDR. Invalid at
+  // once: empty call id or path, a state not in the schema's list.
+  Result<void> recording_file(const store::Recording& row);
+  // Told of every recording() report as it is accepted, on the caller's thread: the daemon's
+  // recording index learns which calls have a recording under way. Set before calls run.
+  using RecordingObserver =
+      std::function<void(std::string_view call_id, std::string_view leg, std::int64_t at_ms)>;
+  void set_recording_observer(RecordingObserver observer) {
+    recording_observer_ = std::move(observer);
+  }
   Result<void> ended(std::string_view call_id, std::string_view leg, EndCause cause,
                      std::int64_t at_ms);
   // Returns the ticket of the report.
@@ -92,6 +105,7 @@ class CallHistory {
                          std::int64_t at_ms, Report report = {});
 
   RetryPolicy policy_;
+  RecordingObserver recording_observer_;
   HistoryWriter writer_;
 };
 

@@ -37,6 +37,7 @@ std::string_view to_string(ReportKind kind) {
     case ReportKind::Transferred: return "transferred";
     case ReportKind::Amd: return "amd";
     case ReportKind::Recording: return "recording";
+    case ReportKind::RecordingFile: return "recording_file";
     case ReportKind::Ended: return "ended";
     case ReportKind::Disposition: return "disposition";
   }
@@ -242,6 +243,25 @@ Result disposition(store::Store& s, const RetryPolicy& policy, const Report& r) 
   return s.leads().update(*lead, actor_at(at_ms));
 }
 
+// The index row of one file, keyed by its path: a file reported again (re-indexed at start-up,
+// repaired after a crash) updates its row; the row never depends on the call's CDR (a file
+// repaired at start may belong to a call from before the store knew it).
+Result recording_file(store::Store& s, const store::Recording& row) {
+  store::Query q;
+  q.all.push_back({"path", store::Match::Equals, row.path});
+  q.limit = 10;  // Equals on text is case-insensitive; paths are not
+  auto found = s.recordings().list(q);
+  if (!found) return found.error();
+  std::erase_if(*found, [&](const store::Recording& x) { return x.path != row.path; });
+  store::Recording r = row;
+  const store::Actor actor = actor_at(row.ended_at_ms.value_or(row.started_at_ms));
+  if (found->empty()) return s.recordings().create(r, actor);
+  r.id = found->front().id;
+  r.version = found->front().version;
+  if (r == found->front()) return {};
+  return s.recordings().update(r, actor);
+}
+
 }  // namespace
 
 Result apply(store::Store& s, const RetryPolicy& policy, const Report& r) {
@@ -287,6 +307,7 @@ Result apply(store::Store& s, const RetryPolicy& policy, const Report& r) {
                         {}});
     case ReportKind::Recording:
       return milestone(s, r, {"recording", {{"path", std::string_view(r.text1)}}, {}, {}, {}});
+    case ReportKind::RecordingFile: return recording_file(s, r.recording);
     case ReportKind::Ended: return ended(s, policy, r);
     case ReportKind::Disposition: return disposition(s, policy, r);
   }

@@ -21,6 +21,7 @@ enum class ReportKind {
   Transferred,
   Amd,
   Recording,
+  RecordingFile,
   Ended,
   Disposition,
 };
@@ -36,6 +37,7 @@ struct Report {
   std::string text1;          // Transferred: kind; Amd: verdict; Recording: path
   std::string text2;          // Transferred: target
   EndCause cause = EndCause::Normal;
+  store::Recording recording;  // RecordingFile: the index row
 };
 
 // Writes the rows of one report. Errors: NotFound, Conflict, Duplicate, Invalid (the report can

@@ -162,14 +162,25 @@ struct Cdr : RecordBase {
   }
 };
 
+// The recording index (schema v2, completed in v5): one row per recording file the recorders
+// finished, repaired at start or cut short, written by the call history from the file's sidecar.
 struct Recording : RecordBase {
   std::string call_id;
-  std::string path;    // unique
+  std::string path;    // unique: the audio file
   std::string format;  // wav, opus...
   std::int64_t started_at_ms = 0;
   std::int64_t duration_ms = 0;
   std::int64_t size_bytes = 0;
-  std::string tags;
+  std::string tags;    // manual tags' texts, comma-separated
+  // v5
+  std::string leg;       // the call leg recorded ("a": the customer's, with the agent's side)
+  std::string campaign;  // the campaign's configuration id, as the recorder was told
+  std::string agent;
+  std::optional<std::int64_t> ended_at_ms;
+  // complete, repaired, truncated_disk_full, truncated_too_large, interrupted, failed
+  std::string state = "complete";
+  std::string markers_json = "[]";  // [{"kind","offset_ms","text"}]: pauses, tags, prompts, masks
+  std::string sha256;
 
   bool operator==(const Recording&) const = default;
   static constexpr std::string_view kTable = "recordings";
@@ -182,7 +193,14 @@ struct Recording : RecordBase {
                       field("started_at_ms", &Recording::started_at_ms),
                       field("duration_ms", &Recording::duration_ms),
                       field("size_bytes", &Recording::size_bytes),
-                      field("tags", &Recording::tags)};
+                      field("tags", &Recording::tags),
+                      field("leg", &Recording::leg),
+                      field("campaign", &Recording::campaign),
+                      field("agent", &Recording::agent),
+                      field("ended_at_ms", &Recording::ended_at_ms),
+                      field("state", &Recording::state),
+                      field("markers_json", &Recording::markers_json),
+                      field("sha256", &Recording::sha256)};
   }
 };
 

@@ -193,6 +193,23 @@ CREATE TRIGGER agents_no_plain_sip_password_update BEFORE UPDATE OF sip_password
   BEGIN SELECT RAISE(ABORT, 'plain SIP passwords are not stored: store sip_ha1'); END;
 )sql";
 
+// Version 5: the recording index completed (issue 5): leg, campaign, agent, end, state, markers
+// and checksum of each file; listed by campaign.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE recordings ADD COLUMN leg TEXT NOT NULL DEFAULT '';
+ALTER TABLE recordings ADD COLUMN campaign TEXT NOT NULL DEFAULT '';
+ALTER TABLE recordings ADD COLUMN agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE recordings ADD COLUMN ended_at_ms INTEGER;
+ALTER TABLE recordings ADD COLUMN state TEXT NOT NULL DEFAULT 'complete'
+  CHECK (state IN ('complete','repaired','truncated_disk_full','truncated_too_large',
+                   'interrupted','failed'));
+ALTER TABLE recordings ADD COLUMN markers_json TEXT NOT NULL DEFAULT '[]'
+  CHECK (json_valid(markers_json));
+ALTER TABLE recordings ADD COLUMN sha256 TEXT NOT NULL DEFAULT '';
+CREATE INDEX recordings_campaign ON recordings(campaign COLLATE NOCASE, started_at_ms);
+CREATE INDEX recordings_call_nocase ON recordings(call_id COLLATE NOCASE);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "configuration, agents and assignments, audit log", kV1},
     Migration{2,
@@ -202,6 +219,7 @@ constexpr std::array kMigrations{
     Migration{3, "do-not-call list; attempts name their call; lead, call and open-row indexes",
               kV3},
     Migration{4, "agents' SIP passwords stored as HA1 digests only", kV4},
+    Migration{5, "recording index: leg, campaign, agent, end, state, markers, checksum", kV5},
 };
 
 // dialcore_sip_ha1(username, password): the HA1 for the realm in the function's data.

@@ -23,7 +23,9 @@
 #include "daemon/recording_setup.hpp"
 #include "dataplane/recording/sidecar.hpp"
 #include "dataplane/recording/wav_format.hpp"
+#include "tests/control/store/store_fixture.hpp"
 #include "tests/daemon/daemon_yaml.hpp"
+#include "tests/daemon/recording_fixture.hpp"
 #include "tests/dataplane/recording/recording_test_util.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/http_client.hpp"
@@ -55,40 +57,7 @@ std::size_t find_after(const std::string& text, const std::string& what, std::si
   return at;
 }
 
-// What a recorder leaves when the process dies between flushes: the WAV header still says
-// `header_frames` while the file holds `frames` (and a torn half frame), the sidecar "recording".
-void crashed_recording(const std::string& base, std::uint32_t header_frames, std::uint32_t frames) {
-  fs::create_directories(fs::path(base).parent_path());
-  const auto header = r::make_wav_header(r::WavFormat{8000, 2}, std::uint64_t{header_frames} * 4);
-  std::ofstream wav(base + ".wav", std::ios::binary);
-  wav.write(reinterpret_cast<const char*>(header.data()),
-            static_cast<std::streamsize>(header.size()));
-  const std::vector<std::int16_t> audio(std::size_t{frames} * 2 + 1, 1000);
-  wav.write(reinterpret_cast<const char*>(audio.data()),
-            static_cast<std::streamsize>(audio.size() * sizeof(std::int16_t)));
-  wav.close();
-  r::Sidecar s;
-  s.call_id = fs::path(base).filename().string();
-  s.campaign = "camp";
-  s.status = "recording";
-  s.audio_file = s.call_id + ".wav";
-  s.sample_rate_hz = 8000;
-  s.channels = 2;
-  s.sha256_offset = 44;
-  std::ofstream(base + ".json") << r::to_json(s);
-}
 
-struct SmallTmpfs {
-  explicit SmallTmpfs(const std::string& where) : path(where) {
-    fs::create_directories(path);
-    mounted = ::mount("tmpfs", path.c_str(), "tmpfs", 0, "size=128k,mode=0755") == 0;
-  }
-  ~SmallTmpfs() {
-    if (mounted) ::umount2(path.c_str(), MNT_DETACH);
-  }
-  std::string path;
-  bool mounted = false;
-};
 
 }  // namespace
 
@@ -141,6 +110,15 @@ TEST_CASE("dialcored repairs a recording a crash left open, and says so", "[daem
   const std::string root = (d.dir() / "data" / "rec").string();
   const std::string base = root + "/2026-01-02/camp/crashed";
   crashed_recording(base, 800, 4000);
+  // Finished on disk (sidecar final) by a recorder whose row the crash lost.
+  const std::string finished = root + "/2026-01-02/camp/finished";
+  crashed_recording(finished, 1600, 1600);
+  auto done = r::read_sidecar(finished + ".json");
+  REQUIRE(done.has_value());
+  done->status = "complete";
+  done->frames = 1600;
+  done->start_unix_ms = 1'767'312'000'000;  // 2026-01-02
+  std::ofstream(finished + ".json", std::ios::trunc) << r::to_json(*done);
   const std::string stale_tmp = root + "/2026-01-02/camp/other.json.tmp";
   std::ofstream(stale_tmp) << "{\"half\":";
   REQUIRE(d.start());
@@ -159,7 +137,37 @@ TEST_CASE("dialcored repairs a recording a crash left open, and says so", "[daem
   const HttpReply m = c.get("/metrics");
   CHECK(sample(m.body, "dialcore_recording_repaired_at_start") == 1);
   CHECK(sample(m.body, "dialcore_recording_repair_failed_at_start") == 0);
+  // The index: the repaired file and the one a crash finished before its row was written.
+  find_after(log, "recording: start-up index: 2 recordings reported to the store");
+  CHECK(sample(m.body, "dialcore_recording_index_rows_total") == 2);
   CHECK(d.stop() == 0);
+  const auto rows = [&] {
+    auto store = open_store((d.dir() / "data" / "dialcore.sqlite").string());
+    control::store::Query q;
+    q.order_by = "path";
+    auto list = store->recordings().list(q);
+    REQUIRE(list.ok());
+    return *list;
+  };
+  auto before = rows();
+  REQUIRE(before.size() == 2);
+  CHECK(before[0].path == base + ".wav");
+  CHECK(before[0].call_id == "crashed");
+  CHECK(before[0].campaign == "camp");
+  CHECK(before[0].state == "repaired");
+  CHECK(before[0].duration_ms == 500);  // 4,000 frames at 8 kHz
+  CHECK(before[0].size_bytes == 44 + 4000 * 4);
+  CHECK(before[1].path == finished + ".wav");
+  CHECK(before[1].state == "complete");
+  CHECK(before[1].duration_ms == 200);
+  // Started again: nothing new to index, the rows unchanged.
+  REQUIRE(d.start());
+  const std::string both = d.stderr_text();  // both runs' logs: the index line only once
+  const auto first_index = both.find("start-up index:");
+  CHECK(both.find("start-up index:", first_index + 1) == std::string::npos);
+  CHECK(both.find("threads (unpinned)", both.find("threads (unpinned)") + 1) != std::string::npos);
+  CHECK(d.stop() == 0);
+  CHECK(rows() == before);
 }
 
 TEST_CASE("dialcored refuses a recorder core that does not exist, naming it",

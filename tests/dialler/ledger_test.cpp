@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "dialler/abandon_ledger.hpp"
 
 using namespace dialcore::dialler;
@@ -78,4 +80,29 @@ TEST_CASE("ledger headroom is the abandons left before the cap, tightest window 
   for (int i = 0; i < 100; ++i) m.record_live_answer(kMid + kHour);
   CHECK(m.headroom(LedgerWindow::CalendarDay, kMid + 2 * kHour, 0.03, false) > 3);
   CHECK(m.min_headroom(kMid + 2 * kHour, 0.03, false) < 0.1);
+}
+
+TEST_CASE("ledger replay counts facts as the record calls do; AMD estimates in UK mode only") {
+  const std::vector<LedgerFact> facts{{kMid + 10, LedgerFactKind::LiveAnswer},
+                                      {kMid + 70, LedgerFactKind::Abandon},
+                                      {kMid + 75, LedgerFactKind::AmdMachine},
+                                      {kMid + 2 * kDay, LedgerFactKind::LiveAnswer}};
+  AbandonLedger recorded;
+  recorded.record_live_answer(kMid + 10);
+  recorded.record_live_answer(kMid + 70);
+  recorded.record_abandon(kMid + 70);
+  recorded.record_amd_false_positive_estimate(kMid + 75, 0.05);
+  recorded.record_live_answer(kMid + 2 * kDay);
+  AbandonLedger uk;
+  uk.replay(facts, true, 0.05);
+  CHECK(uk == recorded);
+  AbandonLedger us;
+  us.replay(facts, false, 0.05);
+  CHECK_FALSE(us == recorded);
+  const auto c = us.counts(LedgerWindow::Rolling30d, kMid + 3 * kDay);
+  CHECK(c.live == 3);
+  CHECK(c.abandoned == 1);
+  CHECK(c.amd_false_positive_est == 0);
+  CHECK(uk.counts(LedgerWindow::Rolling30d, kMid + 3 * kDay).amd_false_positive_est ==
+        Approx(0.05));
 }

@@ -189,7 +189,22 @@ TEST_CASE("every entity: create, get, update with version, stale update refused,
     exercise<Recording>(*store, store->recordings(), r, [](Recording& x) {
       x.duration_ms = 65000;
       x.size_bytes = 1040000;
+      // Schema v5: the index's own columns.
+      x.leg = "a";
+      x.campaign = "spring";
+      x.agent = "7";
+      x.ended_at_ms = 66000;
+      x.state = "truncated_disk_full";
+      x.markers_json = R"([{"kind":"pause","offset_ms":1000,"text":""}])";
+      x.sha256 = std::string(64, 'a');
     });
+    Recording bad = r;
+    bad.path = "/var/lib/dialcore/rec/call-2.wav";
+    bad.state = "lost";  // not a state: CHECK
+    CHECK(store->recordings().create(bad, kAdmin).code() == Errc::Constraint);
+    bad.state = "complete";
+    bad.markers_json = "not json";
+    CHECK(store->recordings().create(bad, kAdmin).code() == Errc::Constraint);
   }
   REQUIRE(store->check_integrity().ok());
 }
