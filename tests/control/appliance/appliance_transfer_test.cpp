@@ -226,7 +226,7 @@ TEST_CASE("a manual call is bridged to the agent's handset and hears an announce
   CHECK(ds[0].agent_id == agent);
 }
 
-TEST_CASE("a blind transfer reaches the second agent, the first one wraps",
+TEST_CASE("a blind transfer reaches the second agent and the first one wraps",
           "[appliance][agent]") {
   ApplianceOptions o;
   o.agents = 2;
@@ -334,7 +334,7 @@ TEST_CASE("a blind transfer to a number bridges the customer to the new call",
   CHECK(customer->events_json.find("15550002") != std::string::npos);
 }
 
-TEST_CASE("a consult transfer to a second agent, completed", "[appliance][agent]") {
+TEST_CASE("a consult transfer to a second agent is completed", "[appliance][agent]") {
   ApplianceOptions o;
   o.agents = 2;
   o.leads = 1;
@@ -362,8 +362,14 @@ TEST_CASE("a consult transfer to a second agent, completed", "[appliance][agent]
   const bool talking = wait_state(rig, a2, "on_call");
   INFO(rig.sipp_logs());
   REQUIRE(talking);
-  // The two agents talk (agent 1's leg ↔ the consult leg); the customer hears nothing.
-  require_flowing(rig, x, Side::Agent, c, Side::Customer);
+  // The two agents talk (the consult leg ↔ agent 1's leg); both handsets only echo, so the
+  // first agent plays a prompt on the consult line: agent 2 hears it and echoes it, which
+  // reaches agent 1, whose echo comes back.
+  const auto played = post(rig, a1, "calls/announce", "{\"prompt\":\"abandon\"}");
+  INFO(played.body);
+  REQUIRE(played.status == 200);
+  rig.run_for(std::chrono::milliseconds(150));
+  require_flowing(rig, c, Side::Customer, x, Side::Agent);
 
   const auto done = post(rig, a1, "calls/complete-transfer", "");
   INFO(done.body);
