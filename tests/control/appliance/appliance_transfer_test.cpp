@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "control/api/campaign_control.hpp"
 #include "control/api/floor_routes.hpp"
 #include "control/calls/call_controller.hpp"
 #include "control/floor/floor.hpp"
@@ -491,6 +492,67 @@ TEST_CASE("a transfer to a paused agent without the permission is refused and ch
   REQUIRE(post(rig, a1, "calls/hangup", "").status == 200);
   wrap(rig, a1);
   require_drained(rig);
+}
+
+TEST_CASE("a campaign call blind-transferred: the runner and the lead see it through",
+          "[appliance][agent]") {
+  ApplianceOptions o;
+  o.agents = 2;
+  o.leads = 1;
+  ApplianceRig rig(o);
+  rig.carrier(cs::carrier_talks(0, false), 1);
+  rig.handset(0, cs::agent_answers(false), 1);  // one of them takes the lead's call,
+  rig.handset(1, cs::agent_answers(false), 1);  // the other one the transfer
+  rig.login(0);
+  rig.login(1);
+  REQUIRE(wait_state(rig, rig.agents[0], "available"));
+  REQUIRE(wait_state(rig, rig.agents[1], "available"));
+  REQUIRE(rig.appliance->campaigns().campaign_action(rig.world.campaign, "start").status == 200);
+  const bool connected = rig.run_until([&] {
+    return state_of(rig, rig.agents[0]) == "on_call" || state_of(rig, rig.agents[1]) == "on_call";
+  });
+  INFO(rig.sipp_logs());
+  REQUIRE(connected);
+  const bool first_is_0 = state_of(rig, rig.agents[0]) == "on_call";
+  const std::int64_t a1 = first_is_0 ? rig.agents[0] : rig.agents[1];
+  const std::int64_t a2 = first_is_0 ? rig.agents[1] : rig.agents[0];
+  const CallHandle x = calls_of(rig, a1).at(0).first;
+  const std::string x_id = rig.appliance->calls().history_id(x).value_or("");
+
+  const auto r = post(rig, a1, "calls/transfer",
+                      "{\"target_type\":\"agent\",\"target\":\"" + std::to_string(a2) + "\"}");
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  REQUIRE(wait_state(rig, a2, "on_call"));
+  const CallHandle c = calls_of(rig, a2).at(0).first & ~kAliasBit;
+  require_flowing(rig, x, Side::Customer, c, Side::Customer);
+  wrap(rig, a1);  // the first agent's disposition: the lead's outcome
+  REQUIRE(post(rig, a2, "calls/hangup", "").status == 200);
+  wrap(rig, a2);
+  require_drained(rig);
+  const auto stats = rig.appliance->campaigns().campaign_stats(rig.world.campaign);
+  REQUIRE(stats.status == 200);
+  INFO(json::serialize(stats.body));
+  CHECK(stats.body.at("dials").to_number<std::int64_t>() == 1);
+  CHECK(stats.body.at("bridged").to_number<std::int64_t>() == 1);
+  CHECK(stats.body.at("calls_in_flight").to_number<std::int64_t>() == 0);
+
+  auto reader = rig.reader();
+  auto lead = reader->leads().get(rig.world.leads.at(0));
+  REQUIRE(lead.ok());
+  CHECK(lead->status == "done");  // "sale" completes the number
+  const Cdrs cdrs = read_cdrs(rig);
+  const store::Cdr* customer = cdrs.leg(x_id, "a");
+  REQUIRE(customer != nullptr);
+  CHECK(customer->lead_id == rig.world.leads.at(0));
+  CHECK(has_event(*customer, "transfer"));
+  CHECK(customer->wrap_code == "sale");
+  const auto ds = read_dispositions(rig);
+  REQUIRE(ds.size() == 2);
+  for (const auto& d : ds) {
+    if (d.agent_id == a1) CHECK(d.call_id == x_id);
+    if (d.agent_id == a1) CHECK(d.lead_id == rig.world.leads.at(0));
+  }
 }
 
 }  // namespace dialcore::test
