@@ -164,6 +164,8 @@ CallResult CallTransfers::consult(floor::AgentId agent, floor::CallId held,
   if (CallResult r = place(Kind::Consult, agent, held, to, c); !r.ok) return r;
   ++counters_.consults;
   calls_.hold(held, Side::Customer, true, {});  // the customer hears silence meanwhile
+  // The consultation is bridged to the agent's leg of the customer's call: it dies with it.
+  calls_.link(held, c, false);
   FloorLegs l;  // the consulting agent's view of C: the far end is C's, its own leg X's agent leg
   l.far_call = c;
   l.far_side = Side::Customer;

@@ -114,8 +114,9 @@ class CallController {
   // Lets the agent leg go (BYE, leg destroyed, its CDR ended normal) while the customer stays:
   // the call is Up again with no event. False: no such call, ending, or no agent leg.
   bool drop_agent(CallHandle call);
-  // a and b end together: when either ends, the other is hung up.
-  bool link(CallHandle a, CallHandle b);
+  // a and b end together: when either ends, the other is hung up. `both` false: only a's end
+  // ends b (a consultation dies with the customer's call, not the other way round).
+  bool link(CallHandle a, CallHandle b, bool both = true);
   // Holds (we send nothing to the leg: silence) or resumes `side`'s leg from control, with the
   // CDR's hold/retrieve event. False: no such call or no ready leg.
   bool hold(CallHandle call, Side side, bool on, std::function<void(bool)> done);

@@ -66,17 +66,20 @@ bool CallController::drop_agent(CallHandle id) {
   return true;
 }
 
-bool CallController::link(CallHandle a, CallHandle b) {
+bool CallController::link(CallHandle a, CallHandle b, bool both) {
   Call* ca = find(a);
   Call* cb = find(b);
   if (ca == nullptr || cb == nullptr || a == b) return false;
-  if (ca->state == CallState::Ending || cb->state == CallState::Ending) {
-    // One is already going: the other follows now.
-    hangup(ca->state == CallState::Ending ? b : a);
+  if (ca->state == CallState::Ending) {  // already going: b follows now
+    hangup(b);
+    return true;
+  }
+  if (cb->state == CallState::Ending) {
+    if (both) hangup(a);
     return true;
   }
   ca->linked.push_back(b);
-  cb->linked.push_back(a);
+  if (both) cb->linked.push_back(a);
   return true;
 }
 
