@@ -124,13 +124,9 @@ CallResult CallTransfers::place(Kind kind, floor::AgentId agent, CallHandle x,
     booked.agent = *id;
     booked.offered = true;
     setup_.book.put(alias(c), std::move(booked));
-    FloorLegs l;
-    l.far_call = x;
-    l.far_side = kind == Kind::Blind ? Side::Customer : Side::Agent;
-    l.own_call = c;
-    l.own_side = Side::Customer;
-    l.call = c;
-    floor_legs_[alias(c)] = l;
+    // The target agent's controls: the far party is the customer (or, consulting, the agent).
+    floor_legs_[alias(c)] =
+        FloorLegs{x, kind == Kind::Blind ? Side::Customer : Side::Agent, c, Side::Customer, c};
   } else {
     const auto route = route_for(campaign);
     if (!route) return CallResult::fail("no_trunk");
@@ -166,13 +162,8 @@ CallResult CallTransfers::consult(floor::AgentId agent, floor::CallId held,
   calls_.hold(held, Side::Customer, true, {});  // the customer hears silence meanwhile
   // The consultation is bridged to the agent's leg of the customer's call: it dies with it.
   calls_.link(held, c, false);
-  FloorLegs l;  // the consulting agent's view of C: the far end is C's, its own leg X's agent leg
-  l.far_call = c;
-  l.far_side = Side::Customer;
-  l.own_call = held;
-  l.own_side = Side::Agent;
-  l.call = c;
-  floor_legs_[c] = l;
+  // The consulting agent's view of C: the far end is C's, its own leg X's agent leg.
+  floor_legs_[c] = FloorLegs{c, Side::Customer, held, Side::Agent, c};
   CallResult r;
   r.call = c;
   return r;

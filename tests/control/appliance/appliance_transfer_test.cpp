@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <sstream>
 
 #include "control/api/campaign_control.hpp"
@@ -165,19 +166,27 @@ void require_drained(ApplianceRig& rig) {
   CHECK(rig.appliance->calls().counters().history_errors == 0);
 }
 
+// `agents` agents logged in and available, the first `handsets` of them on a handset that
+// answers one call (RTP echoed); the carrier answers `carrier_calls` calls, waiting for our BYE.
+std::unique_ptr<ApplianceRig> floor_rig(int agents, int handsets, int carrier_calls) {
+  ApplianceOptions o;
+  o.agents = agents;
+  o.leads = 1;
+  auto rig = std::make_unique<ApplianceRig>(o);
+  rig->carrier(cs::carrier_talks(0, false), carrier_calls);
+  for (int i = 0; i < handsets; ++i) rig->handset(i, cs::agent_answers(false), 1);
+  for (int i = 0; i < agents; ++i) rig->login(i);
+  for (const std::int64_t a : rig->agents) REQUIRE(wait_state(*rig, a, "available"));
+  return rig;
+}
+
 }  // namespace
 
 TEST_CASE("a manual call is bridged to the agent's handset and hears an announcement",
           "[appliance][agent]") {
-  ApplianceOptions o;
-  o.agents = 1;
-  o.leads = 1;
-  ApplianceRig rig(o);
-  rig.carrier(cs::carrier_talks(0, false), 1);  // answers, plays, waits for our BYE
-  rig.handset(0, cs::agent_answers(false), 1);
-  rig.login(0);
+  auto owner = floor_rig(1, 1, 1);
+  ApplianceRig& rig = *owner;
   const std::int64_t agent = rig.agents[0];
-  REQUIRE(wait_state(rig, agent, "available"));
 
   // A bad number and an unknown campaign change nothing.
   CHECK(post(rig, agent, "calls/manual", "{\"campaign_id\":1,\"number\":\"12ab\"}").status == 422);
@@ -229,18 +238,10 @@ TEST_CASE("a manual call is bridged to the agent's handset and hears an announce
 
 TEST_CASE("a blind transfer reaches the second agent and the first one wraps",
           "[appliance][agent]") {
-  ApplianceOptions o;
-  o.agents = 2;
-  o.leads = 1;
-  ApplianceRig rig(o);
-  rig.carrier(cs::carrier_talks(0, false), 1);
-  rig.handset(0, cs::agent_answers(false), 1);  // BYE from us when the agent leaves
-  rig.handset(1, cs::agent_answers(false), 1);
-  rig.login(0);
-  rig.login(1);
+  auto owner = floor_rig(2, 2, 1);  // agent 0's handset gets our BYE when the agent leaves
+  ApplianceRig& rig = *owner;
   const std::int64_t a1 = rig.agents[0];
   const std::int64_t a2 = rig.agents[1];
-  REQUIRE(wait_state(rig, a2, "available"));
 
   const CallHandle x = manual_call(rig, 0, "15550001");
   const std::string x_id = rig.appliance->calls().history_id(x).value_or("");
@@ -292,15 +293,9 @@ TEST_CASE("a blind transfer reaches the second agent and the first one wraps",
 
 TEST_CASE("a blind transfer to a number bridges the customer to the new call",
           "[appliance][agent]") {
-  ApplianceOptions o;
-  o.agents = 1;
-  o.leads = 1;
-  ApplianceRig rig(o);
-  rig.carrier(cs::carrier_talks(0, false), 2);  // the customer, then the transfer's number
-  rig.handset(0, cs::agent_answers(false), 1);
-  rig.login(0);
+  auto owner = floor_rig(1, 1, 2);  // the carrier: the customer, then the transfer's number
+  ApplianceRig& rig = *owner;
   const std::int64_t agent = rig.agents[0];
-  REQUIRE(wait_state(rig, agent, "available"));
   const CallHandle x = manual_call(rig, 0, "15550001");
   const std::string x_id = rig.appliance->calls().history_id(x).value_or("");
   const auto before = rig.appliance->calls().call_handles();
@@ -336,18 +331,10 @@ TEST_CASE("a blind transfer to a number bridges the customer to the new call",
 }
 
 TEST_CASE("a consult transfer to a second agent is completed", "[appliance][agent]") {
-  ApplianceOptions o;
-  o.agents = 2;
-  o.leads = 1;
-  ApplianceRig rig(o);
-  rig.carrier(cs::carrier_talks(0, false), 1);
-  rig.handset(0, cs::agent_answers(false), 1);
-  rig.handset(1, cs::agent_answers(false), 1);
-  rig.login(0);
-  rig.login(1);
+  auto owner = floor_rig(2, 2, 1);
+  ApplianceRig& rig = *owner;
   const std::int64_t a1 = rig.agents[0];
   const std::int64_t a2 = rig.agents[1];
-  REQUIRE(wait_state(rig, a2, "available"));
   const CallHandle x = manual_call(rig, 0, "15550001");
   const std::string x_id = rig.appliance->calls().history_id(x).value_or("");
 
@@ -403,18 +390,10 @@ TEST_CASE("a consult transfer to a second agent is completed", "[appliance][agen
 }
 
 TEST_CASE("a consultation cancelled: the agent is back with the customer", "[appliance][agent]") {
-  ApplianceOptions o;
-  o.agents = 2;
-  o.leads = 1;
-  ApplianceRig rig(o);
-  rig.carrier(cs::carrier_talks(0, false), 1);
-  rig.handset(0, cs::agent_answers(false), 1);
-  rig.handset(1, cs::agent_answers(false), 1);
-  rig.login(0);
-  rig.login(1);
+  auto owner = floor_rig(2, 2, 1);
+  ApplianceRig& rig = *owner;
   const std::int64_t a1 = rig.agents[0];
   const std::int64_t a2 = rig.agents[1];
-  REQUIRE(wait_state(rig, a2, "available"));
   const CallHandle x = manual_call(rig, 0, "15550001");
   const std::string x_id = rig.appliance->calls().history_id(x).value_or("");
 
@@ -455,17 +434,10 @@ TEST_CASE("a consultation cancelled: the agent is back with the customer", "[app
 
 TEST_CASE("a transfer to a paused agent without the permission is refused and changes nothing",
           "[appliance][agent]") {
-  ApplianceOptions o;
-  o.agents = 2;
-  o.leads = 1;
-  ApplianceRig rig(o);
-  rig.carrier(cs::carrier_talks(0, false), 1);
-  rig.handset(0, cs::agent_answers(false), 1);
-  rig.login(0);
-  rig.login(1);
+  auto owner = floor_rig(2, 1, 1);  // the paused agent has no handset: nothing may ring it
+  ApplianceRig& rig = *owner;
   const std::int64_t a1 = rig.agents[0];
   const std::int64_t a2 = rig.agents[1];
-  REQUIRE(wait_state(rig, a2, "available"));
   REQUIRE(rig.appliance->floor().pause(a2, "break").ok());
   const CallHandle x = manual_call(rig, 0, "15550001");
   const auto calls_before = rig.appliance->calls().counters().calls_started;
@@ -496,17 +468,8 @@ TEST_CASE("a transfer to a paused agent without the permission is refused and ch
 
 TEST_CASE("a campaign call blind-transferred: the runner and the lead see it through",
           "[appliance][agent]") {
-  ApplianceOptions o;
-  o.agents = 2;
-  o.leads = 1;
-  ApplianceRig rig(o);
-  rig.carrier(cs::carrier_talks(0, false), 1);
-  rig.handset(0, cs::agent_answers(false), 1);  // one of them takes the lead's call,
-  rig.handset(1, cs::agent_answers(false), 1);  // the other one the transfer
-  rig.login(0);
-  rig.login(1);
-  REQUIRE(wait_state(rig, rig.agents[0], "available"));
-  REQUIRE(wait_state(rig, rig.agents[1], "available"));
+  auto owner = floor_rig(2, 2, 1);  // one takes the lead's call, the other the transfer
+  ApplianceRig& rig = *owner;
   REQUIRE(rig.appliance->campaigns().campaign_action(rig.world.campaign, "start").status == 200);
   const bool connected = rig.run_until([&] {
     return state_of(rig, rig.agents[0]) == "on_call" || state_of(rig, rig.agents[1]) == "on_call";
