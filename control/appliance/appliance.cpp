@@ -54,6 +54,7 @@ struct Appliance::Impl {
              [this](std::int64_t agent) { return campaigns.runners_of(agent); }),
         inbound(calls, floor, deps.sip, book, [this](std::int64_t a) { return handset(a); }) {
     control.set_floor(&floor);
+    control.set_transfers({deps.sip, deps.store, book, deps.prompt_clip, config});
     floor.set_listener([this](floor::AgentId agent, const agent_state::Transition& t,
                               const std::string& notes) { link.on_transition(agent, t, notes); });
     inbound.install();

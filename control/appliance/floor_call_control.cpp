@@ -15,6 +15,25 @@ FloorCallControl::FloorCallControl(boost::asio::io_context& io, calls::CallContr
                                    media::MediaService& media, HandsetOf handset)
     : io_(io), calls_(calls), media_(media), handset_(std::move(handset)) {}
 
+void FloorCallControl::set_floor(floor::Floor* f) {
+  floor_ = f;
+  if (transfers_) transfers_->set_floor(f);
+}
+
+void FloorCallControl::set_transfers(TransferSetup setup) {
+  transfers_ = std::make_unique<CallTransfers>(calls_, handset_, std::move(setup));
+  transfers_->set_floor(floor_);
+}
+
+FloorLegs FloorCallControl::legs(floor::CallId call) const {
+  if (transfers_) return transfers_->legs(call);
+  FloorLegs l;
+  l.far_call = call;
+  l.own_call = call;
+  l.call = call;
+  return l;
+}
+
 CallResult FloorCallControl::not_supported() {
   ++counters_.not_supported;
   return CallResult::fail("not_supported");
@@ -40,54 +59,71 @@ CallResult FloorCallControl::disconnect_voice(floor::AgentId) { return {}; }
 
 CallResult FloorCallControl::answer(floor::AgentId, floor::CallId call) {
   // Campaign and queue calls reach the handset auto-answered: nothing to do but check.
-  if (!calls_.history_id(call)) return CallResult::fail("no_such_call");
+  if (!calls_.history_id(legs(call).call)) return CallResult::fail("no_such_call");
   return {};
 }
 
 CallResult FloorCallControl::hang_up(floor::AgentId, floor::CallId call) {
   // A call already gone (the far end hung up first) is not an error: the agent's view is right.
-  calls_.hangup(call);
+  calls_.hangup(legs(call).call);
   return {};
 }
 
 CallResult FloorCallControl::hold(floor::AgentId, floor::CallId call, bool on) {
-  const auto leg = calls_.media_leg(call, Side::Customer);
-  if (!leg) return CallResult::fail("no_media");
-  media_.hold(*leg, on, counted());
+  // Retrieving one line of an open consultation switches lines (the other party is held).
+  if (!on && transfers_ && transfers_->retrieve(call)) return {};
+  const FloorLegs l = legs(call);
+  const bool asked = calls_.hold(l.far_call, l.far_side, on, [this](bool ok) {
+    if (!ok) ++counters_.media_refused;
+  });
+  if (!asked) return CallResult::fail("no_media");
   return {};
 }
 
 CallResult FloorCallControl::mute(floor::AgentId, floor::CallId call, bool on) {
-  const auto leg = calls_.media_leg(call, Side::Agent);
+  const FloorLegs l = legs(call);
+  const auto leg = calls_.media_leg(l.own_call, l.own_side);
   if (!leg) return CallResult::fail("no_media");
   media_.mute(*leg, on, counted());
   return {};
 }
 
-CallResult FloorCallControl::blind_transfer(floor::AgentId, floor::CallId,
-                                            const floor::TransferTarget&) {
-  return not_supported();
+CallResult FloorCallControl::blind_transfer(floor::AgentId agent, floor::CallId call,
+                                            const floor::TransferTarget& to) {
+  if (!transfers_ || to.kind == floor::TargetKind::Queue) return not_supported();
+  return transfers_->blind(agent, legs(call).call, to);
 }
-CallResult FloorCallControl::consult(floor::AgentId, floor::CallId, const floor::TransferTarget&) {
-  return not_supported();
+CallResult FloorCallControl::consult(floor::AgentId agent, floor::CallId held,
+                                     const floor::TransferTarget& to) {
+  if (!transfers_ || to.kind == floor::TargetKind::Queue) return not_supported();
+  return transfers_->consult(agent, legs(held).call, to);
 }
-CallResult FloorCallControl::complete_transfer(floor::AgentId, floor::CallId, floor::CallId) {
-  return not_supported();
+CallResult FloorCallControl::complete_transfer(floor::AgentId agent, floor::CallId held,
+                                               floor::CallId consult) {
+  if (!transfers_) return not_supported();
+  return transfers_->complete(agent, legs(held).call, consult);
 }
+// A three-way conference needs a mixer in the worker (PlayAudio mix=false only today).
 CallResult FloorCallControl::merge(floor::AgentId, floor::CallId, floor::CallId) {
   return not_supported();
 }
 CallResult FloorCallControl::leave(floor::AgentId, bool) { return not_supported(); }
-CallResult FloorCallControl::manual_call(floor::AgentId, std::int64_t, const std::string&) {
-  return not_supported();
+CallResult FloorCallControl::manual_call(floor::AgentId agent, std::int64_t campaign_id,
+                                         const std::string& number) {
+  if (!transfers_) return not_supported();
+  return transfers_->manual(agent, campaign_id, number);
 }
-CallResult FloorCallControl::play_announcement(floor::AgentId, floor::CallId, const std::string&) {
-  return not_supported();
+CallResult FloorCallControl::play_announcement(floor::AgentId, floor::CallId call,
+                                               const std::string& prompt) {
+  if (!transfers_) return not_supported();
+  return transfers_->announce(call, prompt);
 }
 
-CallResult FloorCallControl::recording(floor::AgentId agent, floor::CallId call,
+CallResult FloorCallControl::recording(floor::AgentId agent, floor::CallId floor_call,
                                        floor::RecordingAction action, const std::string& tag) {
-  const auto leg = calls_.media_leg(call, Side::Customer);
+  const FloorLegs l = legs(floor_call);
+  const calls::CallHandle call = l.far_call;
+  const auto leg = calls_.media_leg(call, l.far_side);
   if (!leg) return CallResult::fail("no_media");
   switch (action) {
     case floor::RecordingAction::Start: {
@@ -111,7 +147,8 @@ CallResult FloorCallControl::recording(floor::AgentId agent, floor::CallId call,
 }
 
 CallResult FloorCallControl::mask_dtmf(floor::CallId call, bool on) {
-  const auto leg = calls_.media_leg(call, Side::Customer);
+  const FloorLegs l = legs(call);
+  const auto leg = calls_.media_leg(l.far_call, l.far_side);
   if (!leg) return CallResult::fail("no_media");
   dataplane::MaskDtmfArgs args;
   args.arm = on;

@@ -2,25 +2,29 @@
 // FloorCallControl: the agent floor's CallControl on the B2BUA (CallController) and the
 // dataplane (MediaService). The floor's call id is CallController's call handle.
 //
-// Built this session: hang_up, answer (calls reach the agent already answered: auto-answer on
-// the handset), hold/resume (the customer leg held on its worker: the customer hears silence),
-// mute (the agent leg muted), recording start/stop/pause/resume/tag on the customer leg,
-// mask_dtmf on the customer leg (the agent and the recording hear no tones; the digits are
-// still reported to the floor). Voice: per-call agent legs (each customer call rings the
-// agent's registered handset with auto-answer); connect_voice says voice_connected at once when
-// the agent has a SIP username, else fails "not_registered" — whether the handset is registered
-// shows on the first call (not registered: the floor auto-pauses the agent). A persistent
-// call-me/call-in leg held for the session is later work. Transfers, consult, merge, leave,
-// manual calls and announcements answer fail("not_supported").
+// Built: hang_up, answer (calls reach the agent already answered: auto-answer on the
+// handset), hold/resume (the customer leg held on its worker: the customer hears silence; the
+// CDR gets hold/retrieve), mute (the agent leg muted), recording start/stop/pause/resume/tag on
+// the customer leg, mask_dtmf on the customer leg (the agent and the recording hear no tones;
+// the digits are still reported to the floor). Voice: per-call agent legs (each customer call
+// rings the agent's registered handset with auto-answer); connect_voice says voice_connected at
+// once when the agent has a SIP username, else fails "not_registered" — whether the handset is
+// registered shows on the first call (not registered: the floor auto-pauses the agent). A
+// persistent call-me/call-in leg held for the session is later work.
+// With set_transfers(): blind transfer (agent, number), consult / complete / cancel, manual
+// calls and announcements (CallTransfers, call_transfers.hpp); queue targets, merge and leave
+// answer fail("not_supported") (no three-party mixer in the dataplane).
 // Control thread only; never blocks.
 
 #include <boost/asio/io_context.hpp>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "control/appliance/call_transfers.hpp"
 #include "control/calls/call_controller.hpp"
 #include "control/floor/call_control.hpp"
 #include "control/media/media_service.hpp"
@@ -41,7 +45,10 @@ class FloorCallControl final : public floor::CallControl {
   using HandsetOf = std::function<std::optional<std::string>(floor::AgentId)>;
   FloorCallControl(boost::asio::io_context& io, calls::CallController& calls,
                    media::MediaService& media, HandsetOf handset);
-  void set_floor(floor::Floor* f) { floor_ = f; }
+  void set_floor(floor::Floor* f);
+  // Transfers, consultations, manual calls and announcements (without: "not_supported").
+  void set_transfers(TransferSetup setup);
+  const CallTransfers* transfers() const { return transfers_.get(); }
 
   floor::CallResult connect_voice(floor::AgentId agent, const floor::VoiceRequest& request) override;
   floor::CallResult disconnect_voice(floor::AgentId agent) override;
@@ -69,6 +76,7 @@ class FloorCallControl final : public floor::CallControl {
 
  private:
   floor::CallResult not_supported();
+  FloorLegs legs(floor::CallId call) const;  // which legs the floor's call id names
   media::Done counted();  // a completion that counts a refusal (the request was accepted)
 
   boost::asio::io_context& io_;
@@ -76,6 +84,7 @@ class FloorCallControl final : public floor::CallControl {
   media::MediaService& media_;
   HandsetOf handset_;
   floor::Floor* floor_ = nullptr;
+  std::unique_ptr<CallTransfers> transfers_;
   FloorCallCounters counters_;
 };
 

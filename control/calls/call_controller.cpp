@@ -94,7 +94,8 @@ void CallController::on_sip_event(const sip::SipEvent& e) {
       }
       return;
     case sip::SipEventKind::Answered:
-      if (call->state == CallState::Ending || call->leg(side).cancelled) {
+      if (call->state == CallState::Ending || call->leg(side).cancelled ||
+          call->leg(side).dropping) {
         // Our CANCEL crossed their 200: end the dialog that just came up.
         sip_.hangup(e.call);
         return;
@@ -122,6 +123,11 @@ void CallController::on_sip_event(const sip::SipEvent& e) {
 }
 
 CallHandle CallController::originate(const OriginateRequest& request, CallEventHandler events) {
+  return originate(request, std::move(events), media::LegPlacement::any());
+}
+
+CallHandle CallController::originate(const OriginateRequest& request, CallEventHandler events,
+                                     const media::LegPlacement& where) {
   const config::SipTrunk* trunk = nullptr;
   for (const config::SipTrunk& t : settings_.sip.trunks) {
     if (t.id == request.trunk_id) trunk = &t;
@@ -132,8 +138,13 @@ CallHandle CallController::originate(const OriginateRequest& request, CallEventH
   ++counters_.calls_started;
   history_started(call, Side::Customer, request.cli.empty() ? trunk->cli : request.cli,
                   request.number);
-  allocate(call, Side::Customer, media::LegPlacement::any(), [this](Call& c) { dial_customer(c); });
-  return call.id;
+  return start_outbound(call, where);
+}
+
+CallHandle CallController::start_outbound(Call& call, const media::LegPlacement& where) {
+  const CallHandle id = call.id;
+  allocate(call, Side::Customer, where, [this](Call& c) { dial_customer(c); });
+  return id;
 }
 
 bool CallController::connect_agent(CallHandle id, AgentTarget target) {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -93,6 +94,35 @@ class CallController {
   bool record_amd(CallHandle call, std::string_view verdict);
   bool record_recording(CallHandle call, std::string_view path);
 
+  // Transfers, consultations and manual calls (call_joins.cpp; control/appliance's
+  // CallTransfers drives them). Legs of different calls may be bridged to each other when they
+  // sit on one worker; each call still ends on its own path (Ended once), link() ends them
+  // together.
+  //
+  // originate() with a placement: the customer leg beside `where` (the leg it will be joined to).
+  CallHandle originate(const OriginateRequest& request, CallEventHandler events,
+                       const media::LegPlacement& where);
+  // A call to an agent's handset through target.dial (our offer with target.codecs/srtp): the
+  // call's Customer slot is that handset; it runs like an outbound call (Ringing, Answered when
+  // the handset answers, Ended). Its CDR leg "a" is internal, with the agent's id. 0: refused.
+  CallHandle call_agent(const AgentTarget& target, std::optional<std::int64_t> campaign_id,
+                        const media::LegPlacement& where, CallEventHandler events);
+  // Bridges call a's `sa` leg to call b's `sb` leg (each unbridged from whatever it was bridged
+  // to first). `done(ok)` once the worker answered. False (no callback): a call or a ready leg
+  // missing, or the legs on different workers.
+  bool join(CallHandle a, Side sa, CallHandle b, Side sb, std::function<void(bool)> done);
+  // Lets the agent leg go (BYE, leg destroyed, its CDR ended normal) while the customer stays:
+  // the call is Up again with no event. False: no such call, ending, or no agent leg.
+  bool drop_agent(CallHandle call);
+  // a and b end together: when either ends, the other is hung up. `both` false: only a's end
+  // ends b (a consultation dies with the customer's call, not the other way round).
+  bool link(CallHandle a, CallHandle b, bool both = true);
+  // Holds (we send nothing to the leg: silence) or resumes `side`'s leg from control, with the
+  // CDR's hold/retrieve event. False: no such call or no ready leg.
+  bool hold(CallHandle call, Side side, bool on, std::function<void(bool)> done);
+  // The customer leg's CDR event `transfer` (kind blind|consult, target "agent:7", a number).
+  bool record_transfer(CallHandle call, std::string_view kind, std::string_view target);
+
   std::vector<CallHandle> call_handles() const;  // every live call (tests, shutdown reports)
 
   const CallCounters& counters() const { return counters_; }
@@ -125,6 +155,7 @@ class CallController {
 
   // Outbound (outbound_calls.cpp).
   void dial_customer(Call& call);
+  CallHandle start_outbound(Call& call, const media::LegPlacement& where);
   void on_customer_progress(Call& call, const sip::SipEvent& e);
   void on_customer_answered(Call& call, const sip::SipEvent& e);
   // The far end's answer to our offer on `side`; nullopt after failing that leg.

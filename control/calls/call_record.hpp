@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "control/calls/call_types.hpp"
 #include "control/media/media_leg.hpp"
@@ -30,6 +31,7 @@ struct CallLeg {
   dataplane::NetAddress address;  // the media leg's local address and port (our SDP)
   MediaState media_state = MediaState::None;
   bool cancelled = false;  // an agent attempt given up while its leg was being allocated
+  bool dropping = false;   // drop_agent(): this leg is being let go while the call stays up
   bool answered = false;   // the leg's far end answered (or we answered it, inbound)
   bool held = false;       // the far end holds us (we must not send to it)
   bool early = false;      // programmed from an 18x's SDP
@@ -66,6 +68,12 @@ struct Call {
   std::optional<std::int64_t> agent_id;
   std::string agent_address;
   bool abandoned = false;  // mark_abandoned(): the customer leg's CDR ends "abandoned"
+  // call_agent(): the "customer" slot is an agent's handset reached through `dial_via` (its
+  // CDR leg is internal, with the agent id), not a trunk.
+  AgentDialer dial_via;
+  std::vector<std::string> dial_codecs;
+  config::SrtpPolicy dial_srtp = config::SrtpPolicy::Off;
+  std::vector<CallHandle> linked;  // link(): calls ended together with this one
   std::array<CallLeg, 2> legs;  // indexed by Side
 
   CallLeg& leg(Side s) { return legs[static_cast<std::size_t>(s)]; }

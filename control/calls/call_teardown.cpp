@@ -3,6 +3,7 @@
 // are destroyed: every path ends with 0 SIP handles and 0 legs.
 
 #include <utility>
+#include <vector>
 
 #include "control/calls/call_controller.hpp"
 #include "control/calls/call_record.hpp"
@@ -40,10 +41,11 @@ void CallController::history_started(Call& call, Side side, std::string from, st
   history::LegStart start;
   start.call_id = call.history_id;
   start.leg = leg_name(side);
-  start.direction = side == Side::Agent ? "internal" : call.inbound ? "inbound" : "outbound";
+  const bool to_agent = side == Side::Agent || static_cast<bool>(call.dial_via);
+  start.direction = to_agent ? "internal" : call.inbound ? "inbound" : "outbound";
   start.from_number = std::move(from);
   start.to_number = std::move(to);
-  if (side == Side::Agent) start.agent_id = call.agent_id;
+  if (to_agent) start.agent_id = call.agent_id;
   start.campaign_id = call.request.campaign_id;
   start.queue_id = call.request.queue_id;
   if (side == Side::Customer && !call.inbound) start.lead_id = call.request.lead_id;
@@ -74,6 +76,7 @@ void CallController::on_leg_ended(Call& call, Side side, const sip::SipEvent& e)
     maybe_finish(call);
     return;
   }
+  if (leg.dropping) return;  // drop_agent(): the leg we let go; the call stays up
   const CallOutcome outcome = outcome_of(e.end, leg.answered);
   if (side == Side::Customer || call.state == CallState::Bridged) {
     // Either side's BYE after the bridge ends the whole call; so does the customer's at any time.
@@ -107,7 +110,14 @@ void CallController::end_call(Call& call, CallOutcome outcome, int status) {
     release_leg(call, side);
     history_ended(call, side, outcome);
   }
-  maybe_finish(call);
+  // link(): the calls joined to this one end with it (each reports its own Ended).
+  const CallHandle id = call.id;
+  const std::vector<CallHandle> linked = std::move(call.linked);
+  for (const CallHandle other : linked) {
+    if (Call* o = find(other)) end_call(*o, o->leg(Side::Customer).answered ? CallOutcome::Normal
+                                                                            : CallOutcome::Cancelled);
+  }
+  if (Call* again = find(id)) maybe_finish(*again);
 }
 
 void CallController::maybe_finish(Call& call) {

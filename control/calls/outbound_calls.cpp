@@ -11,16 +11,20 @@
 namespace dialcore::control::calls {
 
 void CallController::dial_customer(Call& call) {
-  const config::SipTrunk* trunk = nullptr;
-  for (const config::SipTrunk& t : settings_.sip.trunks) {
-    if (t.id == call.request.trunk_id) trunk = &t;
-  }
-  if (trunk == nullptr) {  // removed by a reload while the leg was being allocated
-    end_call(call, CallOutcome::Refused);
-    return;
-  }
   CallLeg& leg = call.leg(Side::Customer);
-  leg.local = local_media(trunk->codecs, trunk->srtp, leg.address);
+  if (call.dial_via) {  // call_agent(): an agent's handset, not a trunk
+    leg.local = local_media(call.dial_codecs, call.dial_srtp, leg.address);
+  } else {
+    const config::SipTrunk* trunk = nullptr;
+    for (const config::SipTrunk& t : settings_.sip.trunks) {
+      if (t.id == call.request.trunk_id) trunk = &t;
+    }
+    if (trunk == nullptr) {  // removed by a reload while the leg was being allocated
+      end_call(call, CallOutcome::Refused);
+      return;
+    }
+    leg.local = local_media(trunk->codecs, trunk->srtp, leg.address);
+  }
   sdp::OfferResult offer = sdp::offer(leg.local, *leg.session);
   if (!offer.ok()) {
     end_call(call, CallOutcome::SdpFailure, offer.failure->sip_status);
@@ -28,7 +32,9 @@ void CallController::dial_customer(Call& call) {
   }
   leg.offer = std::move(offer.description);
   const sip::CallId id =
-      sip_.dial({call.request.trunk_id, call.request.number, call.request.cli, offer.sdp});
+      call.dial_via ? call.dial_via(std::move(offer.sdp))
+                    : sip_.dial({call.request.trunk_id, call.request.number, call.request.cli,
+                                 offer.sdp});
   if (id == 0) {
     end_call(call, CallOutcome::Refused);
     return;
