@@ -257,6 +257,22 @@ void QueueRouter::connect(calls::CallHandle call, QueuedCall& q) {
   floor_.call_ended(call);  // withdrawn
 }
 
+// The call's last agent leg may still be releasing its media (a ring timeout just cancelled
+// it): a handset is rung once the call's agent slot is free, tried every 20 ms up to 0.5 s.
+void QueueRouter::retry_connect(calls::CallHandle call, int attempt) {
+  const auto it = calls_in_.find(call);
+  if (it == calls_in_.end() || it->second.agent == 0 || it->second.answered) return;
+  if (attempt >= 25) {
+    connect(call, it->second);  // the last try: a failure now is a rejection
+    return;
+  }
+  if (voice_.connect_call(call, it->second.agent)) return;
+  auto timer = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(20));
+  timer->async_wait([this, call, attempt, timer, alive = alive_](boost::system::error_code ec) {
+    if (!ec && *alive) retry_connect(call, attempt + 1);
+  });
+}
+
 void QueueRouter::end_with_prompt(calls::CallHandle call, const char* prompt) {
   const auto clip = prompt_clip_(prompt);
   const bool playing =
@@ -274,7 +290,7 @@ void QueueRouter::agent_failed(calls::CallHandle call, QueuedCall& q, const call
     q.cancelling = false;
     if (q.deferred) {
       q.deferred = false;
-      if (q.agent != 0) connect(call, q);
+      retry_connect(call, 0);
     }
     pump();
     return;

@@ -85,6 +85,7 @@ class QueueRouter {
   void carry_out(const acd::Decision& d);
   void offer(const acd::Decision& d);
   void connect(calls::CallHandle call, QueuedCall& q);
+  void retry_connect(calls::CallHandle call, int attempt);
   void end_with_prompt(calls::CallHandle call, const char* prompt);
   void agent_failed(calls::CallHandle call, QueuedCall& q, const calls::CallEvent& e);
   void ensure_agent(std::int64_t agent);  // added to the Acd with its queues, once

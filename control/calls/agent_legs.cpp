@@ -79,7 +79,14 @@ bool CallController::bridge_standing(CallHandle customer, CallHandle standing,
   }
   Call* c = find(customer);
   if (c == nullptr || customer == standing || c->state != CallState::Up ||
-      !c->leg(Side::Agent).idle() || c->leg(Side::Customer).media_state != MediaState::Ready) {
+      c->leg(Side::Customer).media_state != MediaState::Ready) {
+    return false;
+  }
+  // An agent leg given up just before (a ring timeout) may still be destroying its media: it
+  // was never bridged, so the customer leg is free.
+  const CallLeg& old = c->leg(Side::Agent);
+  if (old.sip_live ||
+      (old.media_state != MediaState::None && old.media_state != MediaState::Destroying)) {
     return false;
   }
   const CallLeg& voice = s->leg(it->second.side);

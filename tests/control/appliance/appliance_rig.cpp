@@ -221,6 +221,21 @@ void ApplianceRig::run_for(std::chrono::milliseconds d) {
   run_until([] { return false; }, d);
 }
 
+bool ApplianceRig::passed(std::vector<std::unique_ptr<Sipp>>& sipps) {
+  bool all = true;
+  for (auto& sipp : sipps) {
+    int status = -2;
+    std::thread waiter([&] { status = sipp->wait(std::chrono::seconds(30)); });
+    while (status == -2) run_for(std::chrono::milliseconds(5));  // its last messages need us
+    waiter.join();
+    all = all && status == 0;
+  }
+  return all;
+}
+
+bool ApplianceRig::callers_passed() { return passed(callers_); }
+bool ApplianceRig::handsets_passed() { return passed(handsets_); }
+
 std::unique_ptr<store::Store> ApplianceRig::reader() {
   REQUIRE(history->flush(std::chrono::seconds(10)));
   return open_store(dir.file("appliance.db"));

@@ -78,6 +78,10 @@ class ApplianceRig {
                  std::chrono::milliseconds limit = std::chrono::seconds(30));
   void run_for(std::chrono::milliseconds d);
 
+  // Waits (serving the io_context) for the callers' / handsets' sipp to exit; true: all 0.
+  bool callers_passed();
+  bool handsets_passed();
+
   // Flushes the history, then reads through a connection of its own.
   std::unique_ptr<store::Store> reader();
   std::string sipp_logs() const;
@@ -101,6 +105,7 @@ class ApplianceRig {
   std::int64_t prompt_lookups = 0;
 
  private:
+  bool passed(std::vector<std::unique_ptr<Sipp>>& sipps);
   std::unique_ptr<Sipp> carrier_;
   std::vector<std::unique_ptr<Sipp>> handsets_;
   std::vector<std::unique_ptr<Sipp>> callers_;
