@@ -106,6 +106,15 @@ void check_references(const Config& c, Diagnostics& diag) {
     }
   }
 
+  ref(diag, "organisation.agent_phone_trunk", c.organisation.agent_phone_trunk, trunks, "trunk");
+  for (std::size_t d = 0; d < c.organisation.call_in_numbers.size(); ++d) {
+    const std::string& n = c.organisation.call_in_numbers[d];
+    if (const auto it = did_owner.find(n); it != did_owner.end()) {
+      diag.error_at("organisation.call_in_numbers[" + std::to_string(d) + "]",
+                    "DID " + n + " already routes to " + item("queues", it->second));
+    }
+  }
+
   for (std::size_t i = 0; i < c.campaigns.size(); ++i) {
     const Campaign& k = c.campaigns[i];
     const std::string path = item("campaigns", i);

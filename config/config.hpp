@@ -165,6 +165,11 @@ struct Organisation {  // live
   std::uint32_t inactivity_days = 90;      // disable after; 0 never
   bool require_pause_reason = true;        // agents must pick a reason to pause
   bool require_mfa = false;                // TOTP for every user
+  // Agent voice connections (issue 8): DIDs that reach the call-in access line (the agent keys
+  // agent id # PIN #), and the trunk that places call-me legs to a number that is not the
+  // agent's registered handset (empty: such numbers are refused).
+  std::vector<std::string> call_in_numbers;
+  std::string agent_phone_trunk;
   friend bool operator==(const Organisation&, const Organisation&) = default;
 };
 

@@ -39,6 +39,14 @@ void parse_organisation(MapReader& in, Organisation& out, const LoadOptions& opt
   in.integer("inactivity_days", out.inactivity_days, 0, 3650);
   in.flag("require_pause_reason", out.require_pause_reason);
   in.flag("require_mfa", out.require_mfa);
+  in.each_text("call_in_numbers", [&](const std::string& number, const std::string& path) {
+    if (std::string why = check_phone_number(number); !why.empty()) {
+      in.diag().error_at(path, why);
+    } else {
+      out.call_in_numbers.push_back(number);
+    }
+  });
+  in.text("agent_phone_trunk", out.agent_phone_trunk);
   in.done();
 }
 

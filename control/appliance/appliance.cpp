@@ -7,12 +7,15 @@
 #include <utility>
 
 #include "control/api/router.hpp"
+#include "control/appliance/agent_voice.hpp"
 #include "control/appliance/call_book.hpp"
+#include "control/appliance/call_in_line.hpp"
 #include "control/appliance/campaign_call_port.hpp"
 #include "control/appliance/campaign_set.hpp"
 #include "control/appliance/floor_call_control.hpp"
 #include "control/appliance/floor_link.hpp"
 #include "control/appliance/inbound_router.hpp"
+#include "control/appliance/queue_router.hpp"
 #include "control/calls/call_controller.hpp"
 #include "control/calls/call_metrics.hpp"
 #include "control/floor/floor.hpp"
@@ -43,24 +46,44 @@ struct Appliance::Impl {
       : deps(std::move(d)),
         calls(deps.sip, deps.media, deps.history, call_settings(config)),
         gateway(deps.wall_ms),
+        voice(deps.io, calls, deps.sip, [this](std::int64_t a) { return handset(a); },
+              deps.prompt_clip, deps.wall_ms),
         control(deps.io, calls, deps.media, [this](floor::AgentId a) { return handset(a); }),
         directory(deps.store, first_wrap_code(config)),
         floor(deps.io, floor_settings_of(config), directory, control, gateway),
         routes(floor),
         ctx{deps.io,    calls,         deps.sip, deps.media, floor, book, deps.wall_ms,
-            deps.prompt_clip, [this](std::int64_t a) { return handset(a); }},
+            deps.prompt_clip, [this](std::int64_t a) { return handset(a); }, voice},
         campaigns(ctx, deps.store),
         link(book, deps.history, deps.wall_ms,
              [this](std::int64_t agent) { return campaigns.runners_of(agent); }),
-        inbound(calls, floor, deps.sip, book, [this](std::int64_t a) { return handset(a); }) {
+        call_in(deps.io, calls, deps.store, voice, config.sip.realm),
+        queues(deps.io, calls, floor, deps.store, book, voice, deps.prompt_clip, config),
+        inbound(calls, floor, book, voice, queues, call_in,
+                [this](std::int64_t a) { return handset(a); }) {
     control.set_floor(&floor);
     control.set_transfers({deps.sip, deps.store, book, deps.prompt_clip, config});
+    control.set_voice(&voice);
+    voice.set_floor(&floor);
+    apply_voice(config);
     floor.set_listener([this](floor::AgentId agent, const agent_state::Transition& t,
-                              const std::string& notes) { link.on_transition(agent, t, notes); });
+                              const std::string& notes) {
+      link.on_transition(agent, t, notes);
+      // The floor is called back only through posted work (its listener's contract).
+      boost::asio::post(deps.io, [this, agent, t] {
+        if (t.cause == agent_state::Cause::RingTimeout && t.call != 0) voice.ring_timeout(t.call);
+        queues.on_transition(agent, t);
+      });
+    });
     inbound.install();
     calls.set_amd_handler([this](calls::CallHandle call, calls::Side side,
                                  const dataplane::AmdEventArgs& a) { on_amd_event(call, side, a); });
     campaigns.apply(config);
+  }
+
+  void apply_voice(const config::Config& config) {
+    voice.set_phone_trunk(config.organisation.agent_phone_trunk);
+    call_in.set_numbers(config.organisation.call_in_numbers);
   }
 
   calls::CallSettings call_settings(const config::Config& config) {
@@ -100,6 +123,7 @@ struct Appliance::Impl {
   ApplianceDeps deps;
   calls::CallController calls;
   floor::TestGateway gateway;
+  AgentVoice voice;
   FloorCallControl control;
   api::StoreFloorDirectory directory;
   floor::Floor floor;
@@ -108,6 +132,8 @@ struct Appliance::Impl {
   PortContext ctx;
   CampaignSet campaigns;
   FloorLink link;
+  CallInLine call_in;
+  QueueRouter queues;
   InboundRouter inbound;
   std::unique_ptr<boost::asio::steady_timer> stop_timer;
   std::function<void()> stop_done;
@@ -135,12 +161,18 @@ Appliance::Appliance(ApplianceDeps deps, const config::Config& config)
 
 Appliance::~Appliance() = default;
 
-void Appliance::on_sip_event(const sip::SipEvent& e) { impl_->calls.on_sip_event(e); }
+void Appliance::on_sip_event(const sip::SipEvent& e) {
+  // A standing voice leg's answer is programmed there; everything else is the B2BUA's.
+  if (!impl_->calls.on_standing_event(e)) impl_->calls.on_sip_event(e);
+}
 
 api::FloorRoutes& Appliance::floor_routes() { return impl_->routes; }
 api::CampaignControl& Appliance::campaigns() { return impl_->campaigns; }
 floor::Floor& Appliance::floor() { return impl_->floor; }
 calls::CallController& Appliance::calls() { return impl_->calls; }
+AgentVoice& Appliance::voice() { return impl_->voice; }
+QueueRouter& Appliance::queues() { return impl_->queues; }
+CallInLine& Appliance::call_in_line() { return impl_->call_in; }
 
 void Appliance::attach(api::Router& router) {
   router.set_floor(&impl_->routes);
@@ -149,6 +181,7 @@ void Appliance::attach(api::Router& router) {
 
 void Appliance::apply(const config::Config& config) {
   impl_->floor.apply(floor_settings_of(config));
+  impl_->apply_voice(config);  // queues are read at start (a restart applies them)
   impl_->campaigns.apply(config);
 }
 
@@ -171,6 +204,21 @@ void Appliance::stop(std::function<void()> done) {
 void Appliance::render_metrics(std::string& out) const {
   const Impl& m = *impl_;
   calls::append_call_metrics(m.calls.counters(), m.calls.live_calls(), out);
+  const VoiceCounters& v = m.voice.counters();
+  const QueueCounters& q = m.queues.counters();
+  for (const auto& [name, value] :
+       {std::pair<const char*, std::uint64_t>{"dialcore_voice_standing_opened_total", v.standing_opened},
+        {"dialcore_voice_standing_lost_total", v.standing_lost},
+        {"dialcore_voice_beeps_total", v.beeps_ended},
+        {"dialcore_voice_ring_timeouts_total", v.ring_timeouts},
+        {"dialcore_call_in_accepted_total", m.call_in.counters().accepted},
+        {"dialcore_call_in_refused_total", m.call_in.counters().refused},
+        {"dialcore_queue_calls_enqueued_total", q.enqueued},
+        {"dialcore_queue_calls_answered_total", q.answered},
+        {"dialcore_queue_calls_abandoned_total", q.abandoned},
+        {"dialcore_queue_overflows_total", q.overflows}}) {
+    out += "# TYPE " + std::string(name) + " counter\n" + name + " " + std::to_string(value) + "\n";
+  }
   m.campaigns.render_metrics(out);
 }
 

@@ -38,6 +38,10 @@ class CallController;
 
 namespace dialcore::control::appliance {
 
+class AgentVoice;
+class QueueRouter;
+class CallInLine;
+
 struct ApplianceDeps {
   boost::asio::io_context& io;
   sip::SipStack& sip;
@@ -67,6 +71,9 @@ class Appliance {
   void attach(api::Router& router);
   floor::Floor& floor();  // the agent floor (tests drive it directly)
   calls::CallController& calls();  // the B2BUA (metrics, tests)
+  AgentVoice& voice();             // the agents' voice connections (tests)
+  QueueRouter& queues();           // the inbound queues (tests)
+  CallInLine& call_in_line();      // the call-in access line (tests)
 
   // SIGHUP reload: live keys (campaign pacing and switches, floor settings); new campaigns get
   // runners, removed ones stop dialling.

@@ -71,8 +71,10 @@ void CampaignCallPort::connect(CallKey key, std::int64_t agent) {
     if (live == nullptr || live->abandoning) return;  // ended or abandoned meanwhile
     const calls::CallHandle handle = live->handle;
     BookedCall* booked = ctx_.book.find(handle);
+    // A standing voice leg (persistent call-me, call-in) or a handset to ring.
     const auto user = ctx_.handset(agent);
-    if (!user || user->empty() || booked == nullptr) {
+    const bool voice = ctx_.voice.voice_up(agent) || (user && !user->empty());
+    if (!voice || booked == nullptr) {
       ++counters_.no_handset;
       runner_->call_connect_failed(key, now_s());
       return;
@@ -92,13 +94,7 @@ void CampaignCallPort::connect(CallKey key, std::int64_t agent) {
     }
     booked->agent = agent;
     booked->offered = true;
-    calls::AgentTarget target;
-    target.agent_id = agent;
-    target.address = *user;
-    target.dial = [&sip = ctx_.sip, u = *user](std::string sdp) {
-      return sip.dial_agent(sip::AgentDialRequest{u, std::move(sdp), true});
-    };
-    if (!ctx_.calls.connect_agent(handle, std::move(target))) {
+    if (!ctx_.voice.connect_call(handle, agent)) {  // beep + bridge, or ring the handset
       booked->offered = false;
       booked->agent = 0;
       runner_->call_connect_failed(key, now_s());

@@ -2,7 +2,8 @@
 // CampaignCallPort: a campaign runner's CallPort on the B2BUA (control/calls CallController).
 // One per runner (the runner's call keys are its own). originate → CallController::originate
 // (the history counts the attempt); connect → the agent's registered handset through
-// SipStack::dial_agent with auto-answer, offered to the agent on the floor first (refused:
+// SipStack::dial_agent with auto-answer, or the beep and a bridge to the agent's standing
+// leg (AgentVoice::connect_call), offered to the agent on the floor first (refused:
 // connect failed at once) and answered there on Bridged; abandon → the campaign's information
 // message on the customer leg (prompt_clip "abandon:<campaign id>", else "abandon"; bounded),
 // the CDR marked abandoned, then hang up; cancel and drop_machine → hang up. CallController's
@@ -22,6 +23,7 @@
 #include <unordered_map>
 
 #include "config/config.hpp"
+#include "control/appliance/agent_voice.hpp"
 #include "control/appliance/call_book.hpp"
 #include "control/calls/call_controller.hpp"
 #include "control/campaign/call_port.hpp"
@@ -44,6 +46,7 @@ struct PortContext {
   std::function<std::optional<std::uint32_t>(const std::string&)> prompt_clip;
   // The agent's SIP username (its handset's registration); nullopt: none configured.
   std::function<std::optional<std::string>(std::int64_t agent)> handset;
+  AgentVoice& voice;  // the agents' voice connections: connect_call bridges or rings
   std::chrono::milliseconds prompt_limit{20000};  // an abandon message is cut after this
 };
 

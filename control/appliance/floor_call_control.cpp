@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "control/appliance/agent_voice.hpp"
 #include "control/floor/floor.hpp"
 
 namespace dialcore::control::appliance {
@@ -45,17 +46,19 @@ media::Done FloorCallControl::counted() {
   };
 }
 
-CallResult FloorCallControl::connect_voice(floor::AgentId agent, const floor::VoiceRequest&) {
+CallResult FloorCallControl::connect_voice(floor::AgentId agent, const floor::VoiceRequest& r) {
+  if (voice_ != nullptr) return voice_->connect(agent, r);  // agent_voice.cpp: every mode
   const auto user = handset_(agent);
   if (!user || user->empty()) return CallResult::fail("not_registered");
-  // Per-call agent legs: nothing to set up now; the floor learns it after this call returns.
   boost::asio::post(io_, [this, agent] {
     if (floor_ != nullptr) floor_->voice_connected(agent);
   });
   return {};
 }
 
-CallResult FloorCallControl::disconnect_voice(floor::AgentId) { return {}; }
+CallResult FloorCallControl::disconnect_voice(floor::AgentId agent) {
+  return voice_ != nullptr ? voice_->disconnect(agent) : CallResult{};
+}
 
 CallResult FloorCallControl::answer(floor::AgentId, floor::CallId call) {
   // Campaign and queue calls reach the handset auto-answered: nothing to do but check.

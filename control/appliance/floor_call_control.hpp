@@ -6,11 +6,8 @@
 // handset), hold/resume (the customer leg held on its worker: the customer hears silence; the
 // CDR gets hold/retrieve), mute (the agent leg muted), recording start/stop/pause/resume/tag on
 // the customer leg, mask_dtmf on the customer leg (the agent and the recording hear no tones;
-// the digits are still reported to the floor). Voice: per-call agent legs (each customer call
-// rings the agent's registered handset with auto-answer); connect_voice says voice_connected at
-// once when the agent has a SIP username, else fails "not_registered" — whether the handset is
-// registered shows on the first call (not registered: the floor auto-pauses the agent). A
-// persistent call-me/call-in leg held for the session is later work.
+// the digits are still reported to the floor). Voice: connect_voice/disconnect_voice go to
+// AgentVoice (agent_voice.hpp: per-call legs, a persistent call-me leg, call-in).
 // With set_transfers(): blind transfer (agent, number), consult / complete / cancel, manual
 // calls and announcements (CallTransfers, call_transfers.hpp); queue targets, merge and leave
 // answer fail("not_supported") (no three-party mixer in the dataplane).
@@ -35,6 +32,8 @@ class Floor;
 
 namespace dialcore::control::appliance {
 
+class AgentVoice;
+
 struct FloorCallCounters {
   std::uint64_t media_refused = 0;  // a hold/mute/recording/mask command the worker refused
   std::uint64_t not_supported = 0;  // controls not built yet
@@ -49,6 +48,8 @@ class FloorCallControl final : public floor::CallControl {
   // Transfers, consultations, manual calls and announcements (without: "not_supported").
   void set_transfers(TransferSetup setup);
   const CallTransfers* transfers() const { return transfers_.get(); }
+  // The voice connections (call-me/call-in, persistent or not); null: per-call legs only.
+  void set_voice(AgentVoice* v) { voice_ = v; }
 
   floor::CallResult connect_voice(floor::AgentId agent, const floor::VoiceRequest& request) override;
   floor::CallResult disconnect_voice(floor::AgentId agent) override;
@@ -85,6 +86,7 @@ class FloorCallControl final : public floor::CallControl {
   HandsetOf handset_;
   floor::Floor* floor_ = nullptr;
   std::unique_ptr<CallTransfers> transfers_;
+  AgentVoice* voice_ = nullptr;
   FloorCallCounters counters_;
 };
 

@@ -194,6 +194,44 @@ class CallController {
   CallHandle next_id_ = 1;
   std::size_t media_legs_ = 0;  // Allocating, Ready or Destroying
   CallCounters counters_;
+
+  // --- Standing agent legs and ring timeouts (agent_legs.cpp; issue 8, for control/appliance's
+  // persistent voice connections). A standing leg is the agent's voice held open for a session:
+  // an agent-only call placed by open_agent_leg (call-me), or an inbound call adopted by
+  // adopt_standing (call-in: its customer-side leg is the agent). Customer calls are bridged to
+  // it one at a time by bridge_standing; when the customer call ends the worker unbridges the
+  // standing leg, which stays up (silent) for the next call.
+ public:
+  // Call-me persistent: an agent-only call, its leg allocated on any worker and offered through
+  // target.dial. Events: AgentRinging, AgentAnswered (the leg is up and idle), Dtmf, Held/
+  // Resumed, PromptStarted/PromptEnded, AgentEnded (the leg failed or ended: the owner hangs the
+  // call up), Ended. 0: refused at once (no dialer).
+  CallHandle open_agent_leg(AgentTarget target, CallEventHandler events);
+  // The owner's SIP sink calls this BEFORE on_sip_event: a standing leg's 200 is programmed
+  // here (the ordinary agent path would bridge it to a customer leg it does not have). True:
+  // the event was taken; false: pass it to on_sip_event.
+  bool on_standing_event(const sip::SipEvent& event);
+  // Call-in: the inbound call `call` (Up, no agent leg) becomes agent `agent_id`'s standing leg.
+  bool adopt_standing(CallHandle call, std::int64_t agent_id);
+  // Bridges customer call `customer` (Up, no agent leg) to the idle standing leg of `standing`
+  // on the same worker; with `beep` that clip plays on the standing leg first (the agent hears
+  // it before the customer). Then Bridged on `customer`, or AgentEnded (MediaFailure, Failed)
+  // with the customer still up. False, nothing started: not Up, busy, another worker.
+  bool bridge_standing(CallHandle customer, CallHandle standing, std::optional<std::uint32_t> beep);
+  // The customer call bridged to (or joining) standing call `standing`; 0 none.
+  CallHandle standing_peer(CallHandle standing) const;
+  // Gives up the ringing agent leg of `call` (a ring timeout): CANCEL; the customer stays and
+  // AgentEnded(Cancelled) follows. False: no agent leg, or it has answered already.
+  bool cancel_agent(CallHandle call);
+
+ private:
+  struct Standing {
+    Side side = Side::Agent;  // the call's leg that is the agent's voice
+    CallHandle peer = 0;      // the customer call bridged to it (or joining); 0 none
+  };
+  void join_standing(CallHandle customer, CallHandle standing);
+  void standing_failed(CallHandle customer, CallHandle standing, CallOutcome outcome);
+  std::unordered_map<CallHandle, Standing> standing_;
 };
 
 }  // namespace dialcore::control::calls

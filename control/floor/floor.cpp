@@ -287,6 +287,13 @@ void Floor::call_answered(CallId call) {
   commit(*s, false);
 }
 
+void Floor::no_answer(AgentId agent, CallId call) {
+  Session* s = find(agent);
+  if (s == nullptr || s->machine.no_answer(mono_ms(), call)) return;
+  publish(*s, "call", json::object{{"action", "ring_timeout"}, {"call", call}});
+  commit(*s, false);
+}
+
 void Floor::call_ended(CallId call) {
   const auto it = call_owner_.find(call);
   if (it == call_owner_.end()) return;

@@ -97,6 +97,9 @@ class Floor {
   // Offers a call to the agent (queue, dialler, transfer); the answer says why not.
   FloorResult offer(AgentId agent, CallInfo info);
   void call_answered(CallId call);   // the far end of a manual call answered
+  // The ACD's ring timeout (its AutoPause decision): the agent did not answer `call` in time
+  // and is auto-paused (AgentMachine::no_answer); the listener sees Cause::RingTimeout.
+  void no_answer(AgentId agent, CallId call);
   void call_ended(CallId call);      // the far end hung up (or the call failed)
   void dtmf(CallId call, char digit);  // a digit the dataplane detected (masked or not)
 

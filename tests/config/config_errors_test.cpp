@@ -206,3 +206,29 @@ TEST_CASE("sip.realm and the registration bounds", "[config][errors]") {
   expect_one("sip:\n  timers: {register_min_expires_s: 120, register_expires_s: 60}\n",
              "sip.timers.register_min_expires_s", 2, 36, "must not exceed");
 }
+
+TEST_CASE("agent voice keys: call-in numbers and the agent phone trunk are checked",
+          "[config][errors]") {
+  const std::string trunk =
+      "sip:\n  interfaces:\n    - {name: carriers, role: trunk, listen: ['127.0.0.1:5060']}\n"
+      "  trunks:\n    - {id: carrier, interface: carriers, proxy: 'sip:192.0.2.1:5060'}\n";
+  const auto ok = load(trunk + "organisation:\n  call_in_numbers: ['442070000001']\n"
+                               "  agent_phone_trunk: carrier\n");
+  INFO(all_errors(ok));
+  REQUIRE(ok.ok());
+  CHECK(ok.config->organisation.call_in_numbers == std::vector<std::string>{"442070000001"});
+  CHECK(ok.config->organisation.agent_phone_trunk == "carrier");
+
+  const auto bad_number = load("organisation:\n  call_in_numbers: ['12ab']\n");
+  CHECK(errors_at(bad_number, "organisation.call_in_numbers[0]").size() == 1);
+  const auto bad_trunk = load("organisation:\n  agent_phone_trunk: nowhere\n");
+  REQUIRE(errors_at(bad_trunk, "organisation.agent_phone_trunk").size() == 1);
+  CHECK_THAT(errors_at(bad_trunk, "organisation.agent_phone_trunk")[0].message,
+             Catch::Contains("unknown trunk"));
+  const auto clash = load(kTeamsAndQueue +
+                          "queues:\n  - {id: q1, name: Q1, teams: [sales], dids: ['442070000001']}\n"
+                          "organisation:\n  call_in_numbers: ['442070000001']\n");
+  REQUIRE(errors_at(clash, "organisation.call_in_numbers[0]").size() == 1);
+  CHECK_THAT(errors_at(clash, "organisation.call_in_numbers[0]")[0].message,
+             Catch::Contains("already routes to"));
+}

@@ -15,7 +15,7 @@ namespace sc = scenarios;
 
 namespace {
 
-std::vector<std::int16_t> tone_pcm(int ms) {  // the "information message": 440 Hz
+std::vector<std::int16_t> tone_pcm(int ms) {  // the "information message" and the beep: 440 Hz
   std::vector<std::int16_t> pcm(static_cast<std::size_t>(8 * ms));
   for (std::size_t i = 0; i < pcm.size(); ++i) {
     pcm[i] = static_cast<std::int16_t>(8000.0 * std::sin(2.0 * M_PI * 440.0 * double(i) / 8000.0));
@@ -50,6 +50,18 @@ config::Config make_config(const ApplianceOptions& o) {
   k.amd.enabled = o.amd;
   k.cli = "442071234567";
   c.campaigns.push_back(k);
+  if (o.queue) {
+    c.teams = {{"support", "Support"}};
+    config::Queue q;
+    q.id = "help";
+    q.name = "Help";
+    q.teams = {"support"};
+    q.dids = {kQueueDid};
+    q.ring_timeout_s = o.ring_timeout_s;
+    q.wrap_s = 0;
+    c.queues.push_back(q);
+  }
+  c.organisation.call_in_numbers = {kCallInDid};
   return c;
 }
 
@@ -58,6 +70,7 @@ config::Config make_config(const ApplianceOptions& o) {
 ApplianceRig::ApplianceRig(ApplianceOptions o) : options(std::move(o)) {
   enter_private_netns();  // before any thread
   REQUIRE(prompts.add(kAbandonClip, 8000, tone_pcm(1000)));
+  REQUIRE(prompts.add(kBeepClip, 8000, tone_pcm(150)));
   dataplane::RuntimeSettings rs = test_settings(1);
   rs.legs_per_worker = 64;
   rs.rtp_ports = test_port_range(256);
@@ -81,9 +94,19 @@ ApplianceRig::ApplianceRig(ApplianceOptions o) : options(std::move(o)) {
   agent_service = std::make_unique<agents::AgentService>(*store, policy);
 
   config = make_config(options);
+  std::int64_t support_team = 0;
+  if (options.queue) {
+    store::Team t;
+    t.name = "Support";
+    REQUIRE(store->teams().create(t, kAdmin).ok());
+    support_team = t.id;
+  }
   std::vector<sip::AgentCredential> credentials;
   for (int i = 0; i < options.agents; ++i) {
     store::Agent a = sample_agent("agent" + std::to_string(i));
+    for (const int s : options.support_agents) {
+      if (s == i && support_team != 0) a.teams.push_back(support_team);
+    }
     a.sip_username = "ext10" + std::to_string(i + 1);
     a.default_phone = a.sip_username;
     a.campaigns = {{world.campaign, store::Priority::Medium}};
@@ -101,6 +124,7 @@ ApplianceRig::ApplianceRig(ApplianceOptions o) : options(std::move(o)) {
                            [this](const std::string& name) -> std::optional<std::uint32_t> {
                              ++prompt_lookups;
                              if (name == "abandon") return kAbandonClip;
+                             if (name == "beep") return kBeepClip;
                              return std::nullopt;  // no campaign-specific message: the fallback
                            }};
   appliance = std::make_unique<appl::Appliance>(std::move(deps), config);
@@ -163,10 +187,26 @@ void ApplianceRig::handset(int i, const std::string& xml, int calls) {
   REQUIRE(bound);
 }
 
-void ApplianceRig::login(int i) {
+void ApplianceRig::caller(int i, const std::string& xml) {
+  std::vector<std::string> args = sipp_args(
+      write_scenario(dir, "caller" + std::to_string(i), xml),
+      static_cast<std::uint16_t>(kCallerBase + i),
+      static_cast<std::uint16_t>(kCallerMediaBase + 10 * i), 1);
+  args.emplace_back("127.0.0.1:" + std::to_string(sip->interface("carriers")->port));
+  callers_.push_back(std::make_unique<Sipp>(dir, args));
+}
+
+void ApplianceRig::set_pin(int i, const std::string& pin) {
+  auto a = store->agents().get(agents[static_cast<std::size_t>(i)]);
+  REQUIRE(a.ok());
+  a->sip_ha1 = md5_hex(a->sip_username + ":" + config.sip.realm + ":" + pin);
+  REQUIRE(store->agents().update(*a, kAdmin).ok());
+}
+
+void ApplianceRig::login(int i, bool persistent, floor::VoiceMode mode) {
   floor::VoiceRequest voice;
-  voice.mode = floor::VoiceMode::CallMe;
-  voice.persistent = false;
+  voice.mode = mode;
+  voice.persistent = persistent;
   voice.phone = "ext10" + std::to_string(i + 1);
   const auto r = appliance->floor().login(agents[static_cast<std::size_t>(i)], voice);
   INFO(r.code + " " + r.message);
@@ -181,6 +221,21 @@ void ApplianceRig::run_for(std::chrono::milliseconds d) {
   run_until([] { return false; }, d);
 }
 
+bool ApplianceRig::passed(std::vector<std::unique_ptr<Sipp>>& sipps) {
+  bool all = true;
+  for (auto& sipp : sipps) {
+    int status = -2;
+    std::thread waiter([&] { status = sipp->wait(std::chrono::seconds(30)); });
+    while (status == -2) run_for(std::chrono::milliseconds(5));  // its last messages need us
+    waiter.join();
+    all = all && status == 0;
+  }
+  return all;
+}
+
+bool ApplianceRig::callers_passed() { return passed(callers_); }
+bool ApplianceRig::handsets_passed() { return passed(handsets_); }
+
 std::unique_ptr<store::Store> ApplianceRig::reader() {
   REQUIRE(history->flush(std::chrono::seconds(10)));
   return open_store(dir.file("appliance.db"));
@@ -189,6 +244,7 @@ std::unique_ptr<store::Store> ApplianceRig::reader() {
 std::string ApplianceRig::sipp_logs() const {
   std::string s = carrier_ ? "carrier:\n" + carrier_->log() : std::string();
   for (const auto& h : handsets_) s += "\nhandset:\n" + h->log();
+  for (const auto& c : callers_) s += "\ncaller:\n" + c->log();
   return s;
 }
 

@@ -37,6 +37,11 @@ inline constexpr std::uint16_t kApplCarrierMedia = 6000;
 inline constexpr std::uint16_t kHandsetBase = 5091;  // agent i's handset: kHandsetBase + i
 inline constexpr std::uint16_t kHandsetMediaBase = 6100;  // + 10 * i
 inline constexpr std::uint32_t kAbandonClip = 7;
+inline constexpr std::uint32_t kBeepClip = 8;  // "beep": 440 Hz, 150 ms
+inline constexpr std::uint16_t kCallerBase = 5095;       // inbound caller i: kCallerBase + i
+inline constexpr std::uint16_t kCallerMediaBase = 6300;  // + 10 * i
+inline constexpr const char* kQueueDid = "442070000100";   // the "help" queue's DID
+inline constexpr const char* kCallInDid = "442070000200";  // the call-in access line
 
 struct ApplianceOptions {
   std::string strategy = "progressive";  // config::DialStrategy by name: progressive, power
@@ -45,6 +50,10 @@ struct ApplianceOptions {
   int leads = 10;
   bool record = false;
   bool amd = false;
+  // Inbound: queue "help" (DID kQueueDid; agents of team "support"), call-in line kCallInDid.
+  bool queue = false;
+  std::uint32_t ring_timeout_s = 20;
+  std::vector<int> support_agents;  // agent indices in team "support"
 };
 
 class ApplianceRig {
@@ -56,12 +65,22 @@ class ApplianceRig {
   void carrier(const std::string& xml, int calls);
   // Agent i's handset: REGISTER (digest) from its port, then answer calls with `xml`.
   void handset(int i, const std::string& xml, int calls);
-  // Agent i logs in on the floor (per-call voice to its handset) and is made available.
-  void login(int i);
+  // Agent i logs in on the floor (voice to its handset: per call, or one persistent leg;
+  // call-in: waits for its call to the access line) and is made available.
+  void login(int i, bool persistent = false,
+             control::floor::VoiceMode mode = control::floor::VoiceMode::CallMe);
+  // Inbound caller i (UAC) calls the appliance's trunk interface with `xml`.
+  void caller(int i, const std::string& xml);
+  // Agent i's PIN for call-in: its store HA1 becomes MD5(user:realm:pin).
+  void set_pin(int i, const std::string& pin);
 
   bool run_until(const std::function<bool()>& done,
                  std::chrono::milliseconds limit = std::chrono::seconds(30));
   void run_for(std::chrono::milliseconds d);
+
+  // Waits (serving the io_context) for the callers' / handsets' sipp to exit; true: all 0.
+  bool callers_passed();
+  bool handsets_passed();
 
   // Flushes the history, then reads through a connection of its own.
   std::unique_ptr<store::Store> reader();
@@ -86,8 +105,10 @@ class ApplianceRig {
   std::int64_t prompt_lookups = 0;
 
  private:
+  bool passed(std::vector<std::unique_ptr<Sipp>>& sipps);
   std::unique_ptr<Sipp> carrier_;
   std::vector<std::unique_ptr<Sipp>> handsets_;
+  std::vector<std::unique_ptr<Sipp>> callers_;
 };
 
 }  // namespace dialcore::test

@@ -266,3 +266,29 @@ TEST_CASE("request assistance reaches the supervisors of the agent's team, with 
   CHECK(parse(sup.get("/api/v1/floor/assist").body).at("items").at(0).at("seen") == true);
   CHECK(sup.post("/api/v1/floor/assist/999/seen", "").status == 404);
 }
+
+TEST_CASE("the ACD's ring timeout (no_answer) auto-pauses the ringing agent; another call id "
+          "changes nothing") {
+  FloorWorld f;
+  f.wrap_code("sale");
+  const auto campaign = f.campaign("Inbound");
+  auto [id, a] = ready(f, "nora");
+  SseClient stream(f.port, "/api/v1/floor/events", a.token());
+  REQUIRE(f.offer(id, 21, campaign).ok());
+  CHECK(state_of(a) == "reserved");
+  f.on_io([&] {
+    f.floor.no_answer(id, 99);  // not the call it rings with: refused by the machine
+    return 0;
+  });
+  CHECK(state_of(a) == "reserved");
+  f.on_io([&] {
+    f.floor.no_answer(id, 21);
+    return 0;
+  });
+  CHECK(state_of(a) == "auto_paused");
+  CHECK(stream.wait_for("call", "\"action\":\"ring_timeout\""));
+  CHECK(stream.wait_for("state", "\"cause\":\"ring_timeout\""));
+  // The call left the agent: a second offer of it is possible elsewhere, and the agent's
+  // reconnect is an explicit "available".
+  CHECK(a.post("/api/v1/floor/calls/answer", "{}").status == 409);
+}
