@@ -169,7 +169,10 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
     if (floor_ == nullptr) {
       return error_response(404, "floor_not_running", "the agent floor is not running here");
     }
-    return floor_->handle(request, *who, parts, route);
+    ApiResponse r = floor_->handle(request, *who, parts, route);
+    if (m != "POST" || r.status >= 300 || !floor_durable_) return r;
+    floor_durable_([finish, r = std::move(r)]() mutable { finish(std::move(r)); });
+    return std::nullopt;
   }
   // Collections.
   std::int64_t id = 0;

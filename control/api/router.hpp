@@ -54,6 +54,11 @@ class Router {
 
   // The agent floor's routes (/api/v1/floor/...); without them those paths are 404.
   void set_floor(FloorRoutes* floor) { floor_ = floor; }
+  // Runs `then` once what the floor's last action wrote (a disposition, a call's history) is
+  // durable; a successful floor POST is answered only then, so an agent told "ok" about a wrap
+  // never loses it to a crash (product rule 5). Without it floor answers go at once.
+  using AfterDurable = std::function<void(std::function<void()> then)>;
+  void set_floor_durable(AfterDurable after) { floor_durable_ = std::move(after); }
   // The running campaigns (/api/v1/campaigns/{id}/start|pause|stop|stats); without them those
   // paths are 404 campaigns_not_running.
   void set_campaigns(CampaignControl* campaigns) { campaigns_ = campaigns; }
@@ -87,6 +92,7 @@ class Router {
   std::uint32_t max_body_bytes_ = 1 << 20;
   Offload offload_;
   FloorRoutes* floor_ = nullptr;
+  AfterDurable floor_durable_;
   CampaignControl* campaigns_ = nullptr;
   ReloadFn reload_;
 };

@@ -41,6 +41,33 @@ std::string first_wrap_code(const config::Config& c) {
 
 }  // namespace
 
+namespace {
+
+// One deferred floor answer: checks every 2 ms whether the history has committed `target`.
+struct DurableWait : std::enable_shared_from_this<DurableWait> {
+  DurableWait(boost::asio::io_context& io, history::CallHistory& h, std::uint64_t t,
+              std::function<void()> done)
+      : timer(io), history(h), target(t), then(std::move(done)),
+        deadline(std::chrono::steady_clock::now() + std::chrono::seconds(5)) {}
+  void check() {
+    if (history.done_through() >= target || std::chrono::steady_clock::now() >= deadline) {
+      auto t = std::move(then);
+      return t();
+    }
+    timer.expires_after(std::chrono::milliseconds(2));
+    timer.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+      if (!e) self->check();
+    });
+  }
+  boost::asio::steady_timer timer;
+  history::CallHistory& history;
+  std::uint64_t target;
+  std::function<void()> then;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+}  // namespace
+
 struct Appliance::Impl {
   Impl(ApplianceDeps d, const config::Config& config)
       : deps(std::move(d)),
@@ -140,6 +167,17 @@ struct Appliance::Impl {
   std::chrono::steady_clock::time_point stop_deadline;
   bool stopping = false;
 
+  // Runs `then` once every history report accepted so far is committed (a floor action's
+  // disposition or CDR events), polled every 2 ms on the control thread; bounded to 5 s so a
+  // store that keeps failing (its writer retries) delays an agent's answer, never hangs it.
+  void after_durable(std::function<void()> then) {
+    if (deps.history == nullptr) return then();
+    const std::uint64_t target = deps.history->accepted_through();
+    if (deps.history->done_through() >= target) return then();
+    auto wait = std::make_shared<DurableWait>(deps.io, *deps.history, target, std::move(then));
+    wait->check();
+  }
+
   // Done once every call's legs are gone (their CDRs are then queued), or at the deadline.
   void poll_stop() {
     if (calls.live_calls() == 0 || std::chrono::steady_clock::now() >= stop_deadline) {
@@ -176,6 +214,7 @@ CallInLine& Appliance::call_in_line() { return impl_->call_in; }
 
 void Appliance::attach(api::Router& router) {
   router.set_floor(&impl_->routes);
+  router.set_floor_durable([this](std::function<void()> then) { impl_->after_durable(std::move(then)); });
   router.set_campaigns(&impl_->campaigns);
 }
 

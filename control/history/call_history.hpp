@@ -96,6 +96,7 @@ class CallHistory {
     return writer_.stop(timeout);
   }
   std::uint64_t done_through() const { return writer_.done_through(); }
+  std::uint64_t accepted_through() const { return writer_.accepted_through(); }
   WriterStats stats() const { return writer_.stats(); }
   const RetryPolicy& policy() const { return policy_; }
 

@@ -59,6 +59,11 @@ std::uint64_t HistoryWriter::done_through() const {
   return done_through_;
 }
 
+std::uint64_t HistoryWriter::accepted_through() const {
+  std::lock_guard lock(mutex_);
+  return next_ticket_;
+}
+
 WriterStats HistoryWriter::stats() const {
   std::lock_guard lock(mutex_);
   WriterStats s = stats_;

@@ -80,6 +80,8 @@ class HistoryWriter {
   bool stop(std::chrono::milliseconds timeout);
   // Every ticket <= this one is written or rejected.
   std::uint64_t done_through() const;
+  // The last ticket accepted (0: none yet): done_through() >= it means all accepted is written.
+  std::uint64_t accepted_through() const;
   WriterStats stats() const;
 
  private:

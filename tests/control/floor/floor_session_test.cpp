@@ -2,6 +2,8 @@
 // pauses with reasons (required, unknown, supervisor-only), the SSE stream of transitions,
 // Last-Event-ID replay and its gap, roles, and a slow stream client dropped.
 #include <fstream>
+#include <functional>
+#include <future>
 
 #include "tests/control/floor/floor_fixture.hpp"
 
@@ -252,4 +254,38 @@ TEST_CASE("every floor route in openapi.yaml is served by the floor") {
     CHECK((a.status < 300 || s.status < 300 || a.status == 409 || s.status == 409 ||
            a.status == 404 || s.status == 404 || a.status == 422));
   }
+}
+
+TEST_CASE("a successful floor action is answered only once what it wrote is durable") {
+  FloorWorld f;
+  f.agent("carol");
+  HttpClient carol = f.login("carol");
+  // The hook the Appliance installs (the call history's commit); here the test holds `then`.
+  std::vector<std::function<void()>> held;
+  f.on_io([&] {
+    f.router.set_floor_durable([&held](std::function<void()> then) { held.push_back(std::move(then)); });
+    return 0;
+  });
+  auto login = std::async(std::launch::async, [&] {
+    return carol.post("/api/v1/floor/login", R"({"mode":"call_me","phone":"+61400000003"})");
+  });
+  // Not answered while the write is pending.
+  CHECK(login.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout);
+  CHECK(f.on_io([&] { return held.size(); }) == 1);
+  f.on_io([&] {
+    auto then = std::move(held.front());
+    held.clear();
+    then();
+    return 0;
+  });
+  REQUIRE(login.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  const auto r = login.get();
+  CHECK(r.status == 200);
+  CHECK(field(r, "state") == "no_voice");
+  // Refusals and reads change nothing durable: answered at once.
+  HttpClient second("127.0.0.1", f.port);
+  second.set_token(carol.token());
+  CHECK(second.post("/api/v1/floor/login", "{}").status == 409);
+  CHECK(second.get("/api/v1/floor/me").status == 200);
+  CHECK(f.on_io([&] { return held.size(); }) == 0);
 }
