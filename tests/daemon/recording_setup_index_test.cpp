@@ -207,7 +207,7 @@ TEST_CASE("a full disk ends a recording with a truncated_disk_full row of what t
   CHECK(rows[0].size_bytes == static_cast<std::int64_t>(fs::file_size(rows[0].path)));
 }
 
-TEST_CASE("a recording open at shutdown is indexed as interrupted; rows come back unchanged",
+TEST_CASE("a recording open at shutdown is indexed as interrupted, rows come back unchanged",
           "[recording][index]") {
   rec::TempDir data;
   std::vector<control::store::Recording> first;
