@@ -7,6 +7,7 @@
 
 #include "control/api/api_error.hpp"
 #include "control/api/csv_export.hpp"
+#include "control/api/list_page.hpp"
 #include "control/api/record_codec.hpp"
 #include "control/api/resource.hpp"
 #include "control/csv/csv.hpp"
@@ -92,12 +93,7 @@ ApiResponse cdr_filters(const ApiRequest& request, CdrQuery& out, bool paging) {
 }
 
 json::object cdr_json(const store::Cdr& c) {
-  json::object o = json::parse(store::to_json(c)).as_object();
-  json::error_code ec;
-  json::value events = json::parse(c.events_json, ec);
-  o.erase("events_json");
-  o["events"] = ec ? json::value(json::array{}) : std::move(events);
-  return o;
+  return json_with_parsed(c, "events_json", c.events_json, "events");
 }
 
 }  // namespace
@@ -105,21 +101,7 @@ json::object cdr_json(const store::Cdr& c) {
 ApiResponse list_cdrs(store::Store& store, const ApiRequest& request) {
   CdrQuery cq;
   if (auto bad = cdr_filters(request, cq, true); bad.status) return bad;
-  auto rows = store.cdrs().list(cq.query);
-  if (!rows) return from_error(rows.error());
-  // The total counts every match of the filters, whatever the cursor.
-  store::Query all = cq.query;
-  std::erase_if(all.all, [](const store::Condition& c) { return c.field == "id"; });
-  auto total = store.cdrs().count(all);
-  if (!total) return from_error(total.error());
-  json::array items;
-  for (const auto& c : *rows) items.push_back(cdr_json(c));
-  const bool full = static_cast<std::int64_t>(rows->size()) == cq.query.limit;
-  json::object body{{"items", std::move(items)}, {"total", *total}};
-  body["next_cursor"] = full && cq.query.order_by == "id" && !cq.query.descending
-                            ? json::value(std::to_string(rows->back().id))
-                            : json::value(nullptr);
-  return json_response(200, json::serialize(body));
+  return list_page(store.cdrs(), cq.query, cdr_json);
 }
 
 ApiResponse export_cdrs_csv(store::Store& store, const ApiRequest& request) {

@@ -4,9 +4,9 @@
 
 #include "control/api/api_error.hpp"
 #include "control/api/cdr_routes.hpp"
+#include "control/api/list_page.hpp"
 #include "control/api/record_codec.hpp"
 #include "control/api/resource.hpp"
-#include "control/store/record_json.hpp"
 
 namespace dialcore::control::api {
 
@@ -42,12 +42,7 @@ ApiResponse recording_filters(const ApiRequest& request, store::Query& q) {
 }
 
 json::object recording_json(const store::Recording& r) {
-  json::object o = json::parse(store::to_json(r)).as_object();
-  json::error_code ec;
-  json::value markers = json::parse(r.markers_json, ec);
-  o.erase("markers_json");
-  o["markers"] = ec ? json::value(json::array{}) : std::move(markers);
-  return o;
+  return json_with_parsed(r, "markers_json", r.markers_json, "markers");
 }
 
 }  // namespace
@@ -55,20 +50,7 @@ json::object recording_json(const store::Recording& r) {
 ApiResponse list_recordings(store::Store& store, const ApiRequest& request) {
   store::Query q;
   if (auto bad = recording_filters(request, q); bad.status) return bad;
-  auto rows = store.recordings().list(q);
-  if (!rows) return from_error(rows.error());
-  store::Query all = q;  // the total counts every match of the filters, whatever the cursor
-  std::erase_if(all.all, [](const store::Condition& c) { return c.field == "id"; });
-  auto total = store.recordings().count(all);
-  if (!total) return from_error(total.error());
-  json::array items;
-  for (const auto& r : *rows) items.push_back(recording_json(r));
-  const bool full = static_cast<std::int64_t>(rows->size()) == q.limit;
-  json::object body{{"items", std::move(items)}, {"total", *total}};
-  body["next_cursor"] = full && q.order_by == "id" && !q.descending
-                            ? json::value(std::to_string(rows->back().id))
-                            : json::value(nullptr);
-  return json_response(200, json::serialize(body));
+  return list_page(store.recordings(), q, recording_json);
 }
 
 }  // namespace dialcore::control::api

@@ -48,6 +48,10 @@ std::int64_t soxi_ms(const std::string& path) {
   return soxi("-s", path) * 1000 / rate;
 }
 
+std::uint64_t steady_ns() {
+  return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
 // A recording setup, the call history on its own store connection, a reading connection, the
 // index between them: what dialcored's run() builds.
 struct World {
@@ -65,6 +69,24 @@ struct World {
     REQUIRE_FALSE(setup.start(1).has_value());
     setup.index_into(history, *reader, [] { return now_ms; });
     setup.poll_events_on(io);
+    t0 = steady_ns();
+  }
+  r::RecordingProducer& producer() { return *setup.producers()[0]; }
+  // A recording of `call` started on worker 0 at t0, and reported by the call owner as
+  // control/appliance does after the start reply (record_recording).
+  r::RecordingId begin(const std::string& call) {
+    r::RecordingId id;
+    REQUIRE(producer().start(rec::make_start(call, 8000), t0, id) == r::ProducerStatus::Ok);
+    REQUIRE(history.recording(call, "a", call, now_ms + 40).ok());
+    return id;
+  }
+  // Lets the worker side and the control thread run until `done` (bounded: 4 s).
+  template <class Done>
+  void settle(Done done) {
+    for (int i = 0; i < 200 && !done(); ++i) {
+      producer().poll();
+      run(20);
+    }
   }
   void run(int ms) {
     io.run_for(std::chrono::milliseconds(ms));
@@ -93,6 +115,7 @@ struct World {
   }
 
   static inline std::int64_t now_ms = 1'780'000'000'000;  // make_start's day, 2026-05-28
+  std::uint64_t t0 = 0;  // the worker's clock at start()
   config::Config config;
   std::unique_ptr<control::store::Store> history_store;
   std::unique_ptr<control::store::Store> reader;
@@ -111,10 +134,6 @@ config::Config recording_config(const std::string& data_dir, const std::string& 
   return c;
 }
 
-std::uint64_t steady_ns() {
-  return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-}
-
 }  // namespace
 
 TEST_CASE("a recorded call becomes a store row naming its file, with the file's duration",
@@ -122,12 +141,9 @@ TEST_CASE("a recorded call becomes a store row naming its file, with the file's 
   rec::TempDir data;
   World w(recording_config(data.path, "rec"));
   w.start();
-  r::RecordingProducer& p = *w.setup.producers()[0];
-  const std::uint64_t t0 = steady_ns();
-  r::RecordingId id;
-  REQUIRE(p.start(rec::make_start("call-7", 8000), t0, id) == r::ProducerStatus::Ok);
-  // The call owner's report after the start reply (control/appliance's record_recording).
-  REQUIRE(w.history.recording("call-7", "a", "call-7", World::now_ms + 40).ok());
+  r::RecordingProducer& p = w.producer();
+  const std::uint64_t t0 = w.t0;
+  const r::RecordingId id = w.begin("call-7");
   const auto never = [] { return false; };
   std::size_t at = w.feed(p, id, t0, 0, 8000, never);  // 1 s
   REQUIRE(p.mark(id, r::MarkerKind::Tag, "vip", rec::ns_at(t0, at, 8000)) == r::ProducerStatus::Ok);
@@ -135,10 +151,7 @@ TEST_CASE("a recorded call becomes a store row naming its file, with the file's 
   REQUIRE(p.resume(id, rec::ns_at(t0, at + 4000, 8000)) == r::ProducerStatus::Ok);
   at = w.feed(p, id, t0, at + 4000, 12000, never);  // 1.5 s more after a 0.5 s pause
   REQUIRE(p.stop(id, rec::ns_at(t0, at, 8000)) == r::ProducerStatus::Ok);
-  for (int i = 0; i < 200 && w.setup.index()->stats().rows == 0; ++i) {
-    p.poll();
-    w.run(20);
-  }
+  w.settle([&] { return w.setup.index()->stats().rows > 0; });
   CHECK(w.setup.index()->pending() == 0);
   const auto rows = w.rows();
   REQUIRE(rows.size() == 1);
@@ -179,18 +192,11 @@ TEST_CASE("a full disk ends a recording with a truncated_disk_full row of what t
   REQUIRE(full.mounted);  // needs root (CAP_SYS_ADMIN): the tests run as root
   World w(recording_config(data.path, "full"));
   w.start();
-  r::RecordingProducer& p = *w.setup.producers()[0];
-  const std::uint64_t t0 = steady_ns();
-  r::RecordingId id;
-  REQUIRE(p.start(rec::make_start("big-call", 8000), t0, id) == r::ProducerStatus::Ok);
-  REQUIRE(w.history.recording("big-call", "a", "big-call", World::now_ms + 40).ok());
+  const r::RecordingId id = w.begin("big-call");
   // 30 s of stereo 8 kHz audio is 960 KB: far more than the 128 KB tmpfs holds.
   const auto indexed = [&] { return w.setup.index()->stats().rows > 0; };
-  w.feed(p, id, t0, 0, 8000 * 30, indexed);
-  for (int i = 0; i < 200 && !indexed(); ++i) {
-    p.poll();
-    w.run(20);
-  }
+  w.feed(w.producer(), id, w.t0, 0, 8000 * 30, indexed);
+  w.settle(indexed);
   const auto rows = w.rows();
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].state == "truncated_disk_full");
@@ -201,23 +207,17 @@ TEST_CASE("a full disk ends a recording with a truncated_disk_full row of what t
   CHECK(rows[0].size_bytes == static_cast<std::int64_t>(fs::file_size(rows[0].path)));
 }
 
-TEST_CASE("a recording open at shutdown is indexed as interrupted; rows come back unchanged",
+TEST_CASE("a recording open at shutdown is indexed as interrupted, rows come back unchanged",
           "[recording][index]") {
   rec::TempDir data;
   std::vector<control::store::Recording> first;
   {
     World w(recording_config(data.path, "rec"));
     w.start();
-    r::RecordingProducer& p = *w.setup.producers()[0];
-    const std::uint64_t t0 = steady_ns();
-    r::RecordingId id;
-    REQUIRE(p.start(rec::make_start("open-call", 8000), t0, id) == r::ProducerStatus::Ok);
-    REQUIRE(w.history.recording("open-call", "a", "open-call", World::now_ms + 40).ok());
-    w.feed(p, id, t0, 0, 4000, [] { return false; });
-    for (int i = 0; i < 5; ++i) {
-      p.poll();
-      w.run(20);
-    }
+    const r::RecordingId id = w.begin("open-call");
+    int ticks = 0;
+    w.feed(w.producer(), id, w.t0, 0, 4000, [] { return false; });
+    w.settle([&] { return ++ticks > 5; });
     w.setup.stop();  // as at SIGTERM, after the workers: Off/Shutdown, then the row
     first = w.rows();
     REQUIRE(first.size() == 1);

@@ -82,7 +82,7 @@ TEST_CASE("ledger headroom is the abandons left before the cap, tightest window 
   CHECK(m.min_headroom(kMid + 2 * kHour, 0.03, false) < 0.1);
 }
 
-TEST_CASE("ledger replay counts facts as the record calls do; AMD estimates in UK mode only") {
+TEST_CASE("ledger replay counts facts as the record calls do, AMD estimates in UK mode only") {
   const std::vector<LedgerFact> facts{{kMid + 10, LedgerFactKind::LiveAnswer},
                                       {kMid + 70, LedgerFactKind::Abandon},
                                       {kMid + 75, LedgerFactKind::AmdMachine},

@@ -167,18 +167,31 @@ struct NoPort final : campaign::CallPort {
   void cancel(CallKey) override {}
 };
 
+// A store with a campaign and `leads` leads, the call history writing to it on its own
+// connection (as in dialcored), and a lead source handing out those leads.
+struct Rig {
+  explicit Rig(int leads)
+      : store(open_store(dir.file("store.db"))),
+        world(seed_world(*store, leads, 5)),
+        writer_store(open_store(dir.file("store.db"))),
+        history(*writer_store) {
+    source.ids = world.leads;
+  }
+  TempDir dir;
+  std::unique_ptr<store::Store> store;
+  HistoryWorld world;
+  std::unique_ptr<store::Store> writer_store;
+  history::CallHistory history;
+  StoreLeads source;
+};
+
 }  // namespace
 
 TEST_CASE("a runner seeded from the store has the ledger the runner before the restart had",
           "[runner][ledger]") {
-  TempDir dir;
-  auto store = open_store(dir.file("store.db"));
-  const HistoryWorld w = seed_world(*store, 2000, 5);
-  auto writer_store = open_store(dir.file("store.db"));
-  history::CallHistory history(*writer_store);
-  StoreLeads leads;
-  leads.ids = w.leads;
-  Floor floor(history, w, GENERATE(1u, 2u));
+  Rig rig(2000);
+  auto& [dir, db, w, writer_db, hist, leads] = rig;
+  Floor floor(hist, w, GENERATE(1u, 2u));
   campaign::CampaignRunner before(settings(w.campaign), strategy("ratio:3"), leads, floor);
   for (std::int64_t agent : {1, 2, 3}) before.agent_ready(agent, kStartMs / 1000.0);
   // Two hours in 250 ms steps, across midnight UTC; then no new dials and every call ends.
@@ -188,8 +201,8 @@ TEST_CASE("a runner seeded from the store has the ledger the runner before the r
     floor.step(before);
   }
   REQUIRE(floor.calls.empty());
-  REQUIRE(history.flush());
-  REQUIRE(history.stats().rejected == 0);
+  REQUIRE(hist.flush());
+  REQUIRE(hist.stats().rejected == 0);
   const auto& c = before.counters();
   INFO("dials " << c.dials << " answered " << c.answered << " machines " << c.machines
                 << " bridged " << c.bridged << " abandoned " << c.abandoned);
@@ -198,7 +211,7 @@ TEST_CASE("a runner seeded from the store has the ledger the runner before the r
   REQUIRE(c.bridged >= 50);
 
   // "Restart": a new runner from the store alone.
-  auto rebuilt = campaign::rebuild_ledger(*store, w.campaign, floor.now_ms);
+  auto rebuilt = campaign::rebuild_ledger(*db, w.campaign, floor.now_ms);
   REQUIRE(rebuilt.ok());
   CHECK(rebuilt->interrupted == 0);
   NoPort port;
@@ -223,25 +236,20 @@ TEST_CASE("a runner seeded from the store has the ledger the runner before the r
   CHECK(seen.live == all.live);
   CHECK(seen.abandoned == all.abandoned);
   // Outside the 32 days the ledger keeps: nothing is read.
-  auto later = campaign::rebuild_ledger(*store, w.campaign, floor.now_ms + 33LL * 86'400'000);
+  auto later = campaign::rebuild_ledger(*db, w.campaign, floor.now_ms + 33LL * 86'400'000);
   REQUIRE(later.ok());
   CHECK(later->facts.empty());
   // Another campaign's attempts are not this one's.
-  auto other = campaign::rebuild_ledger(*store, w.campaign + 1, floor.now_ms);
+  auto other = campaign::rebuild_ledger(*db, w.campaign + 1, floor.now_ms);
   REQUIRE(other.ok());
   CHECK(other->facts.empty());
-  history.stop();
+  hist.stop();
 }
 
 TEST_CASE("after a crash, a live answer dropped before any agent counts as abandoned",
           "[runner][ledger]") {
-  TempDir dir;
-  auto store = open_store(dir.file("store.db"));
-  const HistoryWorld w = seed_world(*store, 10, 5);
-  auto writer_store = open_store(dir.file("store.db"));
-  history::CallHistory history(*writer_store);
-  StoreLeads leads;
-  leads.ids = w.leads;
+  Rig rig(10);
+  auto& [dir, db, w, writer_db, hist, leads] = rig;
   NoPort port;
   campaign::RunnerSettings s = settings(w.campaign);
   s.amd = false;
@@ -249,24 +257,24 @@ TEST_CASE("after a crash, a live answer dropped before any agent counts as aband
   const double t0 = kStartMs / 1000.0;
   before.agent_ready(1, t0);  // ratio:2: calls 1 and 2
   for (CallKey k : {CallKey{1}, CallKey{2}}) {
-    REQUIRE(history.leg_started(outbound(Floor::id(k), w, w.leads[k - 1]), kStartMs).ok());
+    REQUIRE(hist.leg_started(outbound(Floor::id(k), w, w.leads[k - 1]), kStartMs).ok());
   }
   // Call 1 answered and bridged to agent 1; call 2 answered a second later, waiting: the
   // process dies 1 s into its 2 s.
-  REQUIRE(history.answered("c1", "a", kStartMs + 5000).ok());
+  REQUIRE(hist.answered("c1", "a", kStartMs + 5000).ok());
   before.call_answered(1, t0 + 5);
-  REQUIRE(history.bridged("c1", "a", 1, kStartMs + 5200).ok());
+  REQUIRE(hist.bridged("c1", "a", 1, kStartMs + 5200).ok());
   before.call_bridged(1, t0 + 5.2);
-  REQUIRE(history.answered("c2", "a", kStartMs + 6000).ok());
+  REQUIRE(hist.answered("c2", "a", kStartMs + 6000).ok());
   before.call_answered(2, t0 + 6);
   before.tick(t0 + 7);
   REQUIRE(before.counters().abandoned == 0);
-  REQUIRE(history.stop());  // what the writer committed is what the crash leaves
-  auto recovered = history::recover(*store, kStartMs + 60'000);
+  REQUIRE(hist.stop());  // what the writer committed is what the crash leaves
+  auto recovered = history::recover(*db, kStartMs + 60'000);
   REQUIRE(recovered.ok());
   CHECK(recovered->attempts_closed == 2);
 
-  auto rebuilt = campaign::rebuild_ledger(*store, w.campaign, kStartMs + 60'000);
+  auto rebuilt = campaign::rebuild_ledger(*db, w.campaign, kStartMs + 60'000);
   REQUIRE(rebuilt.ok());
   CHECK(rebuilt->interrupted == 1);
   REQUIRE(rebuilt->facts.size() == 2);
