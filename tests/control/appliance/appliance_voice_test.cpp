@@ -229,7 +229,7 @@ TEST_CASE("an inbound call to a queue's DID reaches the persistent agent after t
   }
 }
 
-TEST_CASE("a handset that rings past the queue's ring timeout auto-pauses its agent; the next "
+TEST_CASE("a handset that rings past the queue's ring timeout auto-pauses its agent, the next "
           "agent takes the call",
           "[appliance][agent]") {
   ApplianceOptions o;
