@@ -99,17 +99,6 @@ StoreView read_store(ApplianceRig& rig) {
   return v;
 }
 
-// The time of the first event of `type` in a CDR's events_json; -1 when none.
-std::int64_t event_at(const store::Cdr& c, const std::string& type) {
-  const json::value events = json::parse(c.events_json);
-  for (const auto& e : events.as_array()) {
-    if (e.as_object().at("type").as_string() == type) {
-      return e.as_object().at("at_ms").to_number<std::int64_t>();
-    }
-  }
-  return -1;
-}
-
 }  // namespace
 
 TEST_CASE("a progressive campaign with two agents on registered handsets runs to its end",

@@ -1,5 +1,7 @@
 #include "appliance_rig.hpp"
 
+#include <boost/json.hpp>
+
 #include <cmath>
 #include <thread>
 
@@ -66,6 +68,16 @@ config::Config make_config(const ApplianceOptions& o) {
 }
 
 }  // namespace
+
+std::int64_t event_at(const store::Cdr& c, const std::string& type) {
+  const boost::json::value events = boost::json::parse(c.events_json);
+  for (const auto& e : events.as_array()) {
+    if (e.as_object().at("type").as_string() == type) {
+      return e.as_object().at("at_ms").to_number<std::int64_t>();
+    }
+  }
+  return -1;
+}
 
 ApplianceRig::ApplianceRig(ApplianceOptions o) : options(std::move(o)) {
   enter_private_netns();  // before any thread

@@ -56,6 +56,9 @@ struct ApplianceOptions {
   std::vector<int> support_agents;  // agent indices in team "support"
 };
 
+// The time of the first event of `type` in a CDR's events_json; -1 when none.
+std::int64_t event_at(const store::Cdr& c, const std::string& type);
+
 class ApplianceRig {
  public:
   explicit ApplianceRig(ApplianceOptions options = {});

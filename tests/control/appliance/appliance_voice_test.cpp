@@ -55,14 +55,6 @@ bool published(ApplianceRig& rig, int i, const std::string& text) {
   return false;
 }
 
-std::string frames_of(ApplianceRig& rig, int i) {
-  std::string out;
-  for (const auto& e : rig.appliance->floor().hub().buffered()) {
-    if (e.agent == rig.agents[static_cast<std::size_t>(i)]) out += e.frame;
-  }
-  return out;
-}
-
 std::string queue_figures(ApplianceRig& rig) {
   const auto& q = rig.appliance->queues().counters();
   const auto& v = rig.appliance->voice().counters();
@@ -73,16 +65,6 @@ std::string queue_figures(ApplianceRig& rig) {
          std::to_string(q.abandoned) + " | voice rung " + std::to_string(v.rung) + " bridges " +
          std::to_string(v.standing_bridges) + " busy " + std::to_string(v.standing_busy) +
          " ring_timeouts " + std::to_string(v.ring_timeouts);
-}
-
-std::int64_t event_at(const store::Cdr& c, const std::string& type) {
-  const json::value events = json::parse(c.events_json);
-  for (const auto& e : events.as_array()) {
-    if (e.as_object().at("type").as_string() == type) {
-      return e.as_object().at("at_ms").to_number<std::int64_t>();
-    }
-  }
-  return -1;
 }
 
 std::vector<store::Cdr> cdrs_where(ApplianceRig& rig, const char* column, std::int64_t value) {
@@ -108,6 +90,23 @@ void check_beep_before_bridge(ApplianceRig& rig, const std::vector<store::Cdr>& 
     CHECK(c.ended_at_ms.has_value());
   }
   CHECK(customers > 0);
+}
+
+// Runs until the queue answered `answered` calls, they are over (only `live` calls left:
+// standing legs) and agent i is available again (wrapping whoever wraps).
+void run_queue_calls(ApplianceRig& rig, std::uint64_t answered, std::size_t live, int i,
+                     std::chrono::seconds limit = std::chrono::seconds(30)) {
+  auto& queues = rig.appliance->queues();
+  const bool over = rig.run_until(
+      [&] {
+        wrap_if_wrapping(rig);
+        return queues.counters().answered == answered &&
+               rig.appliance->calls().live_calls() == live && state_of(rig, i) == "available";
+      },
+      limit);
+  INFO(queue_figures(rig) << " agent " << i << " " << state_of(rig, i));
+  INFO(rig.sipp_logs());
+  REQUIRE(over);
 }
 
 }  // namespace
@@ -207,16 +206,8 @@ TEST_CASE("an inbound call to a queue's DID reaches the persistent agent after t
   REQUIRE(rig.run_until([&] { return state_of(rig, 0) == "available"; }));
 
   rig.caller(0, cs::caller_talks(kQueueDid, 2000));  // talks 2 s, keys 5, hangs up
+  run_queue_calls(rig, 1, 1, 0);
   auto& queues = rig.appliance->queues();
-  const bool over = rig.run_until(
-      [&] {
-        wrap_if_wrapping(rig);
-        return queues.counters().answered == 1 && rig.appliance->calls().live_calls() == 1 &&
-               state_of(rig, 0) == "available";
-      },
-      std::chrono::seconds(30));
-  INFO(rig.sipp_logs());
-  REQUIRE(over);
   CHECK(rig.callers_passed());
   CHECK(queues.counters().enqueued == 1);
   CHECK(queues.counters().abandoned == 0);
@@ -238,7 +229,7 @@ TEST_CASE("an inbound call to a queue's DID reaches the persistent agent after t
   }
 }
 
-TEST_CASE("a handset that rings past the queue's ring timeout auto-pauses its agent; the next "
+TEST_CASE("a handset that rings past the queue's ring timeout auto-pauses its agent, the next "
           "agent takes the call",
           "[appliance][agent]") {
   ApplianceOptions o;
@@ -257,18 +248,8 @@ TEST_CASE("a handset that rings past the queue's ring timeout auto-pauses its ag
   REQUIRE(rig.run_until([&] { return state_of(rig, 1) == "available"; }));
 
   rig.caller(0, cs::caller_talks(kQueueDid, 5000));
+  run_queue_calls(rig, 1, 1, 1, std::chrono::seconds(40));
   auto& queues = rig.appliance->queues();
-  const bool over = rig.run_until(
-      [&] {
-        wrap_if_wrapping(rig);
-        return queues.counters().answered == 1 && rig.appliance->calls().live_calls() == 1 &&
-               state_of(rig, 1) == "available";
-      },
-      std::chrono::seconds(40));
-  INFO(queue_figures(rig) << " agent0 " << state_of(rig, 0) << " agent1 " << state_of(rig, 1));
-  INFO(frames_of(rig, 1));
-  INFO(rig.sipp_logs());
-  REQUIRE(over);
   CHECK(state_of(rig, 0) == "auto_paused");
   CHECK(queues.counters().ring_timeouts == 1);
   CHECK(rig.appliance->voice().counters().ring_timeouts == 1);
@@ -305,16 +286,7 @@ TEST_CASE("call-in: the agent dials the access line, keys id and PIN, and takes 
   CHECK(rig.appliance->voice().voice_up(agent));
 
   rig.caller(1, cs::caller_talks(kQueueDid, 1500));
-  auto& queues = rig.appliance->queues();
-  const bool over = rig.run_until(
-      [&] {
-        wrap_if_wrapping(rig);
-        return queues.counters().answered == 1 && rig.appliance->calls().live_calls() == 1 &&
-               state_of(rig, 0) == "available";
-      },
-      std::chrono::seconds(30));
-  INFO(rig.sipp_logs());
-  REQUIRE(over);
+  run_queue_calls(rig, 1, 1, 0);
   CHECK(rig.appliance->voice().counters().standing_bridges == 1);
   CHECK(rig.appliance->voice().counters().beeps_ended >= 1);
   // Logging out hangs up the call-in leg: the agent's phone gets our BYE.

@@ -267,7 +267,7 @@ TEST_CASE("request assistance reaches the supervisors of the agent's team, with 
   CHECK(sup.post("/api/v1/floor/assist/999/seen", "").status == 404);
 }
 
-TEST_CASE("the ACD's ring timeout (no_answer) auto-pauses the ringing agent; another call id "
+TEST_CASE("the ACD's ring timeout (no_answer) auto-pauses the ringing agent, another call id "
           "changes nothing") {
   FloorWorld f;
   f.wrap_code("sale");
