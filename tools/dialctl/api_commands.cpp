@@ -73,6 +73,22 @@ void print_object(const json::object& o) {
   }
 }
 
+std::optional<json::object> table_object(const CliOptions& o, const ApiReply& r, int& rc) {
+  rc = check(r);
+  if (rc != kExitOk) return std::nullopt;
+  if (o.json) {
+    std::printf("%s\n", r.body.c_str());
+    return std::nullopt;
+  }
+  json::error_code ec;
+  auto v = json::parse(r.body, ec);
+  if (ec || !v.is_object()) {
+    rc = kExitApiError;
+    return std::nullopt;
+  }
+  return std::move(v.as_object());
+}
+
 // Maps an answer to an exit status and prints errors on stderr.
 int check(const ApiReply& r) {
   if (!r.connected) {
@@ -282,16 +298,10 @@ int import_file(const CliOptions& o, const std::string& resource, const std::str
 
 // dialctl config reload: POST /api/v1/config/reload; the keys applied and those that wait.
 int reload_config(const CliOptions& o) {
-  const auto r = api_call(o.target, "POST", "/api/v1/config/reload", "{}");
-  if (const int rc = check(r); rc != kExitOk) return rc;
-  if (o.json) {
-    std::printf("%s\n", r.body.c_str());
-    return kExitOk;
-  }
-  json::error_code ec;
-  const auto v = json::parse(r.body, ec);
-  if (ec || !v.is_object()) return kExitApiError;
-  const auto& body = v.get_object();
+  int rc = kExitOk;
+  const auto object = table_object(o, api_call(o.target, "POST", "/api/v1/config/reload", "{}"), rc);
+  if (!object) return rc;
+  const json::object& body = *object;
   auto keys = [&](const char* name) {
     std::string out;
     for (const auto& k : body.at(name).as_array()) out += (out.empty() ? "" : ", ") + cell(k);

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ int check(const ApiReply& r);
 std::string url_encode(const std::string& s);
 bool is_id(const std::string& s);
 int print_reply(const CliOptions& o, const ApiReply& r, const std::string& resource, bool list);
+// The answer's JSON object for a human table, or nullopt with `rc` set: an API error (printed
+// on stderr), --json (the document printed as it came: rc 0), or a body that is not an object.
+std::optional<boost::json::object> table_object(const CliOptions& o, const ApiReply& r, int& rc);
 
 // Splits CSV text after its header into chunks of whole records (quoted newlines kept).
 struct Chunk {

@@ -72,15 +72,10 @@ std::string campaign_id(const CliOptions& o, const std::string& name, int& rc) {
 }
 
 int list_json(const CliOptions& o, const ApiReply& r, const std::vector<std::string>& columns) {
-  if (const int rc = check(r); rc != kExitOk) return rc;
-  if (o.json) {
-    std::printf("%s\n", r.body.c_str());
-    return kExitOk;
-  }
-  json::error_code ec;
-  const auto v = json::parse(r.body, ec);
-  if (ec || !v.is_object()) return kExitApiError;
-  const auto& obj = v.get_object();
+  int rc = kExitOk;
+  const auto object = table_object(o, r, rc);
+  if (!object) return rc;
+  const json::object& obj = *object;
   print_table(columns, obj.at("items").as_array());
   std::printf("(%zu of %s)", obj.at("items").as_array().size(), cell(obj.at("total")).c_str());
   if (const auto* next = obj.if_contains("next_cursor"); next && next->is_string()) {
