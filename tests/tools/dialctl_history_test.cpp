@@ -115,3 +115,41 @@ TEST_CASE("dialctl imports and exports leads and exports CDRs", "[dialctl]") {
   CHECK(dialctl(f, "cdrs export", "wrong-token").status == 4);
   CHECK(dialctl(f, "cdrs --help").out.find("usage: dialctl") != std::string::npos);
 }
+
+TEST_CASE("dialctl lists the recording index by campaign and state", "[dialctl][recordings]") {
+  ApiFixture f;
+  REQUIRE(f.started);
+  {
+    store::SqliteOptions o;
+    o.path = f.daemon.dir().string() + "/data/dialcore.sqlite";
+    auto s = store::open_sqlite_store(o);
+    REQUIRE(s.ok());
+    history::CallHistory h(**s);
+    for (int i = 0; i < 3; ++i) {
+      store::Recording r;
+      r.call_id = std::string("rec-").append(std::to_string(i));
+      r.leg = std::string("a");
+      r.campaign = std::string(i < 2 ? "spring" : "autumn");
+      r.path = std::string("/rec/").append(r.call_id).append(".wav");
+      r.format = std::string("wav_stereo");
+      r.started_at_ms = T0 + i * 60'000;
+      r.duration_ms = 30'000;
+      r.ended_at_ms = r.started_at_ms + r.duration_ms;
+      r.state = std::string(i == 1 ? "truncated_disk_full" : "complete");
+      REQUIRE(h.recording_file(r).ok());
+    }
+    REQUIRE(h.stop());
+  }
+  const Run table = dialctl(f, "recordings list --campaign spring");
+  CHECK(table.status == 0);
+  CHECK(table.out.find("STATE") != std::string::npos);
+  CHECK(table.out.find("/rec/rec-0.wav") != std::string::npos);
+  CHECK(table.out.find("/rec/rec-2.wav") == std::string::npos);
+  CHECK(table.out.find("(2 of 2)") != std::string::npos);
+  const Run truncated = dialctl(f, "--json recordings list --state truncated_disk_full");
+  CHECK(truncated.status == 0);
+  CHECK(json_of(truncated).at("total").to_number<int>() == 1);
+  CHECK(dialctl(f, "recordings list --from yesterday").status == 1);  // the API's 400
+  CHECK(dialctl(f, "recordings delete").status == 2);
+  CHECK(dialctl(f, "recordings list --bogus x").status == 2);
+}

@@ -32,6 +32,8 @@ constexpr const char* kHelp =
     "                               a running campaign's dialling and live figures\n"
     "  cdrs list|export [--from T] [--to T] [--campaign ID] [--agent ID] ...\n"
     "                               call detail records (export: CSV)\n"
+    "  recordings list [--campaign ID] [--call-id C] [--state S] ...\n"
+    "                               the recording index (one row per file)\n"
     "  leads import|export|list CAMPAIGN ...\n"
     "                               a campaign's leads (import: CSV with a per-row report)\n"
     "\n"

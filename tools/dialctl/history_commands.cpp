@@ -15,6 +15,8 @@ namespace {
 const std::vector<std::string> kCdrColumns = {
     "id",       "call_id",     "leg",           "direction",   "from_number",  "to_number",
     "agent_id", "campaign_id", "started_at_ms", "ended_at_ms", "hangup_cause", "wrap_code"};
+const std::vector<std::string> kRecordingColumns = {
+    "id", "call_id", "campaign", "agent", "state", "duration_ms", "size_bytes", "path"};
 const std::vector<std::string> kLeadColumns = {"id",     "external_id", "first_name", "last_name",
                                                "phone1", "status",      "attempts"};
 
@@ -118,6 +120,22 @@ int cdrs(const CliOptions& o, const std::vector<std::string>& args) {
   return rc == kExitUsage ? usage("cdrs") : rc;
 }
 
+// dialctl recordings list: the recording index (GET /api/v1/recordings).
+int recordings(const CliOptions& o, const std::vector<std::string>& args) {
+  if (args.size() < 2 || args[1] != "list") return usage("recordings");
+  const std::map<std::string, std::string> allowed = {
+      {"--from", "from"},   {"--to", "to"},       {"--campaign", "campaign"},
+      {"--call-id", "call"}, {"--state", "state"}, {"--limit", "limit"},
+      {"--cursor", "cursor"}};
+  std::string query;
+  std::vector<std::string> rest;
+  std::map<std::string, std::string> flags;
+  if (!options_query(args, 2, allowed, query, rest, flags) || !rest.empty()) {
+    return usage("recordings");
+  }
+  return list_json(o, api_call(o.target, "GET", "/api/v1/recordings" + query), kRecordingColumns);
+}
+
 int import_leads(const CliOptions& o, const std::string& campaign, const std::string& file,
                  const std::string& query) {
   bool ok = false;
@@ -200,7 +218,9 @@ int leads(const CliOptions& o, const std::vector<std::string>& args) {
 
 }  // namespace
 
-bool is_history_command(const std::string& name) { return name == "cdrs" || name == "leads"; }
+bool is_history_command(const std::string& name) {
+  return name == "cdrs" || name == "leads" || name == "recordings";
+}
 
 std::string history_help(const std::string& command) {
   if (command == "cdrs") {
@@ -209,6 +229,15 @@ std::string history_help(const std::string& command) {
            "              [--limit N] [--cursor C]   a page of call detail records\n"
            "  cdrs export [--from T] [--to T] [--campaign ID] [--agent ID] [--call-id C] [FILE]\n"
            "              CSV with a header row (stdout without FILE)\n"
+           "T: ms since the epoch or YYYY-MM-DD[THH:MM:SSZ] (UTC); --to is exclusive.\n"
+           "Supervisor or admin token. Exit status: 0 ok, 1 API error, 2 usage, 3 cannot\n"
+           "connect, 4 authentication.\n";
+  }
+  if (command == "recordings") {
+    return "usage: dialctl [--api URL] [--token T] [--json] recordings list [--from T] [--to T]\n"
+           "              [--campaign ID] [--call-id C] [--state S] [--limit N] [--cursor C]\n"
+           "  the recording index: one row per file (state complete, repaired,\n"
+           "  truncated_disk_full, truncated_too_large, interrupted, failed)\n"
            "T: ms since the epoch or YYYY-MM-DD[THH:MM:SSZ] (UTC); --to is exclusive.\n"
            "Supervisor or admin token. Exit status: 0 ok, 1 API error, 2 usage, 3 cannot\n"
            "connect, 4 authentication.\n";
@@ -231,6 +260,7 @@ int run_history_command(const CliOptions& o, const std::vector<std::string>& arg
       return kExitOk;
     }
   }
+  if (args[0] == "recordings") return recordings(o, args);
   return args[0] == "cdrs" ? cdrs(o, args) : leads(o, args);
 }
 
