@@ -8,6 +8,7 @@
 
 #include "control/history/call_history.hpp"
 #include "control/store/sqlite_store.hpp"
+#include "tests/control/api/recording_rows.hpp"
 #include "tests/tools/dialctl_runner.hpp"
 
 using namespace dialcore::test;
@@ -125,19 +126,7 @@ TEST_CASE("dialctl lists the recording index by campaign and state", "[dialctl][
     auto s = store::open_sqlite_store(o);
     REQUIRE(s.ok());
     history::CallHistory h(**s);
-    for (int i = 0; i < 3; ++i) {
-      store::Recording r;
-      r.call_id = std::string("rec-").append(std::to_string(i));
-      r.leg = std::string("a");
-      r.campaign = std::string(i < 2 ? "spring" : "autumn");
-      r.path = std::string("/rec/").append(r.call_id).append(".wav");
-      r.format = std::string("wav_stereo");
-      r.started_at_ms = T0 + i * 60'000;
-      r.duration_ms = 30'000;
-      r.ended_at_ms = r.started_at_ms + r.duration_ms;
-      r.state = std::string(i == 1 ? "truncated_disk_full" : "complete");
-      REQUIRE(h.recording_file(r).ok());
-    }
+    write_recording_rows(h, T0, "rec");
     REQUIRE(h.stop());
   }
   const Run table = dialctl(f, "recordings list --campaign spring");

@@ -13,6 +13,7 @@
 #include "control/history/call_history.hpp"
 #include "control/store/sqlite_store.hpp"
 #include "tests/control/api/api_fixture.hpp"
+#include "tests/control/api/recording_rows.hpp"
 
 using namespace dialcore::test;
 namespace store = dialcore::control::store;
@@ -172,21 +173,7 @@ TEST_CASE("recordings are listed by call, campaign and state", "[api][recordings
   {
     auto s = daemon_store(f);
     history::CallHistory h(*s);
-    for (int i = 0; i < 3; ++i) {
-      store::Recording r;
-      r.call_id = std::string("call-").append(std::to_string(i));
-      // Move-assigned: literal assignment here trips GCC 12's -Wrestrict false positive.
-      r.leg = std::string("a");
-      r.campaign = std::string(i < 2 ? "spring" : "autumn");
-      r.path = std::string("/rec/").append(r.call_id).append(".wav");
-      r.format = std::string("wav_stereo");
-      r.started_at_ms = T0 + i * 60'000;
-      r.duration_ms = 30'000;
-      r.ended_at_ms = r.started_at_ms + r.duration_ms;
-      r.state = std::string(i == 1 ? "truncated_disk_full" : "complete");
-      r.markers_json = std::string(R"([{"kind":"pause","offset_ms":1000,"text":""}])");
-      REQUIRE(h.recording_file(r).ok());
-    }
+    write_recording_rows(h, T0, "call");
     REQUIRE(h.stop());
   }
   auto sup = with_token(f, kSupervisorToken);
