@@ -21,7 +21,9 @@ constexpr const char* kHelp =
     "\n"
     "Without --check it starts the dataplane workers (one per dataplane.workers core), the\n"
     "recorders, SIP (sip.interfaces) with the B2BUA, the campaigns and the agent floor, and the\n"
-    "admin API, until SIGTERM or SIGINT; SIGHUP reloads the file.\n";
+    "admin API, until SIGTERM or SIGINT; SIGHUP (or POST /api/v1/config/reload, which\n"
+    "`dialctl config reload` sends) rereads the file: live keys apply, the others are named as\n"
+    "needing a restart.\n";
 
 // Same output as `dialctl config check`: warnings and errors on stderr, "ok: ..." on stdout.
 int check(const std::string& file) {
