@@ -1,15 +1,20 @@
 #pragma once
 // Bearer tokens and their roles. Static tokens (admin from api.admin_token or
 // DIALCORE_ADMIN_TOKEN, supervisor from DIALCORE_SUPERVISOR_TOKEN) are compared in constant
-// time; agent sessions are random 256-bit tokens handed out by the login route, held in memory
-// (a restart logs every agent out) and expiring after `session_ttl_ms`. Also the login rate
-// limiter (per client address, fixed window). Control thread only; time is passed in.
+// time; agent sessions are random 256-bit tokens handed out by the login route, expiring after
+// `session_ttl_ms`. Sessions are held in memory keyed by the token's SHA-256 and, with a
+// SessionTable attached, written through to the store so a restart logs nobody out; the store
+// holds only the hashes. A store error never refuses a login: the session lives in memory and
+// the error is counted. Also the login rate limiter (per client address, fixed window).
+// Control thread only; time is passed in.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "control/store/session_table.hpp"
 
 namespace dialcore::control::api {
 
@@ -32,6 +37,11 @@ class Auth {
   std::string open_session(std::int64_t agent_id, const std::string& username, std::int64_t now_ms);
   bool close_session(std::string_view authorization);
   std::size_t sessions() const { return sessions_.size(); }
+  // Every session of the agent ends (disabled, deleted, or a password set by an admin).
+  void close_agent_sessions(std::int64_t agent_id);
+  // Writes sessions through to `table` from now on, after loading its live rows.
+  void attach(store::SessionTable& table, std::int64_t now_ms);
+  std::uint64_t store_errors() const { return store_errors_; }
 
  private:
   struct Session {
@@ -42,8 +52,14 @@ class Auth {
   std::string admin_token_;
   std::string supervisor_token_;
   std::int64_t session_ttl_ms_ = 12 * 3600 * 1000LL;
-  std::unordered_map<std::string, Session> sessions_;
+  std::unordered_map<std::string, Session> sessions_;  // by token hash
+  store::SessionTable* table_ = nullptr;
+  std::uint64_t store_errors_ = 0;
+  void count(bool ok) { store_errors_ += ok ? 0 : 1; }
 };
+
+// Hex SHA-256 of a bearer token: the key sessions are kept under, in memory and in the store.
+std::string token_hash(std::string_view token);
 
 class RateLimiter {
  public:

@@ -30,7 +30,8 @@ std::int64_t agent_count(store::Store& s, std::vector<store::Condition> all) {
 
 }  // namespace
 
-std::string Metrics::render(store::Store& store, std::size_t agent_sessions) const {
+std::string Metrics::render(store::Store& store, std::size_t agent_sessions,
+                            std::uint64_t session_store_errors) const {
   std::string out;
   char line[256];
   out += "# HELP dialcore_api_requests_total API requests by method, route pattern and status.\n";
@@ -81,6 +82,11 @@ std::string Metrics::render(store::Store& store, std::size_t agent_sessions) con
   out += "dialcore_agents{state=\"locked\"} " + std::to_string(locked) + "\n";
   out += "dialcore_agents{state=\"disabled\"} " + std::to_string(disabled) + "\n";
   out += "dialcore_agents{state=\"logged_in\"} " + std::to_string(agent_sessions) + "\n";
+  out += "# HELP dialcore_api_session_store_errors_total Agent sessions the store failed to keep "
+         "(they live in memory until a restart).\n"
+         "# TYPE dialcore_api_session_store_errors_total counter\n"
+         "dialcore_api_session_store_errors_total " +
+         std::to_string(session_store_errors) + "\n";
   for (const auto& source : sources_) source(out);
   return out;
 }

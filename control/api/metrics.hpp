@@ -26,7 +26,8 @@ class Metrics {
   void add_source(std::function<void(std::string&)> source) {
     sources_.push_back(std::move(source));
   }
-  std::string render(store::Store& store, std::size_t agent_sessions) const;
+  std::string render(store::Store& store, std::size_t agent_sessions,
+                     std::uint64_t session_store_errors) const;
 
  private:
   std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;

@@ -66,6 +66,7 @@ Router::Router(store::Store& store, agents::AgentService& agents,
     : store_(store), agents_(agents), now_ms_(std::move(now_ms)) {
   resources_ = make_config_resources(store_);
   resources_.push_back({"agents", make_agent_resource(store_, agents_)});
+  auth_.attach(store_.sessions(), now_ms_());
 }
 
 Router::~Router() = default;
@@ -129,7 +130,7 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
   if (request.path == "/metrics") {
     route = "/metrics";
     if (m != "GET") return method_not_allowed();
-    return ApiResponse{200, "text/plain; version=0.0.4", metrics_.render(store_, auth_.sessions()),
+    return ApiResponse{200, "text/plain; version=0.0.4", metrics_.render(store_, auth_.sessions(), auth_.store_errors()),
                        0};
   }
   if (parts.size() < 3 || parts[0] != "api" || parts[1] != "v1") {
@@ -298,11 +299,22 @@ Router::Answer Router::collection(const ApiRequest& request, const Principal& wh
   std::int64_t id = 0;
   if (!parse_id(parts[3], id)) return error_response(404, "not_found", "ids are positive integers");
   if (m == "GET") return res->get(id);
-  if (m == "DELETE") return res->remove(id, act);
+  if (m == "DELETE") {
+    ApiResponse r = res->remove(id, act);
+    if (agents && r.status == 204) auth_.close_agent_sessions(id);
+    return r;
+  }
   if (m != "PATCH") return method_not_allowed();
   json::object body;
   if (auto bad = body_object(request, body); bad.status) return bad;
-  return res->patch(id, body, act);
+  ApiResponse r = res->patch(id, body, act);
+  // An agent whose login an admin disables is logged out everywhere at once.
+  if (const auto* enabled = body.if_contains("login_enabled");
+      agents && r.status == 200 && enabled != nullptr && enabled->is_bool() &&
+      !enabled->get_bool()) {
+    auth_.close_agent_sessions(id);
+  }
+  return r;
 }
 
 Router::Answer Router::agent_action(const ApiRequest& request, const Principal& who,
@@ -323,12 +335,16 @@ Router::Answer Router::agent_action(const ApiRequest& request, const Principal& 
     if (request.method != "POST") return method_not_allowed();
     if (!self && !admin) return forbidden();
     const std::int64_t now = now_ms_();
+    // A password an admin sets ends the agent's sessions (a reset after a suspected leak).
     return slow(
         [self, id, body, act, now](agents::AgentService& s, store::Store&) {
           return self ? agent_change_password(s, id, body, now)
                       : agent_set_password(s, id, body, act);
         },
-        finish);
+        [this, self, id, finish](ApiResponse r) {
+          if (!self && r.status == 200) auth_.close_agent_sessions(id);
+          finish(std::move(r));
+        });
   }
   if (action == "mfa/enrol" || action == "mfa/verify") {
     if (request.method != "POST") return method_not_allowed();

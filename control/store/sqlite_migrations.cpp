@@ -210,6 +210,17 @@ CREATE INDEX recordings_campaign ON recordings(campaign COLLATE NOCASE, started_
 CREATE INDEX recordings_call_nocase ON recordings(call_id COLLATE NOCASE);
 )sql";
 
+// Version 6: agents' API sessions survive a restart (issue 6); only a hash of each token.
+constexpr std::string_view kV6 = R"sql(
+CREATE TABLE api_sessions (
+  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+  agent_id INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  username TEXT NOT NULL,
+  expires_at_ms INTEGER NOT NULL);
+CREATE INDEX api_sessions_agent ON api_sessions(agent_id);
+CREATE INDEX api_sessions_expiry ON api_sessions(expires_at_ms);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "configuration, agents and assignments, audit log", kV1},
     Migration{2,
@@ -220,6 +231,7 @@ constexpr std::array kMigrations{
               kV3},
     Migration{4, "agents' SIP passwords stored as HA1 digests only", kV4},
     Migration{5, "recording index: leg, campaign, agent, end, state, markers, checksum", kV5},
+    Migration{6, "agents' API sessions (token hashes) kept across restarts", kV6},
 };
 
 // dialcore_sip_ha1(username, password): the HA1 for the realm in the function's data.

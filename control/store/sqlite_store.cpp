@@ -8,6 +8,7 @@
 #include "control/store/sqlite_db.hpp"
 #include "control/store/sqlite_migrations.hpp"
 #include "control/store/sqlite_repository.hpp"
+#include "control/store/sqlite_sessions.hpp"
 
 namespace dialcore::control::store {
 
@@ -34,7 +35,8 @@ class SqliteStore final : public Store {
         cdrs_(*db_),
         recordings_(*db_),
         dnc_(*db_),
-        audit_(*db_) {}
+        audit_(*db_),
+        sessions_(*db_) {}
 
   Repository<Agent>& agents() override { return agents_; }
   Repository<Team>& teams() override { return teams_; }
@@ -50,6 +52,7 @@ class SqliteStore final : public Store {
   Repository<Recording>& recordings() override { return recordings_; }
   Repository<DncEntry>& dnc() override { return dnc_; }
   Reader<AuditEntry>& audit() override { return audit_; }
+  SessionTable& sessions() override { return sessions_; }
   std::int64_t schema_version() const override { return version_; }
 
   Result<void> transaction(const std::function<Result<void>()>& work) override {
@@ -90,6 +93,7 @@ class SqliteStore final : public Store {
   SqliteRepository<Recording> recordings_;
   SqliteRepository<DncEntry> dnc_;
   SqliteRepository<AuditEntry> audit_;
+  sqlite::SqliteSessions sessions_;
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "control/store/config_records.hpp"
 #include "control/store/history_records.hpp"
 #include "control/store/repository.hpp"
+#include "control/store/session_table.hpp"
 
 namespace dialcore::control::store {
 
@@ -32,6 +33,7 @@ class Store {
   virtual Repository<Recording>& recordings() = 0;
   virtual Repository<DncEntry>& dnc() = 0;
   virtual Reader<AuditEntry>& audit() = 0;
+  virtual SessionTable& sessions() = 0;
 
   // Runs `work` as ONE transaction: every repository write inside it joins it (each write is a
   // savepoint, so a failed write the work chooses to skip undoes only itself), and everything

@@ -1,12 +1,13 @@
 // Agent security through a real dialcored's API (label agent): password policy, forced change
 // at first login, lockout and unlock, TOTP enrolment and login with RFC 6238 codes, agent
-// sessions and their limits, login rate limiting.
+// sessions and their limits (kept across restarts, as hashes only), login rate limiting.
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <string>
 
 #include "control/agents/totp.hpp"
+#include "control/store/sqlite_store.hpp"
 #include "tests/control/api/api_fixture.hpp"
 
 using namespace dialcore::test;
@@ -193,4 +194,84 @@ TEST_CASE("login attempts are rate limited per client address", "[api]") {
   CHECK(!limited.header("retry-after").empty());
   // Other routes are not limited.
   CHECK(f.admin().get("/api/v1/teams").status == 200);
+}
+
+TEST_CASE("agent sessions survive a restart; logout, a disabled login and an admin password end them",
+          "[api]") {
+  ApiFixture f;
+  REQUIRE(f.started);
+  auto admin = f.admin();
+  const std::int64_t id = create_agent(admin, "kept.session", "Initial#Pass1");
+  REQUIRE(id > 0);
+  REQUIRE(f.anonymous()
+              .post("/api/v1/auth/change-password",
+                    R"({"username":"kept.session","current":"Initial#Pass1","new":"Kept#Pass123"})")
+              .status == 200);
+  // A fresh client each time: the daemon's port changes at each start.
+  const auto as = [&](const std::string& token) {
+    HttpClient c(f.daemon.host(), f.daemon.port());
+    c.set_token(token);
+    return c;
+  };
+  const auto login = [&] {
+    const auto r =
+        f.anonymous().post("/api/v1/auth/login", login_body("kept.session", "Kept#Pass123"));
+    REQUIRE(r.status == 200);
+    return std::string(parse_json(r.body).as_object().at("token").as_string());
+  };
+  const std::string me = "/api/v1/agents/" + std::to_string(id);
+  const std::string first = login();
+  const std::string second = login();
+  REQUIRE(as(first).get(me).status == 200);
+
+  // An orderly restart and a kill -9: both sessions still open the agent's profile.
+  CHECK(f.daemon.stop() == 0);
+  REQUIRE(f.daemon.start());
+  CHECK(as(first).get(me).status == 200);
+  CHECK(as(second).get(me).status == 200);
+  CHECK(f.daemon.stop(9) == 128 + 9);
+  REQUIRE(f.daemon.start());
+  CHECK(as(first).get(me).status == 200);
+  CHECK(f.admin().get("/metrics").body.find(R"(dialcore_agents{state="logged_in"} 2)") !=
+        std::string::npos);
+
+  // The database holds hashes, never a token.
+  {
+    dialcore::control::store::SqliteOptions o;
+    o.path = (f.daemon.dir() / "data" / "dialcore.sqlite").string();
+    auto st = dialcore::control::store::open_sqlite_store(o);
+    REQUIRE(st.ok());
+    auto rows = (*st)->sessions().live(0);
+    REQUIRE(rows.ok());
+    CHECK(rows->size() == 2);
+    for (const auto& row : *rows) {
+      CHECK(row.agent_id == id);
+      CHECK(row.token_hash.size() == 64);
+      CHECK(row.token_hash.find(first.substr(4, 16)) == std::string::npos);
+      CHECK(row.token_hash.find(second.substr(4, 16)) == std::string::npos);
+    }
+  }
+
+  // A logout ends that session only, and it stays ended after a restart.
+  CHECK(as(first).post("/api/v1/auth/logout", "").status == 200);
+  CHECK(f.daemon.stop() == 0);
+  REQUIRE(f.daemon.start());
+  CHECK(as(first).get(me).status == 401);
+  CHECK(as(second).get(me).status == 200);
+
+  // An admin disabling the login ends every session of the agent.
+  REQUIRE(f.admin().patch(me, R"({"login_enabled":false})").status == 200);
+  CHECK(as(second).get(me).status == 401);
+  REQUIRE(f.admin().patch(me, R"({"login_enabled":true})").status == 200);
+  const std::string third = login();
+  REQUIRE(as(third).get(me).status == 200);
+  // A password set by an admin ends them too; neither comes back with a restart.
+  REQUIRE(f.admin().post(me + "/password", R"({"generate":true})").status == 200);
+  CHECK(as(third).get(me).status == 401);
+  CHECK(f.daemon.stop() == 0);
+  REQUIRE(f.daemon.start());
+  CHECK(as(second).get(me).status == 401);
+  CHECK(as(third).get(me).status == 401);
+  CHECK(f.admin().get("/metrics").body.find("dialcore_api_session_store_errors_total 0") !=
+        std::string::npos);
 }
