@@ -140,6 +140,8 @@ struct Api {
   std::optional<Tls> tls;                        // restart
   std::string admin_token;  // live; from api.admin_token or DIALCORE_ADMIN_TOKEN
   bool admin_token_from_env = false;
+  // live; from api.supervisor_token or DIALCORE_SUPERVISOR_TOKEN; reads everything, unlocks
+  std::string supervisor_token;
   std::uint32_t max_body_bytes = 1 << 20;  // live
   std::uint32_t login_max_attempts = 10;   // live; per client address and window
   std::uint32_t login_window_s = 60;       // live

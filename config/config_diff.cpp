@@ -53,6 +53,7 @@ constexpr KeyCheck kLive[] = {
     {"recording.flush_interval_ms", changed<&Config::recording, &Recording::flush_interval_ms>},
     {"recording.file_mode", changed<&Config::recording, &Recording::file_mode>},
     {"api.admin_token", changed<&Config::api, &Api::admin_token>},
+    {"api.supervisor_token", changed<&Config::api, &Api::supervisor_token>},
     {"api.max_body_bytes", changed<&Config::api, &Api::max_body_bytes>},
     {"api.login_rate_limit.max_attempts", changed<&Config::api, &Api::login_max_attempts>},
     {"api.login_rate_limit.window_s", changed<&Config::api, &Api::login_window_s>},

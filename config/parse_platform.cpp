@@ -139,6 +139,19 @@ void parse_api(MapReader& in, Api& out, const LoadOptions& options) {
     in.diag().warning(in.diag().where(in.key_path("admin_token")), in.key_path("admin_token"),
                       "not set and DIALCORE_ADMIN_TOKEN is empty: admin requests will be refused");
   }
+  in.text("supervisor_token", out.supervisor_token);
+  if (!out.supervisor_token.empty() && out.supervisor_token.size() < 16) {
+    in.diag().error_at(in.key_path("supervisor_token"), "is shorter than 16 characters");
+  }
+  if (out.supervisor_token.empty() && options.getenv) {
+    if (auto env = options.getenv("DIALCORE_SUPERVISOR_TOKEN"); env && !env->empty()) {
+      out.supervisor_token = *env;
+    }
+  }
+  if (!out.supervisor_token.empty() && out.supervisor_token == out.admin_token) {
+    in.diag().error_at(in.key_path("supervisor_token"),
+                       "is the admin token: give the supervisor role its own token");
+  }
   in.integer("max_body_bytes", out.max_body_bytes, 1024, 64 << 20);
   if (auto login = in.map("login_rate_limit")) {
     login->integer("max_attempts", out.login_max_attempts, 1, 100000);

@@ -45,8 +45,7 @@ std::int64_t wall_ms() {
 control::api::LiveSettings live_settings(const config::Config& c) {
   control::api::LiveSettings s;
   s.admin_token = c.api.admin_token;
-  if (const char* sup = std::getenv("DIALCORE_SUPERVISOR_TOKEN"); sup && *sup)
-    s.supervisor_token = sup;
+  s.supervisor_token = c.api.supervisor_token;  // the file's, else DIALCORE_SUPERVISOR_TOKEN
   s.max_body_bytes = c.api.max_body_bytes;
   s.login_max_attempts = c.api.login_max_attempts;
   s.login_window_s = c.api.login_window_s;

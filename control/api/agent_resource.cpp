@@ -177,6 +177,12 @@ class AgentResource final : public Resource {
     return ApiResponse{204, "application/json", "", 0};
   }
 
+  ApiResponse remove_many(std::span<const std::int64_t> ids, const store::Actor& actor) override {
+    auto r = service_.remove_many(ids, actor);
+    if (!r) return from_error(r.error());
+    return deleted_response(*r);
+  }
+
   ApiResponse export_csv() override {
     auto r = agents::export_agents_csv(store_);
     if (!r) return from_error(r.error());

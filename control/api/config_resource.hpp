@@ -82,6 +82,12 @@ class ConfigResource final : public Resource {
     return ApiResponse{204, "application/json", "", 0};
   }
 
+  ApiResponse remove_many(std::span<const std::int64_t> ids, const store::Actor& actor) override {
+    auto r = (store_.*repo_)().remove_many(ids, actor);
+    if (!r) return from_error(r.error());
+    return deleted_response(*r);
+  }
+
   ApiResponse export_csv() override {
     std::string out;
     std::vector<std::string> header{"id"};

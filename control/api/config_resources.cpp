@@ -50,6 +50,11 @@ std::string list_body(const std::vector<std::string>& items_json, std::int64_t t
   return out;
 }
 
+ApiResponse deleted_response(std::size_t deleted) {
+  return ApiResponse{200, "application/json",
+                     "{\"deleted\":" + std::to_string(deleted) + "}", 0};
+}
+
 std::vector<NamedResource> make_config_resources(store::Store& s) {
   using S = store::Store;
   std::vector<NamedResource> out;

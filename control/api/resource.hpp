@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,8 @@ class Resource {
   virtual ApiResponse patch(std::int64_t id, const boost::json::object& body,
                             const store::Actor& actor) = 0;
   virtual ApiResponse remove(std::int64_t id, const store::Actor& actor) = 0;
+  // All or nothing, one transaction: an unknown id deletes nothing (404). 200 {"deleted": N}.
+  virtual ApiResponse remove_many(std::span<const std::int64_t> ids, const store::Actor& actor) = 0;
   virtual ApiResponse export_csv() = 0;
   virtual ApiResponse import_csv(std::string_view text, const store::Actor& actor,
                                  bool dry_run) = 0;
@@ -46,5 +49,7 @@ std::vector<NamedResource> make_config_resources(store::Store& store);
 bool page_params(const ApiRequest& request, store::Query& query, std::string& error);
 bool is_page_param(std::string_view name);
 std::string list_body(const std::vector<std::string>& items_json, std::int64_t total);
+// The answer of a bulk delete: 200 {"deleted": N}.
+ApiResponse deleted_response(std::size_t deleted);
 
 }  // namespace dialcore::control::api

@@ -59,6 +59,26 @@ ApiResponse method_not_allowed() {
   return error_response(405, "method_not_allowed", "method not allowed on this route");
 }
 
+// {"ids": [1, 2, ...]}: 1 to 1,000 positive ids, nothing else.
+ApiResponse bulk_ids(const json::object& body, std::vector<std::int64_t>& ids) {
+  constexpr std::size_t kMax = 1000;
+  for (const auto& kv : body) {
+    if (kv.key() != "ids") return error_response(400, "unknown_field", "bulk-delete takes only ids");
+  }
+  const auto* list = body.if_contains("ids");
+  if (list == nullptr) return error_response(400, "missing_field", "ids is required");
+  if (!list->is_array() || list->as_array().empty() || list->as_array().size() > kMax) {
+    return error_response(400, "wrong_type", "ids must be an array of 1 to 1000 ids");
+  }
+  for (const auto& v : list->as_array()) {
+    if (!v.is_int64() || v.get_int64() <= 0) {
+      return error_response(400, "wrong_type", "ids must be positive integers");
+    }
+    ids.push_back(v.get_int64());
+  }
+  return ApiResponse{0, "", "", 0};
+}
+
 }  // namespace
 
 Router::Router(store::Store& store, agents::AgentService& agents,
@@ -277,6 +297,19 @@ Router::Answer Router::collection(const ApiRequest& request, const Principal& wh
     route = base + "/export.csv";
     if (m != "GET") return method_not_allowed();
     return res->export_csv();
+  }
+  if (parts[3] == "bulk-delete") {
+    route = base + "/bulk-delete";
+    if (m != "POST") return method_not_allowed();
+    json::object body;
+    if (auto bad = body_object(request, body); bad.status) return bad;
+    std::vector<std::int64_t> ids;
+    if (auto bad = bulk_ids(body, ids); bad.status) return bad;
+    ApiResponse r = res->remove_many(ids, act);
+    if (agents && r.status == 200) {
+      for (const std::int64_t id : ids) auth_.close_agent_sessions(id);
+    }
+    return r;
   }
   if (parts[3] == "import") {
     route = base + "/import";

@@ -87,6 +87,7 @@ TEST_CASE("live keys are applied on reload, without a restart", "[config][diff]"
       {"recording.flush_interval_ms", [](auto& c) { c.recording.flush_interval_ms = 100; }},
       {"recording.file_mode", [](auto& c) { c.recording.file_mode = 0600; }},
       {"api.admin_token", [](auto& c) { c.api.admin_token = "a-new-token-0123456789"; }},
+      {"api.supervisor_token", [](auto& c) { c.api.supervisor_token = "a-supervisor-0123456"; }},
       {"api.max_body_bytes", [](auto& c) { c.api.max_body_bytes = 2048; }},
       {"api.login_rate_limit.max_attempts", [](auto& c) { c.api.login_max_attempts = 3; }},
       {"api.login_rate_limit.window_s", [](auto& c) { c.api.login_window_s = 10; }},

@@ -130,6 +130,32 @@ TEST_CASE("the admin token comes from the file, else from DIALCORE_ADMIN_TOKEN",
   CHECK_FALSE(from_file.config->api.admin_token_from_env);
 }
 
+TEST_CASE("the supervisor token comes from the file, else from DIALCORE_SUPERVISOR_TOKEN",
+          "[config]") {
+  config::LoadOptions env;
+  env.getenv = [](const char* name) -> std::optional<std::string> {
+    if (std::string(name) == "DIALCORE_SUPERVISOR_TOKEN") return "supervisor-from-env-123";
+    return std::nullopt;
+  };
+  const auto from_env = config::load_string("api: {admin_token: the-admin-token-0123}", "t.yaml", env);
+  REQUIRE(from_env.ok());
+  CHECK(from_env.config->api.supervisor_token == "supervisor-from-env-123");
+  const auto from_file = config::load_string(
+      "api: {admin_token: the-admin-token-0123, supervisor_token: supervisor-in-the-file}",
+      "t.yaml", env);
+  REQUIRE(from_file.ok());
+  CHECK(from_file.config->api.supervisor_token == "supervisor-in-the-file");
+  const auto short_token = config::load_string("api: {supervisor_token: short}", "t.yaml", env);
+  REQUIRE_FALSE(short_token.ok());
+  CHECK(short_token.errors[0].key == "api.supervisor_token");
+  const auto same = config::load_string(
+      "api: {admin_token: the-same-token-0123, supervisor_token: the-same-token-0123}", "t.yaml",
+      env);
+  REQUIRE_FALSE(same.ok());
+  CHECK(same.errors[0].key == "api.supervisor_token");
+  CHECK(same.errors[0].message.find("admin token") != std::string::npos);
+}
+
 TEST_CASE("an empty document is all defaults", "[config]") {
   const auto r = test::load("");
   REQUIRE(r.ok());

@@ -347,7 +347,7 @@ std::string resource_help(const std::string& r) {
          " edit ID KEY=VALUE... | --body JSON\n"
          "  " +
          r +
-         " delete ID\n"
+         " delete ID [ID...]         several ids: one transaction, all or nothing\n"
          "  " +
          r +
          " export [FILE]             CSV (stdout without FILE)\n"
@@ -417,6 +417,17 @@ int run_api_command(const CliOptions& o, const std::vector<std::string>& args) {
     }
     if (verb == "search" && query.find("q=") == std::string::npos) return usage(res);
     return print_reply(o, api_call(o.target, "GET", base + query), res, true);
+  }
+  if (verb == "delete" && args.size() > 3) {
+    json::array ids;
+    for (std::size_t i = 2; i < args.size(); ++i) {
+      if (!is_id(args[i])) return usage(res);
+      ids.push_back(std::stoll(args[i]));
+    }
+    return print_reply(o,
+                       api_call(o.target, "POST", base + "/bulk-delete",
+                                json::serialize(json::object{{"ids", std::move(ids)}})),
+                       res, false);
   }
   if (verb == "show" || verb == "delete") {
     if (args.size() != 3 || !is_id(args[2])) return usage(res);

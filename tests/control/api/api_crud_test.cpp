@@ -265,3 +265,23 @@ TEST_CASE("POST /api/v1/config/reload applies live keys, names restart keys, ref
   CHECK(r.body.find("dialcore.yaml:") != std::string::npos);
   CHECK(f.admin().get("/api/v1/teams").status == 200);
 }
+
+TEST_CASE("a supervisor token from the config file reads and unlocks, writes nothing, reloads live",
+          "[api]") {
+  ApiFixture f(api_test_yaml("", "  supervisor_token: supervisor-from-the-file-01\n"));
+  REQUIRE(f.started);
+  HttpClient sup(f.daemon.host(), f.daemon.port());
+  sup.set_token("supervisor-from-the-file-01");
+  CHECK(sup.get("/api/v1/agents").status == 200);
+  CHECK(sup.get("/api/v1/cdrs").status == 200);
+  CHECK(sup.get("/api/v1/audit").status == 403);  // the audit log is the admin's
+  CHECK(sup.post("/api/v1/teams", R"({"name":"Not Allowed"})").status == 403);
+  // A reload replaces it: the old token is refused, the new one reads.
+  f.daemon.write_config(api_test_yaml("", "  supervisor_token: supervisor-rotated-0002\n"));
+  const auto r = f.admin().post("/api/v1/config/reload", "{}");
+  REQUIRE(r.status == 200);
+  CHECK(r.body.find("api.supervisor_token") != std::string::npos);
+  CHECK(sup.get("/api/v1/agents").status == 401);
+  sup.set_token("supervisor-rotated-0002");
+  CHECK(sup.get("/api/v1/agents").status == 200);
+}
