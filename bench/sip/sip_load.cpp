@@ -9,6 +9,7 @@
 
 #include "bench/sip/b2bua_rig.hpp"
 #include "bench/sip/sipp_process.hpp"
+#include "config/config.hpp"
 
 namespace dialcore::bench::sip {
 
@@ -132,8 +133,9 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 // Every peer vanishes at once (SIGKILL) with its calls as they are; then the B2BUA alone,
-// until nothing is left or the reaper's bound (the probe at session/2, then an OPTIONS and a
-// BYE each timing out in 64×T1, the reaper's 2 s grace each, 10 s of slack) has passed.
+// until nothing is left or the reaper's bound has passed: the probe at session/2 and two
+// repeats 64×T1 apart (three 503s), or an agent INVITE left ringing until the invite timeout
+// and its CANCEL; then a BYE or CANCEL timing out in 64×T1 + the reaper's 2 s; 10 s of slack.
 void cut_peers(B2buaRig& rig, Callers& callers, SippProcess* uas, const LoadSpec& spec,
                LoadFigures& f) {
   f.calls_at_cut = rig.live_calls();
@@ -142,8 +144,11 @@ void cut_peers(B2buaRig& rig, Callers& callers, SippProcess* uas, const LoadSpec
   callers.kill();
   if (uas != nullptr) uas->kill();
   const auto cut = std::chrono::steady_clock::now();
-  const auto bound = std::chrono::milliseconds(spec.session_s * 500ULL +
-                                               2 * (64ULL * spec.t1_ms + 2000) + 10000);
+  const std::uint64_t exchange_ms = 64ULL * spec.t1_ms + 2000;
+  const std::uint64_t first_ms =
+      std::max<std::uint64_t>(spec.session_s * 500ULL + 2 * exchange_ms,
+                              config::SipTimers{}.invite_timeout_s * 1000ULL);
+  const auto bound = std::chrono::milliseconds(first_ms + 2 * exchange_ms + 10000);
   f.reap_s = rig.run_until([&] { return rig.idle(); }, bound) ? seconds_since(cut) : -1;
 }
 
