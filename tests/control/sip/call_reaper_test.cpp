@@ -5,6 +5,7 @@
 // Label sip.
 #include <catch2/catch.hpp>
 
+#include "event_describe.hpp"
 #include "sip_test_support.hpp"
 #include "sipp_scenarios.hpp"
 
@@ -121,15 +122,7 @@ struct Rig {
     return n;
   }
 
-  std::string describe() {
-    std::string s;
-    for (const auto& e : log.all()) {
-      s += std::string(control::sip::sip_event_kind_name(e.kind)) + " " + std::to_string(e.call) +
-           " status " + std::to_string(e.status) + " end " +
-           std::string(control::sip::call_end_name(e.end)) + "\n";
-    }
-    return s;
-  }
+  std::string describe() { return describe_events(log); }
 };
 
 }  // namespace
