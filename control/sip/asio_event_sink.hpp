@@ -14,7 +14,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <cstddef>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -30,6 +32,32 @@ struct EventBatch {
   std::vector<SipEvent> pending;  // appended by the SIP thread, swapped out by the drain
 };
 
+// On the control thread: runs the handler on every event of the batch, in order. A drain is
+// posted exactly when `pending` turns non-empty, so one is always on its way while it is.
+inline void drain_batch(boost::asio::io_context& io, const std::shared_ptr<EventBatch>& batch) {
+  std::vector<SipEvent> events;  // local: an io_context run by several threads is fine
+  {
+    std::lock_guard lock(batch->mutex);
+    events.swap(batch->pending);
+  }
+  std::size_t next = 0;
+  try {
+    for (; next < events.size(); ++next) batch->handler(std::move(events[next]));
+  } catch (...) {
+    // The handler threw (it escapes io.run(), as a posted handler's exception does): the
+    // events after the failed one go back in front, so a throw loses one event, as before.
+    std::lock_guard lock(batch->mutex);
+    const bool was_empty = batch->pending.empty();
+    const auto rest = events.begin() + static_cast<std::ptrdiff_t>(next + 1);
+    batch->pending.insert(batch->pending.begin(), std::make_move_iterator(rest),
+                          std::make_move_iterator(events.end()));
+    if (was_empty && !batch->pending.empty()) {
+      boost::asio::post(io, [&io, batch] { drain_batch(io, batch); });
+    }
+    throw;
+  }
+}
+
 }  // namespace detail
 
 inline SipEventSink asio_event_sink(boost::asio::io_context& io,
@@ -43,14 +71,7 @@ inline SipEventSink asio_event_sink(boost::asio::io_context& io,
       batch->pending.push_back(std::move(event));
       if (!was_empty) return;  // a drain is posted already and has not swapped yet
     }
-    boost::asio::post(io, [batch] {
-      std::vector<SipEvent> events;  // local: an io_context run by several threads is fine
-      {
-        std::lock_guard lock(batch->mutex);
-        events.swap(batch->pending);
-      }
-      for (SipEvent& e : events) batch->handler(std::move(e));
-    });
+    boost::asio::post(io, [&io, batch] { detail::drain_batch(io, batch); });
   };
 }
 
