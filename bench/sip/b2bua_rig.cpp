@@ -16,6 +16,8 @@ namespace {
 
 config::Sip sip_config(const RigSettings& s) {
   config::Sip sip;
+  sip.timers.session_expires_s = s.session_s;
+  sip.timers.t1_ms = s.t1_ms;
   sip.interfaces.push_back(
       {"carriers", config::SipRole::Trunk, {{"127.0.0.1", 0, false}}, config::SipTransport::Udp});
   // The agent's UA as a trunk (how CallController reaches an agent today: AgentTarget::dial

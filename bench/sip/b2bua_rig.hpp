@@ -37,6 +37,8 @@ struct RigSettings {
   std::uint32_t max_calls = 1000;  // the agents trunk's limits
   std::uint32_t max_cps = 1000;
   std::chrono::milliseconds sample_check{500};  // after the answer/bridge: read the legs' stats
+  std::uint32_t session_s = 1800;  // sip.timers.session_expires_s: the reaper's probe at half
+  std::uint32_t t1_ms = 500;       // sip.timers.t1_ms
 };
 
 struct RigCpu {

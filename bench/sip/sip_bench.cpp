@@ -28,6 +28,7 @@ using sip::LoadSpec;
 constexpr const char* kHelp =
     "usage: dialbench sip [--cps N] [--seconds S] [--concurrent N] [--hold-s S] [--rtp-sample K]\n"
     "                     [--workers W] [--park] [--runs R] [--no-baseline] [--json]\n"
+    "                     [--cut-s S] [--session-s S] [--t1-ms T]\n"
     "\n"
     "sipp callers against the B2BUA in-process (dataplane Runtime, MediaService, SipStack,\n"
     "CallController): every call INVITE (PCMA SDP) -> answered -> bridged to a sipp UAS (the\n"
@@ -42,6 +43,10 @@ constexpr const char* kHelp =
     "  --workers W      dataplane workers, unpinned (default 1)\n"
     "  --runs R         repeat; rates and CPU are medians, counts are totals (default 1)\n"
     "  --no-baseline    skip the same-load sipp UAC -> sipp UAS run (no B2BUA)\n"
+    "  --cut-s S        peers vanish: S s after the start every sipp is killed with its calls\n"
+    "                   as they are; the run then waits for the reaper (no baseline; ok = 0 left)\n"
+    "  --session-s S    sip.timers.session_expires_s: a silent call is probed at S/2 (1800)\n"
+    "  --t1-ms T        sip.timers.t1_ms: SIP timers B/F/H are 64 x T (default 500)\n"
     "--json ends with one line of figures (field names: bench/sip/README.md).\n";
 
 enum class Agg { Sum, Max, Median };
@@ -140,6 +145,13 @@ void add_run(Figures& fs, const LoadFigures& f, const LoadFigures* base) {
   fs.add("control_core_at_1000cps", Agg::Median, 3, ctl * 1000 / 1e6);
   fs.add("sip_core_at_1000cps", Agg::Median, 3, sip * 1000 / 1e6);
   fs.add("timed_out", Agg::Max, 0, f.timed_out ? 1 : 0);
+  fs.add("sip_probes", Agg::Sum, 0, d(f.sip_probes));
+  fs.add("sip_reaped", Agg::Sum, 0, d(f.sip_reaped));
+  fs.add("calls_at_cut", Agg::Max, 0, d(f.calls_at_cut));
+  fs.add("legs_at_cut", Agg::Max, 0, d(f.legs_at_cut));
+  fs.add("handles_at_cut", Agg::Max, 0, d(f.handles_at_cut));
+  // Seconds from the cut until nothing was left; -1: something outlived the bound (not ok).
+  fs.add("reap_s", Agg::Median, 1, f.reap_s);
   if (base != nullptr) {
     const double b = per_call_us(base->sipp_cpu_s, d(base->uac_ok));
     fs.add("baseline_sipp_pair_us_per_call", Agg::Median, 1, b);
@@ -183,6 +195,9 @@ int run_sip_bench(int argc, char** argv) {
   const auto rtp_sample = static_cast<std::uint32_t>(get("--rtp-sample", 10));
   const auto workers = static_cast<std::uint32_t>(get("--workers", 1));
   const auto runs = static_cast<int>(get("--runs", 1));
+  const double cut_s = get("--cut-s", 0);
+  const auto session_s = static_cast<std::uint32_t>(get("--session-s", 1800));
+  const auto t1_ms = static_cast<std::uint32_t>(get("--t1-ms", 500));
   const double hold_s =
       get("--hold-s", concurrent > 0 ? static_cast<double>(concurrent) / std::max(cps, 1.0) + 10 : 1);
   if (!args.rest().empty()) {
@@ -190,7 +205,8 @@ int run_sip_bench(int argc, char** argv) {
                  kHelp);
     return 2;
   }
-  if (cps <= 0 || seconds <= 0 || hold_s <= 0 || workers == 0 || runs <= 0) {
+  if (cps <= 0 || seconds <= 0 || hold_s <= 0 || workers == 0 || runs <= 0 || cut_s < 0 ||
+      t1_ms == 0) {
     std::fprintf(stderr, "dialbench sip: --cps, --seconds, --hold-s, --workers, --runs must be > 0\n");
     return 2;
   }
@@ -214,6 +230,9 @@ int run_sip_bench(int argc, char** argv) {
   spec.uac_xml = std::string(DIALCORE_BENCH_SIP_DIR) + "/uac.xml";
   spec.uas_xml = std::string(DIALCORE_BENCH_SIP_DIR) + "/uas.xml";
   spec.rtp_first_port = netns ? 20000 : 30000;
+  spec.cut_ms = static_cast<std::uint32_t>(cut_s * 1000);
+  spec.session_s = session_s;
+  spec.t1_ms = t1_ms;
   raise_open_files(spec.calls * 4 + 65536);
   char tmpl[] = "/tmp/dialbench-sip-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) {
@@ -231,12 +250,12 @@ int run_sip_bench(int argc, char** argv) {
       return 1;
     }
     LoadFigures base;
-    if (baseline) base = sip::run_baseline_load(spec);
+    if (baseline && spec.cut_ms == 0) base = sip::run_baseline_load(spec);
     if (!base.error.empty()) {
       std::fprintf(stderr, "dialbench sip: baseline: %s\n", base.error.c_str());
       return 1;
     }
-    add_run(figures, load, baseline ? &base : nullptr);
+    add_run(figures, load, baseline && spec.cut_ms == 0 ? &base : nullptr);
   }
   std::error_code ec;
   std::filesystem::remove_all(spec.dir, ec);
@@ -246,8 +265,19 @@ int run_sip_bench(int argc, char** argv) {
                               figures.value("uas_failed") + figures.value("timed_out");
   const double leftovers = figures.value("legs_left") + figures.value("calls_left") +
                            figures.value("sip_handles_left");
-  failed = calls_failed > 0 || leftovers > 0 ||
-           figures.value("rtp_sample_ok") < figures.value("rtp_sample_checked");
+  if (spec.cut_ms > 0) {
+    // The cut fails calls on purpose: the run is good when the reaper left nothing behind.
+    bool reaped = true;
+    for (const Figure& f : figures.list()) {
+      if (f.name == "reap_s") {
+        for (const double v : f.runs) reaped = reaped && v >= 0;
+      }
+    }
+    failed = leftovers > 0 || !reaped;
+  } else {
+    failed = calls_failed > 0 || leftovers > 0 ||
+             figures.value("rtp_sample_ok") < figures.value("rtp_sample_checked");
+  }
 
   std::vector<std::string> header = {"figure"};
   if (runs > 1) {
@@ -277,7 +307,10 @@ int run_sip_bench(int argc, char** argv) {
                         {"hold_s", hold_s},
                         {"calls_per_run", spec.calls},
                         {"concurrent_target", concurrent},
-                        {"rtp_sample", sample}};
+                        {"rtp_sample", sample},
+                        {"cut_s", cut_s},
+                        {"session_s", session_s},
+                        {"t1_ms", t1_ms}};
   for (const Figure& f : figures.list()) {
     if (f.decimals == 0) {
       o[f.name] = static_cast<std::uint64_t>(f.value());

@@ -9,6 +9,7 @@
 
 #include "bench/sip/b2bua_rig.hpp"
 #include "bench/sip/sipp_process.hpp"
+#include "config/config.hpp"
 
 namespace dialcore::bench::sip {
 
@@ -96,6 +97,11 @@ struct Callers {
     }
     return d;
   }
+  void kill() {
+    for (auto* p : {main.get(), sample.get()}) {
+      if (p != nullptr) p->kill();
+    }
+  }
   void finish(LoadFigures& f) {
     for (auto* p : {main.get(), sample.get()}) {
       if (p == nullptr) continue;
@@ -126,6 +132,26 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Every peer vanishes at once (SIGKILL) with its calls as they are; then the B2BUA alone,
+// until nothing is left or the reaper's bound has passed: the probe at session/2 and two
+// repeats 64×T1 apart (three 503s), or an agent INVITE left ringing until the invite timeout
+// and its CANCEL; then a BYE or CANCEL timing out in 64×T1 + the reaper's 2 s; 10 s of slack.
+void cut_peers(B2buaRig& rig, Callers& callers, SippProcess* uas, const LoadSpec& spec,
+               LoadFigures& f) {
+  f.calls_at_cut = rig.live_calls();
+  f.legs_at_cut = rig.legs_left();
+  f.handles_at_cut = rig.sip_handles();
+  callers.kill();
+  if (uas != nullptr) uas->kill();
+  const auto cut = std::chrono::steady_clock::now();
+  const std::uint64_t exchange_ms = 64ULL * spec.t1_ms + 2000;
+  const std::uint64_t first_ms =
+      std::max<std::uint64_t>(spec.session_s * 500ULL + 2 * exchange_ms,
+                              config::SipTimers{}.invite_timeout_s * 1000ULL);
+  const auto bound = std::chrono::milliseconds(first_ms + 2 * exchange_ms + 10000);
+  f.reap_s = rig.run_until([&] { return rig.idle(); }, bound) ? seconds_since(cut) : -1;
+}
+
 }  // namespace
 
 LoadFigures run_b2bua_load(const LoadSpec& spec) {
@@ -147,6 +173,8 @@ LoadFigures run_b2bua_load(const LoadSpec& spec) {
   rs.sample_check = std::chrono::milliseconds(std::max<std::uint32_t>(300, spec.hold_ms / 2));
   const std::uint16_t uas_port = spec.park ? 0 : free_udp_port();
   rs.agent_port = uas_port;
+  rs.session_s = spec.session_s;
+  rs.t1_ms = spec.t1_ms;
 
   B2buaRig rig(rs);
   if (rig.error()) {
@@ -164,7 +192,12 @@ LoadFigures run_b2bua_load(const LoadSpec& spec) {
   Callers callers;
   if (!callers.start(spec, rig.sip_port(), f.error)) return f;
   const auto deadline = t0 + std::chrono::seconds(timeout_s(spec) + 10);
+  const auto cut_at = t0 + std::chrono::milliseconds(spec.cut_ms);
   while (!(callers.done() && rig.idle())) {
+    if (spec.cut_ms > 0 && std::chrono::steady_clock::now() >= cut_at) {
+      cut_peers(rig, callers, uas.get(), spec, f);
+      break;
+    }
     if (std::chrono::steady_clock::now() > deadline) {
       f.timed_out = true;
       break;
@@ -208,6 +241,8 @@ LoadFigures run_b2bua_load(const LoadSpec& spec) {
   f.sip_refused = sc.commands_refused;
   f.sip_malformed = sc.malformed_requests;
   f.sip_events_lost = sc.events_lost;
+  f.sip_probes = sc.probes_sent;
+  f.sip_reaped = sc.calls_reaped;
   f.media_ok = rig.media_counters().commands_ok;
   f.media_failed = rig.media_counters().commands_failed;
   f.media_busy_failures = rig.media_counters().busy_failures;

@@ -21,6 +21,11 @@ struct LoadSpec {
   std::string uac_xml;   // bench/sip/uac.xml's path
   std::string uas_xml;   // bench/sip/uas.xml's path
   std::uint16_t rtp_first_port = 20000;
+  // Peers vanish: at cut_ms after the start every sipp is SIGKILLed with its calls as they
+  // are, and the run waits for the B2BUA's reaper to end them (0: no cut).
+  std::uint32_t cut_ms = 0;
+  std::uint32_t session_s = 1800;  // sip.timers.session_expires_s (the reaper probes at half)
+  std::uint32_t t1_ms = 500;       // sip.timers.t1_ms
 };
 
 struct LoadFigures {
@@ -40,6 +45,11 @@ struct LoadFigures {
   std::uint64_t peak_calls = 0, peak_legs = 0, peak_worker_legs = 0;
   std::uint64_t legs_left = 0, calls_left = 0, sip_handles_left = 0;
   std::uint64_t sample_calls = 0, sample_checked = 0, sample_ok = 0, sample_rx_packets = 0;
+  // The cut (cut_ms > 0): calls and legs alive when the peers were killed, seconds from the
+  // cut until nothing was left (-1: something was still left at the reaper's bound).
+  std::uint64_t calls_at_cut = 0, legs_at_cut = 0, handles_at_cut = 0;
+  double reap_s = 0;
+  std::uint64_t sip_probes = 0, sip_reaped = 0;
   // CPU seconds over the run
   double control_cpu_s = 0, sip_cpu_s = 0, worker_cpu_s = 0, sipp_cpu_s = 0;
 };

@@ -31,6 +31,13 @@ struct Call {
   bool cancelled_by_us = false;
   bool reoffer_pending = false;  // our re-INVITE waits for its final response
   std::uint64_t invite_deadline_ms = 0;  // outbound, not answered: CANCEL at this time
+  // The reaper (dialog_reaper.cpp): when the far end was last heard in this dialog, whether
+  // our in-dialog OPTIONS probe waits for its answer, and when a call whose teardown (or
+  // un-ACKed 2xx) sofia has not closed is finished by force (0: not armed).
+  std::uint64_t last_heard_ms = 0;
+  bool probe_pending = false;
+  std::uint8_t probe_failures = 0;  // 503s in a row to our probe
+  std::uint64_t reap_deadline_ms = 0;
   CallEnd end = CallEnd::None;           // recorded when known, reported when the call ends
   int end_status = 0;
 };

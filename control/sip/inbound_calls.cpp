@@ -81,8 +81,11 @@ void SipEngine::on_info(Call& call, const sip_s* sip) {
 void SipEngine::answer(Call& call, const std::string& sdp) {
   if (!call.offer_pending) return refuse_command();
   call.offer_pending = false;
+  // The first 2xx waits for its ACK (sofia's Timer H, then its BYE): bounded by the reaper.
+  if (call.phase != CallPhase::Up && !call.confirmed) arm_reap(call, now_ms());
   call.phase = CallPhase::Up;
   call.invite_deadline_ms = 0;
+  call.last_heard_ms = now_ms();
   nua_respond(call.handle, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
               SIPTAG_PAYLOAD_STR(sdp.c_str()), TAG_END());
 }
@@ -91,7 +94,10 @@ void SipEngine::reject(Call& call, int status) {
   if (!call.offer_pending || status < 300 || status > 699) return refuse_command();
   call.offer_pending = false;
   // A rejected re-INVITE leaves the call as it was; a rejected first INVITE ends it.
-  if (call.phase != CallPhase::Up) record_end(call, CallEnd::Rejected, status);
+  if (call.phase != CallPhase::Up) {
+    record_end(call, CallEnd::Rejected, status);
+    arm_reap(call, now_ms());
+  }
   nua_respond(call.handle, status, sip_status_phrase(status), TAG_END());
 }
 

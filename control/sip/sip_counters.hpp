@@ -26,6 +26,8 @@ struct SipCountersSnapshot {
   std::uint64_t register_failures =
       0;  // refused digests (403): wrong password, unknown user, forged nonce
   std::uint64_t events_lost = 0;  // the sink threw (out of memory): the event is gone
+  std::uint64_t probes_sent = 0;  // in-dialog OPTIONS to a far end silent for half the session
+  std::uint64_t calls_reaped = 0;  // far end gone (probe 408/481) or teardown forced by the reaper
   std::array<std::uint64_t, kCallEndCount> ended{};  // calls ended, by CallEnd
   std::uint64_t ended_by(CallEnd e) const { return ended[static_cast<std::size_t>(e)]; }
 };
@@ -44,6 +46,8 @@ struct SipCounters {
   std::atomic<std::uint64_t> register_challenges{0};
   std::atomic<std::uint64_t> register_failures{0};
   std::atomic<std::uint64_t> events_lost{0};
+  std::atomic<std::uint64_t> probes_sent{0};
+  std::atomic<std::uint64_t> calls_reaped{0};
   std::array<std::atomic<std::uint64_t>, kCallEndCount> ended{};
 
   static void bump(std::atomic<std::uint64_t>& c) { c.fetch_add(1, std::memory_order_relaxed); }
@@ -63,6 +67,8 @@ struct SipCounters {
     s.register_challenges = register_challenges.load(std::memory_order_relaxed);
     s.register_failures = register_failures.load(std::memory_order_relaxed);
     s.events_lost = events_lost.load(std::memory_order_relaxed);
+    s.probes_sent = probes_sent.load(std::memory_order_relaxed);
+    s.calls_reaped = calls_reaped.load(std::memory_order_relaxed);
     for (std::size_t i = 0; i < kCallEndCount; ++i) {
       s.ended[i] = ended[i].load(std::memory_order_relaxed);
     }

@@ -192,6 +192,7 @@ void SipEngine::on_wakeup() {
 void SipEngine::on_tick() {
   const std::uint64_t now = now_ms();
   cancel_overdue_invites(now);
+  reap_calls(now);
   expire_bindings(now);
   if (shutting_down_ && now >= shutdown_deadline_ms_) su_root_break(root_);
 }
@@ -251,6 +252,13 @@ void SipEngine::on_nua_event(const NuaEventInfo& info, nua_s* nua, nua_handle_s*
 }
 
 void SipEngine::on_call_event(const NuaEventInfo& info, Call& call, const sip_s* sip) {
+  // A request or a response from the far end in this dialog shows it is there: the reaper's
+  // probe waits again. Not 408/503: nta makes those itself on a timeout or a transport error
+  // (with a message, Via included); the probe's own answers are judged by on_probe_response.
+  if (sip != nullptr && info.status != 408 && info.status != 503 && info.event != nua_r_options) {
+    call.last_heard_ms = now_ms();
+    call.probe_failures = 0;
+  }
   switch (info.event) {
     case nua_r_invite:
       if (call.reoffer_pending) return on_reoffer_response(call, info.status, sip);
@@ -261,9 +269,12 @@ void SipEngine::on_call_event(const NuaEventInfo& info, Call& call, const sip_s*
     case nua_i_bye: return record_end(call, CallEnd::RemoteHangup, 0);
     case nua_r_bye: return record_end(call, CallEnd::LocalHangup, 0);
     case nua_i_info: return on_info(call, sip);
+    case nua_r_options: return on_probe_response(call, info.status);
     case nua_i_ack:
       if (call.direction != CallDirection::Inbound || call.confirmed) return;
       call.confirmed = true;
+      // The 2xx is ACKed: no longer a teardown to bound (unless one began meanwhile).
+      if (call.end == CallEnd::None) call.reap_deadline_ms = 0;
       return emit(event_for(call, SipEventKind::Confirmed));
     case nua_i_state:
       if (info.callstate == nua_callstate_terminated) finish(call);

@@ -103,6 +103,11 @@ class SipEngine {
   void cancel_overdue_invites(std::uint64_t now);
   void hangup(Call& call);
 
+  // dialog_reaper.cpp: every call ends within a bound once the far end is gone.
+  void arm_reap(Call& call, std::uint64_t now);
+  void reap_calls(std::uint64_t now);
+  void on_probe_response(Call& call, int status);
+
   // inbound_calls.cpp
   void on_incoming_invite(nua_handle_s* nh, std::size_t iface, const sip_s* sip);
   void on_reinvite(Call& call, const sip_s* sip);

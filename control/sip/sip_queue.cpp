@@ -19,7 +19,12 @@ SipQueue::~SipQueue() { ::close(fd_); }
 bool SipQueue::push(SipCommand command) {
   {
     std::lock_guard lock(mutex_);
-    if (items_.size() >= capacity_) return false;
+    // Teardown is never refused for room: a dropped hangup or reject would leave a call (and
+    // its media legs) behind; their number is bounded by the calls there are.
+    const bool teardown = command.kind == CommandKind::Hangup ||
+                          command.kind == CommandKind::Reject ||
+                          command.kind == CommandKind::Shutdown;
+    if (items_.size() >= capacity_ && !teardown) return false;
     const bool was_empty = items_.empty();
     items_.push_back(std::move(command));
     // Not empty: an earlier push wrote the eventfd after the last drain's swap, and the next

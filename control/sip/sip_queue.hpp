@@ -44,7 +44,8 @@ class SipQueue {
   SipQueue(const SipQueue&) = delete;
   SipQueue& operator=(const SipQueue&) = delete;
 
-  // False when full (the command is not queued). Wakes the SIP loop (writes the eventfd) only
+  // False when full (the command is not queued); teardown (Hangup, Reject, Shutdown) is
+  // queued even then, so no call is left behind by a full queue. Wakes the SIP loop (writes the eventfd) only
   // when the queue was empty: commands pushed before the loop drains ride on that one
   // wake-up, so a burst costs one write and one loop wake, not one per command.
   bool push(SipCommand command);

@@ -88,9 +88,11 @@ void SipEngine::on_invite_response(Call& call, int status, const sip_s* sip) {
       // The 200 crossed our CANCEL: nua has ACKed it; end the call we no longer want.
       record_end(call, call.cancelled_on_timeout ? CallEnd::NoAnswer : CallEnd::Cancelled, 0);
       nua_bye(call.handle, TAG_END());
+      arm_reap(call, now_ms());
       return;
     }
     call.phase = CallPhase::Up;
+    call.last_heard_ms = now_ms();
     SipCounters::bump(shared_.counters.calls_answered);
     SipEvent e = event_for(call, SipEventKind::Answered);
     e.status = status;
@@ -142,14 +144,17 @@ void SipEngine::cancel_overdue_invites(std::uint64_t now) {
       record_end(call, CallEnd::NoAnswer, 480);
       call.offer_pending = false;
       nua_respond(call.handle, 480, "Temporarily Unavailable", TAG_END());
+      arm_reap(call, now);
       continue;
     }
     call.cancelled_on_timeout = true;
     nua_cancel(call.handle, TAG_END());
+    arm_reap(call, now);
   }
 }
 
 void SipEngine::hangup(Call& call) {
+  arm_reap(call, now_ms());
   if (call.phase == CallPhase::Up) {
     record_end(call, CallEnd::LocalHangup, 0);
     nua_bye(call.handle, TAG_END());

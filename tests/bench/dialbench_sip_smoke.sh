@@ -1,6 +1,7 @@
 #!/bin/sh
-# dialbench sip, two short runs (a smoke test, not a measurement): 20 calls/s for 3 s with the
-# sipp-pair baseline, then 100 concurrent calls held together. Each must exit 0 and end with the
+# dialbench sip, three short runs (a smoke test, not a measurement): 20 calls/s for 3 s with the
+# sipp-pair baseline, then 100 concurrent calls held together, then 40 held calls whose peers are
+# all killed (--cut-s): the reaper must leave nothing. Each must exit 0 and end with the
 # sip JSON line, parsed: every call ok at sipp and in the B2BUA, 0 failed, 0 media legs / calls
 # / SIP handles left, the RTP sample's legs all received packets (as root), CPU per call measured.
 # Exits 77 (skipped) without sipp or python3.
@@ -52,4 +53,22 @@ tail -n 1 "$out" | grep -q '"cpu_ratio_b2bua_vs_sipp_pair":[0-9]' || { echo "no 
   >"$out" 2>&1 || { echo "dialbench sip (concurrent): exit status $?"; cat "$out"; exit 1; }
 cat "$out"
 check concurrent 100 100 || exit 1
+
+# Peers vanish: 40 calls held, every sipp killed at 3 s; the reaper (probe after 4 s of
+# silence, T1 50 ms) must leave no call, leg or handle behind.
+"$bench" sip --concurrent 40 --cps 40 --hold-s 30 --cut-s 3 --session-s 8 --t1-ms 50 \
+  --rtp-sample 0 --json >"$out" 2>&1 || { echo "dialbench sip (cut): exit status $?"; cat "$out"; exit 1; }
+cat "$out"
+tail -n 1 "$out" | python3 -c '
+import json, sys
+f = json.loads(sys.stdin.read())
+bad = [k for k in ("legs_left", "calls_left", "sip_handles_left") if f[k] != 0]
+if f["calls_at_cut"] != 40: bad.append("calls_at_cut %d != 40" % f["calls_at_cut"])
+if not f["reap_s"] >= 0: bad.append("reap_s %s" % f["reap_s"])
+if f["sip_reaped"] == 0: bad.append("nothing reaped")
+if f["ok"] is not True: bad.append("ok is not true")
+if bad:
+    print("dialbench sip (cut): " + "; ".join(bad))
+    sys.exit(1)
+' || exit 1
 echo "dialbench sip: smoke passed"

@@ -25,13 +25,20 @@ TEST_CASE("the command queue is bounded and wakes its reader", "[sip][queue]") {
     c.call = i;
     CHECK(q.push(std::move(c)));
   }
-  CHECK_FALSE(q.push(SipCommand{}));  // full
+  SipCommand dial;
+  dial.kind = CommandKind::Dial;
+  CHECK_FALSE(q.push(dial));  // full
+  SipCommand late_hangup;
+  late_hangup.kind = CommandKind::Hangup;
+  late_hangup.call = 4;
+  CHECK(q.push(std::move(late_hangup)));  // teardown is queued even when full
   CHECK(readable(q.fd()));
-  CHECK(q.wakeups() == 1);  // the burst of three rode on the first push's wake-up
+  CHECK(q.wakeups() == 1);  // the burst rode on the first push's wake-up
   const auto got = q.drain();
-  REQUIRE(got.size() == 3);
+  REQUIRE(got.size() == 4);
   CHECK(got[0].call == 1);
   CHECK(got[2].call == 3);
+  CHECK(got[3].call == 4);
   CHECK_FALSE(readable(q.fd()));
   CHECK(q.drain().empty());
   CHECK(q.push(SipCommand{}));  // empty again: wakes the reader again

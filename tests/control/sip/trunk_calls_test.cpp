@@ -1,6 +1,7 @@
 // Outbound calls on a trunk against sipp carriers, in a private network namespace (label sip).
 #include <catch2/catch.hpp>
 
+#include "event_describe.hpp"
 #include "sip_test_support.hpp"
 #include "sipp_scenarios.hpp"
 
@@ -65,15 +66,7 @@ struct Rig {
     return *e;
   }
 
-  std::string describe_events() {
-    std::string s;
-    for (const auto& e : log.all()) {
-      s += std::string(control::sip::sip_event_kind_name(e.kind)) + " " + std::to_string(e.call) +
-           " status " + std::to_string(e.status) + " end " +
-           std::string(control::sip::call_end_name(e.end)) + "\n";
-    }
-    return s;
-  }
+  std::string describe_events() { return test::describe_events(log); }
 
   // Waits for the answer, hangs up, waits for the end.
   void answered_then_hung_up(CallId id) {
