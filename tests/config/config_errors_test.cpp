@@ -239,7 +239,7 @@ TEST_CASE("amd: message needs a prompt; the word-counting keys load with a warni
                                "campaigns:\n  - id: c1\n    name: C\n    teams: [sales]\n"
                                "    dialler: {strategy: power}\n";
   expect_one(campaign + "    amd: {enabled: true, on_machine: message}\n",
-             "campaigns[0].amd.on_machine", 9, 30, "names no prompt to leave");
+             "campaigns[0].amd.on_machine", 9, 38, "names no prompt to leave");
   const auto ok = load(campaign +
                        "    amd: {enabled: true, on_machine: message, message_prompt: m.wav}\n");
   INFO(all_errors(ok));

@@ -313,9 +313,13 @@ TEST_CASE("RFC 2198 stream: lost primaries are recovered from the next packet's 
     CHECK(r.on_red(8000, {}, 101, 0, out) == 0);
     CHECK(r.malformed() == 2);
     // Audio (PT 0) as the primary, key 7's end as the redundant block: only the key counts.
-    const auto mixed = red(0, {{0, te({ev(7, 1200, true)})}}, std::vector<std::uint8_t>(160, 0xFF));
+    std::vector<std::uint8_t> mixed = {0xE5, 0x00, 0x00, 0x04, 0x00};  // F PT 101, len 4; PT 0
+    const auto key = te({ev(7, 1200, true)});
+    mixed.insert(mixed.end(), key.begin(), key.end());
+    mixed.insert(mixed.end(), 160, 0xFF);
     std::array<RedBlock, 4> blocks{};
     REQUIRE(parse_red(mixed, blocks) == 2);
+    CHECK(blocks[0].payload_type == 101);
     CHECK(blocks[1].payload_type == 0);
     CHECK(blocks[1].data.size() == 160);
     CHECK(r.on_red(8000, mixed, 101, 0, out) == 1);
