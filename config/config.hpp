@@ -246,9 +246,12 @@ struct Amd {
   std::uint32_t after_greeting_silence_ms = 900;
   std::uint32_t total_analysis_ms = 10000;
   std::uint32_t min_word_ms = 60;
-  std::uint32_t between_words_silence_ms = 50;
-  std::uint32_t max_words = 3;
+  std::uint32_t between_words_silence_ms = 50;  // deprecated, ignored (a load warning)
+  std::uint32_t max_words = 3;                  // deprecated, ignored (a load warning)
   MachineAction on_machine = MachineAction::Hangup;
+  // on_machine: message: the sound file (relative to data_dir, loaded at start like
+  // abandon.message) played after the machine's beep. Required with `message`.
+  std::string message_prompt;
   friend bool operator==(const Amd&, const Amd&) = default;
 };
 

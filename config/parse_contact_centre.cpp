@@ -79,12 +79,26 @@ void parse_amd(MapReader& in, Amd& out) {
   in.integer("after_greeting_silence_ms", out.after_greeting_silence_ms, 100, 5000);
   in.integer("total_analysis_ms", out.total_analysis_ms, 1000, 10000);
   in.integer("min_word_ms", out.min_word_ms, 20, 1000);
+  // Asterisk's word counting: still read (a config written for app_amd loads), never used. Our
+  // detector decides on the greeting's length and the pause after it (and voicing, tones), and
+  // word counting measured no better on amd-dev (dataplane/dsp/README.md): a warning says so.
+  for (const char* key : {"between_words_silence_ms", "max_words"}) {
+    if (!in.has(key)) continue;
+    in.diag().warning(in.diag().where(in.key_path(key)), in.key_path(key),
+                      "deprecated and ignored: the AMD does not count words (it measures the "
+                      "greeting and the pause after it); remove the key");
+  }
   in.integer("between_words_silence_ms", out.between_words_silence_ms, 20, 1000);
   in.integer("max_words", out.max_words, 1, 20);
   in.choice("on_machine", out.on_machine,
             {{"hangup", MachineAction::Hangup},
              {"message", MachineAction::Message},
              {"agent", MachineAction::Agent}});
+  in.text("message_prompt", out.message_prompt);
+  if (out.on_machine == MachineAction::Message && out.message_prompt.empty()) {
+    in.diag().error_at(in.key_path("on_machine"),
+                       "is message but amd.message_prompt names no prompt to leave");
+  }
   if (out.total_analysis_ms < out.initial_silence_ms) {
     in.diag().error_at(in.key_path("total_analysis_ms"), "is shorter than initial_silence_ms");
   }

@@ -178,12 +178,7 @@ PromptSetup::PromptSetup(const config::Config& config) {
     std::string error;
   };
   std::map<std::string, Loaded> by_path;  // each file decoded once
-  for (const config::Campaign& c : config.campaigns) {
-    if (c.abandon_message.empty()) {
-      ++campaigns_on_default_;
-      continue;
-    }
-    const std::string path = config::resolve_data_path(config, c.abandon_message);
+  const auto load = [&](const std::string& path) -> const Loaded& {
     auto it = by_path.find(path);
     if (it == by_path.end()) {
       DecodedPrompt p = decode_prompt_file(path);
@@ -195,16 +190,34 @@ PromptSetup::PromptSetup(const config::Config& config) {
       }
       it = by_path.emplace(path, std::move(l)).first;
     }
-    const std::uint32_t id = it->second.id;
-    if (id == 0) {
-      failures_.push_back("campaign " + c.id + ": abandon_message " + path + ": " +
-                          it->second.error);
-      warn(failures_.back() + "; the campaign plays the built-in default");
-    }
-    if (id != 0) {
-      campaign_abandon_[c.id] = id;
-    } else {
+    return it->second;
+  };
+  for (const config::Campaign& c : config.campaigns) {
+    if (c.abandon_message.empty()) {
       ++campaigns_on_default_;
+      continue;
+    }
+    const std::string path = config::resolve_data_path(config, c.abandon_message);
+    const Loaded& l = load(path);
+    if (l.id != 0) {
+      campaign_abandon_[c.id] = l.id;
+    } else {
+      failures_.push_back("campaign " + c.id + ": abandon_message " + path + ": " + l.error);
+      warn(failures_.back() + "; the campaign plays the built-in default");
+      ++campaigns_on_default_;
+    }
+  }
+  // amd.on_machine message: the message left after the beep. No default: a campaign whose file
+  // fails hangs up on machines (counted by its port) and the failure is logged here.
+  for (const config::Campaign& c : config.campaigns) {
+    if (c.amd.message_prompt.empty()) continue;
+    const std::string path = config::resolve_data_path(config, c.amd.message_prompt);
+    const Loaded& l = load(path);
+    if (l.id != 0) {
+      campaign_machine_[c.id] = l.id;
+    } else {
+      failures_.push_back("campaign " + c.id + ": amd.message_prompt " + path + ": " + l.error);
+      warn(failures_.back() + "; machines are hung up without a message");
     }
   }
   std::fprintf(stderr,
@@ -222,6 +235,11 @@ std::optional<std::uint32_t> PromptSetup::clip(const std::string& name) const {
     return default_abandon_;
   };
   if (name == "abandon") return fallback();
+  if (name.starts_with("machine:")) {
+    const auto it = campaign_machine_.find(name.substr(8));
+    if (it == campaign_machine_.end()) return std::nullopt;
+    return it->second;
+  }
   if (name.starts_with("abandon:")) {
     const auto it = campaign_abandon_.find(name.substr(8));
     return it != campaign_abandon_.end() ? std::optional<std::uint32_t>(it->second) : fallback();

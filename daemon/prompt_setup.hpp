@@ -8,6 +8,8 @@
 //                            missing or unreadable, or the campaign was added after start-up
 //   "abandon"                the built-in default abandon message (config/prompts/abandon.wav,
 //                            compiled into dialcored, so it is always there)
+//   "machine:<campaign id>"  the campaign's amd.message_prompt, left on an answering machine
+//                            after its beep (no default: nullopt when none or it failed)
 //   "beep"                   the agent's whisper beep (ToneClip::AgentBeep, a generated tone)
 //
 // Files are read with libsndfile (WAV in PCM 8/16/24/32-bit or float, A-law, mu-law, IMA ADPCM;
@@ -70,6 +72,7 @@ class PromptSetup {
   dataplane::PromptLibrary library_;
   std::uint32_t default_abandon_ = 0;  // 0: none (the compiled-in file failed: never expected)
   std::map<std::string, std::uint32_t> campaign_abandon_;  // campaign id -> its own clip
+  std::map<std::string, std::uint32_t> campaign_machine_;  // campaign id -> its machine message
   std::size_t campaigns_on_default_ = 0;
   std::size_t clips_ = 0;
   std::vector<std::string> failures_;  // "campaign X: abandon_message PATH: why"

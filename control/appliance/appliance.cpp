@@ -122,9 +122,16 @@ struct Appliance::Impl {
 
   // A verdict on a customer leg: MACHINE, FAX and SIT are machines (dropped); HUMAN, NOTSURE
   // and SILENCE go to an agent (a person must never be dropped for a doubtful verdict; the
-  // agent dispositions dead air). Beep onsets are not verdicts.
+  // agent dispositions dead air). Beeps are not verdicts: they go to the campaign's port (a
+  // message left after the beep, campaign_machine.cpp).
   void on_amd_event(calls::CallHandle call, calls::Side side, const dataplane::AmdEventArgs& a) {
-    if (side != calls::Side::Customer || a.beep || a.beep_end) return;
+    if (side != calls::Side::Customer) return;
+    if (a.beep || a.beep_end) {
+      if (CampaignCallPort* port = call != 0 ? campaigns.port_of(call) : nullptr) {
+        port->beep(call, a.beep_end);
+      }
+      return;
+    }
     using R = dataplane::AmdResultCode;
     if (a.result == R::Undecided) return;
     const bool machine = a.result == R::Machine || a.result == R::Fax || a.result == R::Sit;

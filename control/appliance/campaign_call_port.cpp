@@ -156,10 +156,9 @@ void CampaignCallPort::cancel(CallKey key) {
 }
 
 void CampaignCallPort::drop_machine(CallKey key) {
-  // Leaving a message (MachineAction::Message) or passing machines to agents is later work: the
-  // call is hung up either way, and counted when the campaign asked for something else.
-  if (campaign_.on_machine != config::MachineAction::Hangup) {
-    ++counters_.machine_action_hangup_instead;
+  if (campaign_.on_machine == config::MachineAction::Message) {
+    leave_message(key);  // campaign_machine.cpp
+    return;
   }
   cancel(key);
 }
@@ -178,7 +177,7 @@ bool CampaignCallPort::amd(calls::CallHandle handle, campaign::AmdVerdict verdic
   if (correction || live == nullptr || live->amd_done) return true;  // recorded, not re-acted
   live->amd_done = true;
   ++(machine ? counters_.amd_machine : counters_.amd_human);
-  if (runner_ != nullptr) runner_->call_amd(key, verdict, now_s());
+  if (runner_ != nullptr) runner_->call_amd(key, runner_verdict(verdict), now_s());
   return true;
 }
 

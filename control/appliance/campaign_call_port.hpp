@@ -6,7 +6,9 @@
 // leg (AgentVoice::connect_call), offered to the agent on the floor first (refused:
 // connect failed at once) and answered there on Bridged; abandon → the campaign's information
 // message on the customer leg (prompt_clip "abandon:<campaign id>", else "abandon"; bounded),
-// the CDR marked abandoned, then hang up; cancel and drop_machine → hang up. CallController's
+// the CDR marked abandoned, then hang up; cancel → hang up; drop_machine → the campaign's
+// amd.on_machine (campaign_machine.cpp: hang up, or leave the message after the beep; `agent`
+// never drops: the verdict reaches the runner as human). CallController's
 // events come back as the runner's call_* calls. Control thread only; every reply to the
 // runner that could re-enter it is posted.
 
@@ -48,6 +50,9 @@ struct PortContext {
   std::function<std::optional<std::string>(std::int64_t agent)> handset;
   AgentVoice& voice;  // the agents' voice connections: connect_call bridges or rings
   std::chrono::milliseconds prompt_limit{20000};  // an abandon message is cut after this
+  // on_machine message: the message starts at the beep's end, or this long after MACHINE when
+  // no beep came (a greeting without one).
+  std::chrono::milliseconds beep_wait{12000};
 };
 
 struct PortCampaign {
@@ -76,7 +81,13 @@ struct PortCounters {
   std::uint64_t amd_machine = 0;
   std::uint64_t amd_stray = 0;          // verdicts for calls the port does not know
   std::uint64_t amd_failures = 0;       // StartAmd refused (no leg, pool empty): taken as human
-  std::uint64_t machine_action_hangup_instead = 0;  // on_machine message/agent: not built yet
+  // on_machine (campaign_machine.cpp)
+  std::uint64_t machine_beeps = 0;            // beep ends heard on calls leaving a message
+  std::uint64_t machine_beep_timeouts = 0;    // no beep within beep_wait: the message anyway
+  std::uint64_t machine_messages = 0;         // messages that began playing
+  std::uint64_t messages_left = 0;            // played to their end (outcome message_left)
+  std::uint64_t machine_action_hangup_instead = 0;  // message: no prompt clip / leg refused it
+  std::uint64_t machines_to_agents = 0;       // on_machine agent: passed on as human
 };
 
 class CampaignCallPort final : public campaign::CallPort {
@@ -97,6 +108,9 @@ class CampaignCallPort final : public campaign::CallPort {
   // The dataplane's AMD verdict on the call's customer leg (the Appliance maps the leg to the
   // call). `correction`: a later verdict that revises an earlier one (recorded, not re-acted).
   bool amd(calls::CallHandle call, campaign::AmdVerdict verdict, bool correction);
+  // The dataplane's beep onset (`end` false) or end on the call's customer leg, reported after
+  // MACHINE when the campaign leaves a message (campaign_machine.cpp). False: not our call.
+  bool beep(calls::CallHandle call, bool end);
 
   bool owns(calls::CallHandle call) const { return keys_.count(call) != 0; }
   std::optional<calls::CallHandle> handle(campaign::CallKey key) const;
@@ -105,12 +119,15 @@ class CampaignCallPort final : public campaign::CallPort {
   std::size_t live() const { return keys_.size(); }
 
  private:
+  enum class MachineStep : std::uint8_t { None, AwaitingBeep, Playing };
   struct Live {
     calls::CallHandle handle = 0;
     std::int64_t lead_id = 0;
     std::string number;
     bool abandoning = false;
     bool amd_done = false;
+    bool beep_ended = false;  // a beep end was reported (it may come before drop_machine)
+    MachineStep machine = MachineStep::None;
     std::unique_ptr<boost::asio::steady_timer> prompt_timer;
   };
 
@@ -121,6 +138,11 @@ class CampaignCallPort final : public campaign::CallPort {
   void start_recording(Live& live);
   void start_amd(Live& live);
   void hang_up(campaign::CallKey key);
+  // campaign_machine.cpp: the on_machine actions.
+  campaign::AmdVerdict runner_verdict(campaign::AmdVerdict verdict);
+  void leave_message(campaign::CallKey key);
+  void play_message(campaign::CallKey key);
+  void message_done(campaign::CallKey key, bool played);
   Live* find(campaign::CallKey key);
 
   PortContext& ctx_;

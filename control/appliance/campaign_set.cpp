@@ -240,6 +240,12 @@ json::object CampaignSet::stats(const Slot& slot) const {
     o["recordings"] = p.recordings;
     o["recording_failures"] = p.recording_failures;
     o["agent_legs_failed"] = p.agent_legs_failed;
+    o["machine_messages"] = p.machine_messages;  // amd.on_machine (campaign_machine.cpp)
+    o["messages_left"] = p.messages_left;
+    o["machine_beeps"] = p.machine_beeps;
+    o["machine_beep_timeouts"] = p.machine_beep_timeouts;
+    o["machine_action_hangup_instead"] = p.machine_action_hangup_instead;
+    o["machines_to_agents"] = p.machines_to_agents;
   }
   return o;
 }

@@ -86,6 +86,9 @@ class CallController {
   bool play_prompt(CallHandle call, Side side, std::uint32_t clip, std::function<void(bool)> done);
   // The customer leg's CDR ends with cause Abandoned (a live answer no agent took in time).
   bool mark_abandoned(CallHandle call);
+  // The customer leg's CDR ends with cause MessageLeft (AMD said machine; the campaign's
+  // message played to its end after the beep: amd.on_machine message).
+  bool mark_message_left(CallHandle call);
   // The call whose `side` leg is `leg` (dataplane events name legs: AMD verdicts); 0: none.
   CallHandle call_of_leg(const media::MediaLeg& leg, Side side) const;
   // The CallHistory's call id of the call ("<prefix>-<n>"); nullopt: no such call.

@@ -72,6 +72,13 @@ bool CallController::mark_abandoned(CallHandle id) {
   return true;
 }
 
+bool CallController::mark_message_left(CallHandle id) {
+  Call* call = find(id);
+  if (call == nullptr) return false;
+  call->message_left = true;
+  return true;
+}
+
 std::optional<std::string> CallController::history_id(CallHandle id) const {
   const auto it = calls_.find(id);
   if (it == calls_.end()) return std::nullopt;

@@ -68,6 +68,7 @@ struct Call {
   std::optional<std::int64_t> agent_id;
   std::string agent_address;
   bool abandoned = false;  // mark_abandoned(): the customer leg's CDR ends "abandoned"
+  bool message_left = false;  // mark_message_left(): it ends "message_left"
   // call_agent(): the "customer" slot is an agent's handset reached through `dial_via` (its
   // CDR leg is internal, with the agent id), not a trunk.
   AgentDialer dial_via;

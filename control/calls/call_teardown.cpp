@@ -62,9 +62,10 @@ void CallController::history_ended(Call& call, Side side, CallOutcome outcome) {
   if (!leg.history_open) return;
   leg.history_open = false;
   const std::int64_t at = now_ms();
-  const history::EndCause cause = side == Side::Customer && call.abandoned
-                                       ? history::EndCause::Abandoned
-                                       : end_cause(outcome);
+  const bool customer = side == Side::Customer;
+  const history::EndCause cause = customer && call.abandoned       ? history::EndCause::Abandoned
+                                  : customer && call.message_left ? history::EndCause::MessageLeft
+                                                                  : end_cause(outcome);
   record([&] { return history_->ended(call.history_id, leg_name(side), cause, at); });
 }
 

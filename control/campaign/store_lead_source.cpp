@@ -44,6 +44,7 @@ std::optional<dialler::Disposition> disposition_of(const std::string& outcome) {
   using D = dialler::Disposition;
   static const std::map<std::string, D, std::less<>> kNames = {
       {"busy", D::Busy},           {"no_answer", D::NoAnswer}, {"machine", D::Machine},
+      {"message_left", D::Machine},  // a machine that got the message: retried like one
       {"invalid", D::Invalid},     {"abandoned", D::Abandoned}, {"answered", D::Answered},
       {"failed", D::NoAnswer}};  // a carrier failure is retried like an unanswered call
   const auto it = kNames.find(outcome);

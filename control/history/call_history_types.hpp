@@ -17,6 +17,7 @@ enum class EndCause {
   Rejected,     // 403/603
   Failed,       // anything else: 5xx, transport, media
   Abandoned,    // answered live, no agent within the limit (the caller heard the message)
+  MessageLeft,  // AMD said machine; the campaign's message played after the beep (on_machine)
   Interrupted,  // written by recovery: the process died with the leg open
 };
 std::string_view to_string(EndCause cause);

@@ -22,6 +22,7 @@ std::string_view to_string(EndCause cause) {
     case EndCause::Rejected: return "rejected";
     case EndCause::Failed: return "failed";
     case EndCause::Abandoned: return "abandoned";
+    case EndCause::MessageLeft: return "message_left";
     case EndCause::Interrupted: return "interrupted";
   }
   return "failed";
@@ -60,6 +61,7 @@ bool makes_attempt(const store::Cdr& cdr) {
 
 std::string attempt_outcome(EndCause cause, const store::Attempt& a) {
   if (cause == EndCause::Abandoned) return "abandoned";
+  if (cause == EndCause::MessageLeft) return "message_left";
   if (a.amd == "machine") return "machine";
   if (a.answered_at_ms) return "answered";
   switch (cause) {

@@ -5,7 +5,7 @@ namespace dialcore::control::history {
 std::int64_t RetryPolicy::delay_ms(std::string_view outcome) const {
   if (outcome == "busy") return busy_ms;
   if (outcome == "no_answer") return no_answer_ms;
-  if (outcome == "machine") return machine_ms;
+  if (outcome == "machine" || outcome == "message_left") return machine_ms;
   if (outcome == "abandoned") return abandoned_ms;
   if (outcome == "answered") return answered_ms;
   if (outcome == "interrupted") return interrupted_ms;

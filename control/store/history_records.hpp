@@ -56,7 +56,7 @@ struct Attempt : RecordBase {
   std::int64_t started_at_ms = 0;
   std::optional<std::int64_t> answered_at_ms;
   std::optional<std::int64_t> ended_at_ms;
-  // answered, busy, no_answer, machine, invalid, abandoned, failed, interrupted (recovery)
+  // answered, busy, no_answer, machine, message_left, invalid, abandoned, failed, interrupted
   std::string outcome;
   std::string amd;  // human, machine, unknown, "" (not run)
 

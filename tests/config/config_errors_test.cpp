@@ -232,3 +232,31 @@ TEST_CASE("agent voice keys: call-in numbers and the agent phone trunk are check
   CHECK_THAT(errors_at(clash, "organisation.call_in_numbers[0]")[0].message,
              Catch::Contains("already routes to"));
 }
+
+TEST_CASE("amd: message needs a prompt; the word-counting keys load with a warning",
+          "[config][errors][amd]") {
+  const std::string campaign = kTeamsAndQueue +
+                               "campaigns:\n  - id: c1\n    name: C\n    teams: [sales]\n"
+                               "    dialler: {strategy: power}\n";
+  expect_one(campaign + "    amd: {enabled: true, on_machine: message}\n",
+             "campaigns[0].amd.on_machine", 9, 38, "names no prompt to leave");
+  const auto ok = load(campaign +
+                       "    amd: {enabled: true, on_machine: message, message_prompt: m.wav}\n");
+  INFO(all_errors(ok));
+  REQUIRE(ok.ok());
+  CHECK(ok.config->campaigns[0].amd.message_prompt == "m.wav");
+  CHECK(ok.warnings.size() == 1);  // the admin token only
+  const auto old = load(campaign + "    amd: {enabled: true, max_words: 4,\n"
+                                   "          between_words_silence_ms: 60}\n");
+  INFO(all_errors(old));
+  REQUIRE(old.ok());
+  std::size_t deprecated = 0;
+  for (const auto& w : old.warnings) {
+    if (w.message.find("deprecated and ignored") != std::string::npos) {
+      ++deprecated;
+      CHECK((w.key == "campaigns[0].amd.max_words" ||
+             w.key == "campaigns[0].amd.between_words_silence_ms"));
+    }
+  }
+  CHECK(deprecated == 2);
+}

@@ -169,6 +169,30 @@ TEST_CASE(
   CHECK(dialcore::test::sample(metrics, "dialcore_prompts_clips") == 1);
 }
 
+TEST_CASE("amd.message_prompt: machine:<id> names the campaign's message, no default",
+          "[prompts][amd]") {
+  Dir dir;
+  config::Config c;
+  c.data_dir = dir.path;
+  sox("-n -r 8000 -e signed-integer -b 16 -c 1 " + dir.path + "/leave.wav synth 1 sine 600 vol 0.5");
+  config::Campaign with = campaign("spring", "");
+  with.amd.on_machine = config::MachineAction::Message;
+  with.amd.message_prompt = "leave.wav";
+  config::Campaign shares = campaign("summer", "leave.wav");  // the same file as an abandon message
+  config::Campaign broken = campaign("autumn", "");
+  broken.amd.message_prompt = "gone.wav";
+  c.campaigns = {with, shares, broken};
+  const PromptSetup p(c);
+  CHECK(p.clips_loaded() == 2);  // the default and leave.wav, once
+  REQUIRE(p.clip("machine:spring").has_value());
+  CHECK(p.clip("machine:spring") == p.clip("abandon:summer"));
+  CHECK(std::abs(static_cast<long>(clip_of(p, "machine:spring").pcm.size()) - 16000) < 100);
+  CHECK_FALSE(p.clip("machine:summer").has_value());  // none configured: no message, no default
+  CHECK_FALSE(p.clip("machine:autumn").has_value());  // its file is missing: a warning
+  REQUIRE(p.load_failures() == 1);
+  CHECK(p.warnings()[0].find("campaign autumn: amd.message_prompt") != std::string::npos);
+}
+
 TEST_CASE("dialcored starts with a campaign whose abandon message is missing, warning about it",
           "[prompts][daemon]") {
   const std::string yaml = dialcore::test::dataplane_yaml() +

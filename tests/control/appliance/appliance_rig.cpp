@@ -50,6 +50,10 @@ config::Config make_config(const ApplianceOptions& o) {
   k.calling_window_end = "24:00";  // any time of the day the test runs
   k.record = o.record;
   k.amd.enabled = o.amd;
+  k.amd.on_machine = o.on_machine == "message" ? config::MachineAction::Message
+                     : o.on_machine == "agent" ? config::MachineAction::Agent
+                                               : config::MachineAction::Hangup;
+  if (k.amd.on_machine == config::MachineAction::Message) k.amd.message_prompt = "machine.wav";
   k.cli = "442071234567";
   c.campaigns.push_back(k);
   if (o.queue) {
@@ -83,6 +87,7 @@ ApplianceRig::ApplianceRig(ApplianceOptions o) : options(std::move(o)) {
   enter_private_netns();  // before any thread
   REQUIRE(prompts.add(kAbandonClip, 8000, tone_pcm(1000)));
   REQUIRE(prompts.add(kBeepClip, 8000, tone_pcm(150)));
+  REQUIRE(prompts.add(kMachineClip, 8000, tone_pcm(1500)));
   dataplane::RuntimeSettings rs = test_settings(1);
   rs.legs_per_worker = 64;
   rs.rtp_ports = test_port_range(256);
@@ -137,6 +142,7 @@ ApplianceRig::ApplianceRig(ApplianceOptions o) : options(std::move(o)) {
                              ++prompt_lookups;
                              if (name == "abandon") return kAbandonClip;
                              if (name == "beep") return kBeepClip;
+                             if (name == "machine:spring") return kMachineClip;
                              return std::nullopt;  // no campaign-specific message: the fallback
                            }};
   appliance = std::make_unique<appl::Appliance>(std::move(deps), config);

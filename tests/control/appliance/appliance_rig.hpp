@@ -38,6 +38,7 @@ inline constexpr std::uint16_t kHandsetBase = 5091;  // agent i's handset: kHand
 inline constexpr std::uint16_t kHandsetMediaBase = 6100;  // + 10 * i
 inline constexpr std::uint32_t kAbandonClip = 7;
 inline constexpr std::uint32_t kBeepClip = 8;  // "beep": 440 Hz, 150 ms
+inline constexpr std::uint32_t kMachineClip = 9;  // "machine:spring": 440 Hz, 1.5 s
 inline constexpr std::uint16_t kCallerBase = 5095;       // inbound caller i: kCallerBase + i
 inline constexpr std::uint16_t kCallerMediaBase = 6300;  // + 10 * i
 inline constexpr const char* kQueueDid = "442070000100";   // the "help" queue's DID
@@ -50,6 +51,7 @@ struct ApplianceOptions {
   int leads = 10;
   bool record = false;
   bool amd = false;
+  std::string on_machine = "hangup";  // config::MachineAction by name: hangup, message, agent
   // Inbound: queue "help" (DID kQueueDid; agents of team "support"), call-in line kCallInDid.
   bool queue = false;
   std::uint32_t ring_timeout_s = 20;

@@ -13,6 +13,7 @@
 #include "dataplane/rtp/rtp_sender_stats.hpp"
 #include "dataplane/rtp/rtp_writer.hpp"
 #include "dataplane/rtp/stream_rewriter.hpp"
+#include "dataplane/rtp/telephone_event_receiver.hpp"
 #include "tests/support/alloc_counter.hpp"
 
 using namespace dialcore::dataplane::rtp;
@@ -59,4 +60,28 @@ TEST_CASE("the RTP path allocates nothing per packet", "[rtp][alloc]") {
   CHECK(dialcore::test::allocations() == before);
   CHECK(work > 100000);  // the loop did real work
   CHECK(rewriter.switches() > 100);
+}
+
+TEST_CASE("RFC 4733 receive, plain and in RFC 2198 RED, allocates nothing", "[rtp][alloc][red]") {
+  // Key 5 at ts 800 (update, then its end) as RED: the previous block redundant, PT 101.
+  const std::array<std::uint8_t, 13> red_packet = {0xE5, 0x00, 0x00, 0x04,  // F, PT 101, 0, 4 bytes
+                                                   101,                     // primary PT 101
+                                                   5, 10, 0x01, 0x90,       // redundant: 400
+                                                   5, 0x8A, 0x03, 0x20};    // primary: end, 800
+  const std::array<std::uint8_t, 4> plain = {6, 10, 0x00, 0xA0};
+  const std::array<std::uint8_t, 3> broken = {0xE5, 0x00, 0x00};
+  TelephoneEventReceiver r(8000, 250);
+  std::array<TelephoneEventReport, 8> out{};
+  std::size_t reports = 0;
+  const std::size_t before = dialcore::test::allocations();
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    const std::uint64_t now = std::uint64_t{i} * 100'000'000;
+    reports += r.on_red(800 + 2000 * i, red_packet, 101, now, out);
+    reports += r.on_packet(1800 + 2000 * i, plain, now + 20'000'000, out);
+    reports += r.on_red(800, broken, 101, now, out);
+    reports += r.on_timer(now + 60'000'000, out);
+  }
+  CHECK(dialcore::test::allocations() == before);
+  CHECK(reports >= 1000);
+  CHECK(r.malformed() == 1000);
 }

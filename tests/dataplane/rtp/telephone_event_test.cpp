@@ -244,6 +244,90 @@ TEST_CASE("RFC 2198 redundancy parses and recovers a key whose own packets were 
   CHECK(r.repeats() + r.late() >= 1);
 }
 
+// A sender using RFC 2198 (RFC 4733 2.5.1.5 "redundancy"): every packet carries the block of the
+// packet before it as a redundant block (offset: how far that event's timestamp lies before this
+// packet's). Keys '7' (ts 8000) then '8' (ts 16000); then an audio block (PT 0) in the same RED
+// stream, which the receiver ignores.
+TEST_CASE("RFC 2198 stream: lost primaries are recovered from the next packet's redundant block",
+          "[rfc4733][red]") {
+  struct Sent {
+    std::uint32_t ts;
+    TelephoneEventBlock block;
+  };
+  const std::vector<Sent> sent = {
+      {8000, ev(7, 400)},        {8000, ev(7, 800)},         {8000, ev(7, 1200, true)},
+      {8000, ev(7, 1200, true)}, {8000, ev(7, 1200, true)},  {16000, ev(8, 400)},
+      {16000, ev(8, 800)},       {16000, ev(8, 960, true)},  {16000, ev(8, 960, true)},
+      {16000, ev(8, 960, true)}};
+  std::vector<std::vector<std::uint8_t>> packets;
+  std::vector<std::uint32_t> stamps;
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    std::vector<std::pair<std::uint16_t, std::vector<std::uint8_t>>> redundant;
+    if (i > 0) {
+      redundant.push_back({static_cast<std::uint16_t>(sent[i].ts - sent[i - 1].ts),
+                           te({sent[i - 1].block})});
+    }
+    packets.push_back(red(101, redundant, te({sent[i].block})));
+    stamps.push_back(sent[i].ts);
+  }
+
+  SECTION("every packet whose primary is an end of key 7 lost: the next one's redundancy ends it") {
+    TelephoneEventReceiver r(8000, 250);
+    std::array<TelephoneEventReport, 8> out{};
+    std::vector<TelephoneEventReport> got;
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+      if (i >= 2 && i <= 4) continue;  // the three end packets of key 7: lost
+      const std::size_t n = r.on_red(stamps[i], packets[i], 101, i * 50 * kMs, out);
+      got.insert(got.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].event == 7);
+    CHECK(got[0].how == TelephoneEventEnd::EndBit);  // recovered, not guessed from key 8
+    CHECK(got[0].duration == 1200);
+    CHECK(got[0].start_ts == 8000);
+    CHECK(got[1].event == 8);
+    CHECK(got[1].how == TelephoneEventEnd::EndBit);
+    CHECK(got[1].duration == 960);
+    CHECK(r.lost_ends() == 0);
+    CHECK(r.malformed() == 0);
+  }
+
+  SECTION("the first packet of key 8 lost and the rest reordered in pairs: each key once") {
+    TelephoneEventReceiver r(8000, 250);
+    std::array<TelephoneEventReport, 8> out{};
+    std::string keys;
+    const std::vector<std::size_t> order = {0, 2, 1, 3, 4, 6, 7, 9, 8};  // 5 lost
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::size_t i = order[k];
+      const std::size_t n = r.on_red(stamps[i], packets[i], 101, k * 50 * kMs, out);
+      for (std::size_t j = 0; j < n; ++j) keys += dtmf_event_key(out[j].event);
+    }
+    CHECK(keys == "78");
+  }
+
+  SECTION("malformed RED is a counted drop; blocks of other payload types are ignored") {
+    TelephoneEventReceiver r(8000, 250);
+    std::array<TelephoneEventReport, 8> out{};
+    const std::vector<std::uint8_t> truncated(packets[3].begin(), packets[3].begin() + 3);
+    CHECK(r.on_red(8000, truncated, 101, 0, out) == 0);
+    CHECK(r.on_red(8000, {}, 101, 0, out) == 0);
+    CHECK(r.malformed() == 2);
+    // Audio (PT 0) as the primary, key 7's end as the redundant block: only the key counts.
+    std::vector<std::uint8_t> mixed = {0xE5, 0x00, 0x00, 0x04, 0x00};  // F PT 101, len 4; PT 0
+    const auto key = te({ev(7, 1200, true)});
+    mixed.insert(mixed.end(), key.begin(), key.end());
+    mixed.insert(mixed.end(), 160, 0xFF);
+    std::array<RedBlock, 4> blocks{};
+    REQUIRE(parse_red(mixed, blocks) == 2);
+    CHECK(blocks[0].payload_type == 101);
+    CHECK(blocks[1].payload_type == 0);
+    CHECK(blocks[1].data.size() == 160);
+    CHECK(r.on_red(8000, mixed, 101, 0, out) == 1);
+    CHECK(out[0].event == 7);
+    CHECK(r.malformed() == 2);
+  }
+}
+
 TEST_CASE("the sender: start with marker, updates, three ends, inside the rewritten stream", "[rfc4733][sender]") {
   StreamRewriter stream(0xABCD, 1000, 50000, 8000);
   // Audio flows first: 20 ms packets of a source.
