@@ -7,12 +7,10 @@
 // three hear each other is shown by the worker: conference ticks, and every member leg sending
 // (the mix) and receiving (the pcap, the handsets' echo of the mix) while merged.
 #include "appliance_rig.hpp"
+#include "floor_api.hpp"
 
 #include <boost/json.hpp>
 
-#include <sstream>
-
-#include "control/api/floor_routes.hpp"
 #include "control/calls/call_controller.hpp"
 #include "control/floor/floor.hpp"
 #include "tests/control/calls/call_scenarios.hpp"
@@ -24,33 +22,6 @@ namespace cs = call_scenarios;
 namespace json = boost::json;
 using control::calls::CallHandle;
 using control::calls::Side;
-
-std::string state_of(ApplianceRig& rig, std::int64_t agent) {
-  return std::string(rig.appliance->floor().snapshot(agent).body.at("state").as_string());
-}
-
-bool wait_state(ApplianceRig& rig, std::int64_t agent, const std::string& state) {
-  return rig.run_until([&] { return state_of(rig, agent) == state; }, std::chrono::seconds(15));
-}
-
-// POST /api/v1/floor/<op> as `agent`, through the agent API's routes.
-control::api::ApiResponse post(ApplianceRig& rig, std::int64_t agent, const std::string& op,
-                               const std::string& body) {
-  control::api::ApiRequest req;
-  req.method = "POST";
-  req.path = "/api/v1/floor/" + op;
-  req.content_type = "application/json";
-  req.body = body;
-  control::api::Principal who;
-  who.role = control::api::Role::Agent;
-  who.actor = "agent:test";
-  who.agent_id = agent;
-  std::vector<std::string> parts = {"api", "v1", "floor"};
-  std::stringstream ss(op);
-  for (std::string p; std::getline(ss, p, '/');) parts.push_back(p);
-  std::string route;
-  return rig.appliance->floor_routes().handle(req, who, parts, route);
-}
 
 dataplane::LegStats leg_stats(ApplianceRig& rig, const control::media::MediaLeg& leg) {
   std::optional<dataplane::LegStats> got;
@@ -135,15 +106,20 @@ bool has_transfer(const store::Cdr& c, const std::string& kind) {
   return false;
 }
 
-const store::Cdr* customer_cdr(ApplianceRig& rig, const std::string& call_id, std::vector<store::Cdr>& rows) {
+// The customer's CDR (leg a of `call_id`) has the merge event and then `kind`, and has ended.
+void require_cdr(ApplianceRig& rig, const std::string& call_id, const std::string& kind) {
   auto r = rig.reader();
   auto all = r->cdrs().list(store::Query{});
   REQUIRE(all.ok());
-  rows = *all;
-  for (const auto& c : rows) {
-    if (c.call_id == call_id && c.leg == "a") return &c;
+  const store::Cdr* customer = nullptr;
+  for (const auto& c : *all) {
+    if (c.call_id == call_id && c.leg == "a") customer = &c;
   }
-  return nullptr;
+  REQUIRE(customer != nullptr);
+  INFO(customer->events_json);
+  CHECK(has_transfer(*customer, "merge"));
+  CHECK(has_transfer(*customer, kind));
+  CHECK(customer->ended_at_ms.has_value());
 }
 
 void drained(ApplianceRig& rig) {
@@ -207,12 +183,7 @@ TEST_CASE("merge after a consultation: all three talk; leave keeps the customer 
   wrap(rig, a2);
   wrap(rig, a1);
   drained(rig);
-  std::vector<store::Cdr> rows;
-  const store::Cdr* customer = customer_cdr(rig, x_id, rows);
-  REQUIRE(customer != nullptr);
-  INFO(customer->events_json);
-  CHECK(has_transfer(*customer, "merge"));
-  CHECK(has_transfer(*customer, "leave"));
+  require_cdr(rig, x_id, "leave");
 }
 
 TEST_CASE("merge then leave with terminate hangs up every party", "[appliance][agent][conference]") {
@@ -230,13 +201,7 @@ TEST_CASE("merge then leave with terminate hangs up every party", "[appliance][a
   wrap(rig, a1);
   wrap(rig, a2);
   drained(rig);
-  std::vector<store::Cdr> rows;
-  const store::Cdr* customer = customer_cdr(rig, x_id, rows);
-  REQUIRE(customer != nullptr);
-  INFO(customer->events_json);
-  CHECK(has_transfer(*customer, "merge"));
-  CHECK(has_transfer(*customer, "terminate"));
-  CHECK(customer->ended_at_ms.has_value());
+  require_cdr(rig, x_id, "terminate");
 }
 
 }  // namespace dialcore::test

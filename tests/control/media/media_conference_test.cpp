@@ -7,6 +7,7 @@
 
 #include <array>
 #include <chrono>
+#include <memory>
 
 #include "control/media/media_service.hpp"
 #include "dataplane/runtime/runtime.hpp"
@@ -29,17 +30,28 @@ std::array<double, 3> heard(const test::OrtpPeer& p, std::size_t n = 4000) {
   return {test::tone_amplitude(x, kHz[0]), test::tone_amplitude(x, kHz[1]), test::tone_amplitude(x, kHz[2])};
 }
 
+// The real runtime (two workers) and a MediaService over its rings.
+struct Live {
+  Live() {
+    dataplane::RuntimeError error;
+    rt = dataplane::Runtime::start(test::test_settings(2), error);
+    REQUIRE(rt != nullptr);
+    std::vector<dataplane::WorkerRings*> rings;
+    for (std::size_t i = 0; i < rt->worker_count(); ++i) rings.push_back(&rt->rings(i));
+    media = std::make_unique<MediaService>(io, rings, settings());
+  }
+  std::unique_ptr<dataplane::Runtime> rt;
+  boost::asio::io_context io;
+  std::unique_ptr<MediaService> media;
+};
+
 }  // namespace
 
 TEST_CASE("MediaService puts three legs of one worker in a conference and takes one out",
           "[media][conference][ortp]") {
-  dataplane::RuntimeError error;
-  auto rt = dataplane::Runtime::start(test::test_settings(2), error);
-  REQUIRE(rt != nullptr);
-  boost::asio::io_context io;
-  std::vector<dataplane::WorkerRings*> rings;
-  for (std::size_t i = 0; i < rt->worker_count(); ++i) rings.push_back(&rt->rings(i));
-  MediaService media(io, rings, settings());
+  Live live;
+  boost::asio::io_context& io = live.io;
+  MediaService& media = *live.media;
   Sync sync{io, media};
 
   std::array<test::OrtpPeer, 3> peers;
@@ -92,13 +104,9 @@ TEST_CASE("MediaService puts three legs of one worker in a conference and takes 
 }
 
 TEST_CASE("a conference never crosses workers: WrongState without a round trip", "[media][conference]") {
-  dataplane::RuntimeError error;
-  auto rt = dataplane::Runtime::start(test::test_settings(2), error);
-  REQUIRE(rt != nullptr);
-  boost::asio::io_context io;
-  std::vector<dataplane::WorkerRings*> rings;
-  for (std::size_t i = 0; i < rt->worker_count(); ++i) rings.push_back(&rt->rings(i));
-  MediaService media(io, rings, settings());
+  Live live;
+  boost::asio::io_context& io = live.io;
+  MediaService& media = *live.media;
   MediaLeg a, b;
   a.worker = 0;
   b.worker = 1;

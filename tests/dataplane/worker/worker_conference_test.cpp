@@ -112,15 +112,14 @@ TEST_CASE("three oRTP parties in a conference each hear the other two and not th
   }
 }
 
-TEST_CASE("a conference of PCMU, PCMA and G.729 members: each hears the others in its codec", "[worker][conference][codecs]") {
+// Three far ends in the codecs of `specs` joined into one conference (the third joins the
+// second's), 60 frames: each hears the other two and not itself.
+template <typename A, typename B, typename C>
+void three_in_codecs(A& p0, B& p1, C& p2, const std::array<CodecSpec, 3>& specs) {
   WorkerHarness h;
-  OrtpPeer p0;
-  CodecPeer p1(CodecId::Pcma, 8), p2(CodecId::G729, 18);
-  REQUIRE(p1.ok());
-  REQUIRE(p2.ok());
-  const LegId l0 = attach(h, p0, pcmu(), kHz[0]);
-  const LegId l1 = attach(h, p1, WorkerHarness::spec(CodecId::Pcma, 8), kHz[1]);
-  const LegId l2 = attach(h, p2, WorkerHarness::spec(CodecId::G729, 18), kHz[2]);
+  const LegId l0 = attach(h, p0, specs[0], kHz[0]);
+  const LegId l1 = attach(h, p1, specs[1], kHz[1]);
+  const LegId l2 = attach(h, p2, specs[2], kHz[2]);
   REQUIRE(h.call(l1, ConferenceJoinArgs{l0}).status == ReplyStatus::Ok);
   REQUIRE(h.call(l2, ConferenceJoinArgs{l1}).status == ReplyStatus::Ok);
   run(h, 60, p0, p1, p2);
@@ -129,20 +128,19 @@ TEST_CASE("a conference of PCMU, PCMA and G.729 members: each hears the others i
   check_hears_others(p2, 2);
 }
 
+TEST_CASE("a conference of PCMU, PCMA and G.729 members: each hears the others in its codec", "[worker][conference][codecs]") {
+  OrtpPeer p0;
+  CodecPeer p1(CodecId::Pcma, 8), p2(CodecId::G729, 18);
+  REQUIRE(p1.ok());
+  REQUIRE(p2.ok());
+  three_in_codecs(p0, p1, p2, {pcmu(), WorkerHarness::spec(CodecId::Pcma, 8), WorkerHarness::spec(CodecId::G729, 18)});
+}
+
 TEST_CASE("an Opus member (48 kHz RTP clock, coded at 8 kHz) in a conference with PCMU", "[worker][conference][codecs]") {
-  WorkerHarness h;
   OrtpPeer p0, p1;
   CodecPeer p2(CodecId::Opus, 111);
   REQUIRE(p2.ok());
-  const LegId l0 = attach(h, p0, pcmu(), kHz[0]);
-  const LegId l1 = attach(h, p1, pcmu(), kHz[1]);
-  const LegId l2 = attach(h, p2, WorkerHarness::spec(CodecId::Opus, 111), kHz[2]);
-  REQUIRE(h.call(l1, ConferenceJoinArgs{l0}).status == ReplyStatus::Ok);
-  REQUIRE(h.call(l2, ConferenceJoinArgs{l0}).status == ReplyStatus::Ok);
-  run(h, 60, p0, p1, p2);
-  check_hears_others(p0, 0);
-  check_hears_others(p1, 1);
-  check_hears_others(p2, 2);
+  three_in_codecs(p0, p1, p2, {pcmu(), pcmu(), WorkerHarness::spec(CodecId::Opus, 111)});
 }
 
 TEST_CASE("masking armed on a conference member: no other member hears its tones", "[worker][conference][dtmf]") {
