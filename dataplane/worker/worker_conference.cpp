@@ -152,8 +152,9 @@ void Worker::poll_conferences(std::uint64_t now_ns) noexcept {
   }
 }
 
-// Cost per tick: dialbench dataplane's mix_tick row (3 G.711 members: the mix ~0.3 us, plus
-// each member's encode and send).
+// Cost per tick (dialbench dataplane mix_g711, 3 G.711 members, decodes included): 1.49 us vs
+// 1.19 us for the same legs' plain transcoding (the sum and mix-minus ~0.3 us); with a G.729 or
+// Opus member its encoder dominates (~100 us). Plus one packet alloc, rewrite and send each.
 void Worker::conference_tick(Conference& c, std::uint64_t now_ns) noexcept {
   std::array<Leg*, kMaxConferenceMembers> members{};
   for (std::size_t i = 0; i < c.size(); ++i) members[i] = legs_.find(c.member(i).leg);
