@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/dataplane/conference_bench.hpp"
 #include "bench/dataplane/dataplane_traffic.hpp"
 #include "bench/dataplane/ring_port.hpp"
 #include "bench/dataplane/runtime_relay_bench.hpp"
@@ -65,6 +66,12 @@ constexpr const char* kHelp =
     "                       and copied into the producer's chunks. No recorder thread drains\n"
     "                       them, so every full chunk meets a full ring and is dropped after the\n"
     "                       copy: the row is the worker's whole share of recording, no disk.\n"
+    "  mix_g711, mix_g729,  a 3-party conference's 20 ms tick (issue 8: members PCMU+PCMA+PCMU,\n"
+    "  mix_opus             +G.729 or +Opus as third): each member's packet decoded into its FIFO,\n"
+    "                       the sum, three mix-minus frames encoded (the worker's Conference), vs\n"
+    "                       the same three legs' plain transcoding (one Transcoder each, to the next\n"
+    "                       member's codec), 200-tick chunks alternating, thread CPU time; ratio =\n"
+    "                       tick / transcoding. A table of its own after the relay table.\n"
     "For the transcoding rows the codec-only cost is measured in the same run, in 10 ms chunks\n"
     "alternating with the worker's: the same frames decoded and re-encoded with codecs/\n"
     "directly, one warm codec pair per direction.\n"
@@ -87,7 +94,8 @@ constexpr const char* kHelp =
     "\"rows\":[{\"name\",\"legs\",\"packets\",\"chunks\",\"chunks_kept\",\"mpps\",\"ns_per_packet\",\"cycles_per_packet\",\n"
     "\"latency_p50_us\",\"latency_p99_us\",\"lost\",\"codec_only_ns_per_packet\",\n"
     "\"codec_ratio\"}...],\"relay_mpps\",\"relay_latency_p99_us\",\"g729_codec_ratio\",\n"
-    "\"opus_codec_ratio\",\"recording_ns_added\",\"recording_ratio\"}. codec_ratio = codec-only ns per packet / worker ns per packet (1.0:\n"
+    "\"opus_codec_ratio\",\"recording_ns_added\",\"recording_ratio\",\"mix_rows\":[{\"name\",\"codecs\",\"chunks\",\n"
+    "\"tick_us\",\"transcode_us\",\"ratio\"}...],\"mix_tick_us\",\"mix_transcode_ratio\"}. codec_ratio = codec-only ns per packet / worker ns per packet (1.0:\n"
     "the worker adds nothing to the codecs; 0 for relay rows). relay_* are relay_trust's.\n"
     "recording_ns_added = relay_recorded - relay_vclock ns per packet, recording_ratio their quotient.\n";
 
@@ -391,6 +399,7 @@ int run_dataplane_bench(int argc, char** argv) {
 
   const std::uint64_t tsc_hz = rte_get_tsc_hz();
   std::vector<Row> rows;
+  std::vector<MixRow> mix_rows;
   try {
     const std::span<const std::int16_t> speech(wav.audio.samples);
     const PayloadSet pcmu = encode_payloads(spec(CodecId::Pcmu, 0), speech, 150);
@@ -413,6 +422,7 @@ int run_dataplane_bench(int argc, char** argv) {
       if (sc.transcoding) codec_only = std::make_unique<CodecOnly>(sc, pcmu, pb);
       rows.push_back(run_scenario(sc, pcmu, pb, seconds, codec_only.get()));
     }
+    mix_rows = run_mix_rows(speech, seconds, only);  // codec level: no port, no worker loop
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dialbench dataplane: %s\n", e.what());
     bench_eal_cleanup();
@@ -453,12 +463,28 @@ int run_dataplane_bench(int argc, char** argv) {
   std::printf("dialbench dataplane: backend dpdk (net_ring, one worker, bench on the same core between "
               "turns); %.1f s per row, medians of 10 ms chunks; TSC %.3f GHz\n\n%s",
               seconds, static_cast<double>(tsc_hz) / 1e9, table.render().c_str());
+  Table mix_table({"mix row", "members", "chunks", "us/tick", "3 legs transcoded us/20 ms", "ratio"});
+  boost::json::array mix_json;
+  double mix_tick_us = 0, mix_ratio = 0;
+  for (const MixRow& r : mix_rows) {
+    mix_table.add({r.name, r.codecs, std::to_string(r.chunks), fixed(r.tick_us, 2), fixed(r.transcode_us, 2),
+                   fixed(r.ratio, 3)});
+    mix_json.push_back(boost::json::object{{"name", r.name}, {"codecs", r.codecs}, {"chunks", r.chunks},
+                                           {"tick_us", r.tick_us}, {"transcode_us", r.transcode_us},
+                                           {"ratio", r.ratio}});
+    if (r.name == "mix_g711") mix_tick_us = r.tick_us, mix_ratio = r.ratio;
+  }
+  if (!mix_rows.empty()) {
+    std::printf("\n3-party conference mix tick (thread CPU, medians of 200-tick chunks alternating with the "
+                "same legs' plain transcoding)\n\n%s", mix_table.render().c_str());
+  }
   if (json) {
     print_json_line({{"bench", "dataplane"}, {"backend", "dpdk"}, {"tsc_hz", tsc_hz},
                      {"seconds", seconds}, {"rows", json_rows}, {"relay_mpps", relay_mpps},
                      {"relay_latency_p99_us", relay_p99}, {"g729_codec_ratio", g729_ratio},
                      {"opus_codec_ratio", opus_ratio}, {"recording_ns_added", rec_added},
-                     {"recording_ratio", rec_ratio}});
+                     {"recording_ratio", rec_ratio}, {"mix_rows", mix_json},
+                     {"mix_tick_us", mix_tick_us}, {"mix_transcode_ratio", mix_ratio}});
   }
   return 0;
 }

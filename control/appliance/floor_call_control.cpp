@@ -106,11 +106,12 @@ CallResult FloorCallControl::complete_transfer(floor::AgentId agent, floor::Call
   if (!transfers_) return not_supported();
   return transfers_->complete(agent, legs(held).call, consult);
 }
-// A three-way conference needs a mixer in the worker (PlayAudio mix=false only today).
-CallResult FloorCallControl::merge(floor::AgentId, floor::CallId, floor::CallId) {
-  return not_supported();
+CallResult FloorCallControl::merge(floor::AgentId agent, floor::CallId first, floor::CallId second) {
+  return conference_.merge(agent, legs(first).call, legs(second).call);  // call_conference.cpp
 }
-CallResult FloorCallControl::leave(floor::AgentId, bool) { return not_supported(); }
+CallResult FloorCallControl::leave(floor::AgentId agent, bool terminate) {
+  return conference_.leave(agent, terminate);
+}
 CallResult FloorCallControl::manual_call(floor::AgentId agent, std::int64_t campaign_id,
                                          const std::string& number) {
   if (!transfers_) return not_supported();

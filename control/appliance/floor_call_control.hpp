@@ -9,8 +9,9 @@
 // the digits are still reported to the floor). Voice: connect_voice/disconnect_voice go to
 // AgentVoice (agent_voice.hpp: per-call legs, a persistent call-me leg, call-in).
 // With set_transfers(): blind transfer (agent, number), consult / complete / cancel, manual
-// calls and announcements (CallTransfers, call_transfers.hpp); queue targets, merge and leave
-// answer fail("not_supported") (no three-party mixer in the dataplane).
+// calls and announcements (CallTransfers, call_transfers.hpp); queue targets answer
+// fail("not_supported"). Merge and leave: CallConference (call_conference.hpp), a mix on the
+// legs' worker.
 // Control thread only; never blocks.
 
 #include <boost/asio/io_context.hpp>
@@ -21,6 +22,7 @@
 #include <optional>
 #include <string>
 
+#include "control/appliance/call_conference.hpp"
 #include "control/appliance/call_transfers.hpp"
 #include "control/calls/call_controller.hpp"
 #include "control/floor/call_control.hpp"
@@ -74,6 +76,7 @@ class FloorCallControl final : public floor::CallControl {
   floor::CallResult mask_dtmf(floor::CallId call, bool on) override;
 
   const FloorCallCounters& counters() const { return counters_; }
+  const CallConference& conference() const { return conference_; }
 
  private:
   floor::CallResult not_supported();
@@ -87,6 +90,7 @@ class FloorCallControl final : public floor::CallControl {
   floor::Floor* floor_ = nullptr;
   std::unique_ptr<CallTransfers> transfers_;
   AgentVoice* voice_ = nullptr;
+  CallConference conference_{calls_};
   FloorCallCounters counters_;
 };
 

@@ -125,6 +125,19 @@ class CallController {
   bool hold(CallHandle call, Side side, bool on, std::function<void(bool)> done);
   // The customer leg's CDR event `transfer` (kind blind|consult, target "agent:7", a number).
   bool record_transfer(CallHandle call, std::string_view kind, std::string_view target);
+  // Three-way conference (call_joins.cpp; issue 8). merge: every ready leg of `first` and
+  // `second` (3 or 4, one worker) in one mix on their worker (MediaService::conference_join),
+  // each leaving its bridge and its hold; the customer leg of `first` gets the CDR event
+  // transfer kind "merge", target the other call's history id. `done(ok)` once the worker
+  // answered every join. False (no callback): a call missing or ending, `first` without an
+  // agent leg, fewer than 3 ready legs, another worker, or one of them already merged.
+  bool merge(CallHandle first, CallHandle second, std::function<void(bool)> done);
+  // `first`'s agent leg leaves the conference merge() made (either call may be named).
+  // terminate: every call of it ends (CDR transfer kind "terminate"). Otherwise (kind "leave")
+  // the agent leg leaves the mix and is let go (drop_agent: BYE), the worker bridges the other
+  // two, and the two calls are linked both ways (either ends, both end). False: not merged.
+  bool leave(CallHandle call, bool terminate);
+  CallHandle merged_with(CallHandle call) const;  // the other call of a merge; 0 none
 
   std::vector<CallHandle> call_handles() const;  // every live call (tests, shutdown reports)
 
@@ -235,6 +248,7 @@ class CallController {
   void join_standing(CallHandle customer, CallHandle standing);
   void standing_failed(CallHandle customer, CallHandle standing, CallOutcome outcome);
   std::unordered_map<CallHandle, Standing> standing_;
+  std::unordered_map<CallHandle, CallHandle> merged_;  // merge(): first → second
 };
 
 }  // namespace dialcore::control::calls

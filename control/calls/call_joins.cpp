@@ -1,8 +1,12 @@
 // CallController: the pieces transfers, consultations and manual calls are made of (issue 8):
 // calls to an agent's handset, legs of two calls bridged to each other, an agent leg let go
-// while the customer stays, calls ended together, hold from control with its CDR event.
+// while the customer stays, calls ended together, hold from control with its CDR event; and the
+// three-way conference: merge() puts the legs of two calls in one mix on their worker, leave()
+// takes the agent out (the other two bridged again) or ends them all.
 
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "control/calls/call_controller.hpp"
 #include "control/calls/call_record.hpp"
@@ -108,6 +112,76 @@ bool CallController::record_transfer(CallHandle id, std::string_view kind,
   if (call == nullptr || !call->leg(Side::Customer).history_open) return false;
   const std::int64_t at = now_ms();
   record([&] { return history_->transferred(call->history_id, "a", kind, target, at); });
+  return true;
+}
+
+
+CallHandle CallController::merged_with(CallHandle call) const {
+  for (const auto& [first, second] : merged_) {
+    if (first == call) return second;
+    if (second == call) return first;
+  }
+  return 0;
+}
+
+bool CallController::merge(CallHandle first, CallHandle second, std::function<void(bool)> done) {
+  std::erase_if(merged_, [this](const auto& m) { return find(m.first) == nullptr || find(m.second) == nullptr; });
+  Call* a = find(first);
+  Call* b = find(second);
+  if (a == nullptr || b == nullptr || a == b || a->state == CallState::Ending ||
+      b->state == CallState::Ending || merged_with(first) != 0 || merged_with(second) != 0 ||
+      a->leg(Side::Agent).media_state != MediaState::Ready) {
+    return false;
+  }
+  std::vector<media::MediaLeg> members;
+  for (Call* c : {a, b}) {
+    for (const Side side : {Side::Customer, Side::Agent}) {
+      const CallLeg& leg = c->leg(side);
+      if (leg.media_state == MediaState::Ready && !leg.dropping) members.push_back(leg.media);
+    }
+  }
+  if (members.size() < 3 || members.size() > dataplane::kMaxConferenceMembers) return false;
+  for (const media::MediaLeg& m : members) {
+    if (m.worker != members[0].worker) return false;  // a mix never crosses workers
+  }
+  merged_[first] = second;
+  // One worker answers in order: every hold lifted before the joins; the first leg anchors.
+  for (const media::MediaLeg& m : members) media_.hold(m, false, [](Reply) {});
+  struct Pending {
+    std::size_t left = 0;
+    bool ok = true;
+    std::function<void(bool)> done;
+  };
+  auto pending = std::make_shared<Pending>(Pending{members.size() - 1, true, std::move(done)});
+  for (std::size_t i = 1; i < members.size(); ++i) {
+    media_.conference_join(members[i], members[0], [pending](Reply r) {
+      pending->ok = pending->ok && r == Reply::Ok;
+      if (--pending->left == 0 && pending->done) pending->done(pending->ok);
+    });
+  }
+  record_transfer(first, "merge", b->history_id);
+  return true;
+}
+
+bool CallController::leave(CallHandle call, bool terminate) {
+  CallHandle first = 0, second = 0;
+  for (const auto& [f, s] : merged_) {
+    if (f == call || s == call) first = f, second = s;
+  }
+  if (first == 0) return false;
+  merged_.erase(first);
+  const Call* b = find(second);
+  const std::string other = b != nullptr ? b->history_id : std::string();
+  if (terminate) {
+    record_transfer(first, "terminate", other);
+    hangup(first);
+    hangup(second);
+    return true;
+  }
+  record_transfer(first, "leave", other);
+  if (const auto agent = media_leg(first, Side::Agent)) media_.conference_leave(*agent, [](Reply) {});
+  drop_agent(first);  // its leg's DestroyLeg follows the leave on the same worker
+  link(first, second, true);
   return true;
 }
 

@@ -148,6 +148,14 @@ class MediaService {
   // runs on the leg). stop_amd is Ok also when none runs; its events stop with its reply.
   void start_amd(const MediaLeg& leg, const dataplane::AmdArgs& args, Done done);
   void stop_amd(const MediaLeg& leg, Done done);
+  // Conferences (media_conference.cpp; issue 8, the contract: dataplane/api/commands.hpp
+  // ConferenceJoinArgs). `leg` joins the conference `with` is in, or a new one of the two; it
+  // leaves its bridge. Both on one worker, else WrongState (nothing sent). Worker replies:
+  // WrongState (already a member), NoCapacity (full, or no free conference), Unsupported (a
+  // codec the mixer cannot decode at 8 kHz). conference_leave: WrongState when not a member; the
+  // last two members are bridged again by the worker.
+  void conference_join(const MediaLeg& leg, const MediaLeg& with, Done done);
+  void conference_leave(const MediaLeg& leg, Done done);
 
   // Orderly stop: new allocations fail WrongState, every known leg is destroyed, and `done` runs
   // once nothing is in flight or queued (bounded by reply_timeout); then polling stops.

@@ -46,8 +46,11 @@ enum class CommandType : std::uint16_t {
   // Answering-machine detection (issue 4) on what the leg receives: Amd events (events.hpp).
   StartAmd = 22,  // AmdArgs; WrongState while an analysis runs on the leg
   StopAmd = 23,   // Ok also when none runs (idempotent)
+  // Conferences (issue 8): legs of one worker in a mix, each hearing the sum of the others.
+  ConferenceJoin = 24,   // ConferenceJoinArgs: Command::leg joins the conference of `with`
+  ConferenceLeave = 25,  // Command::leg leaves; the last two are bridged again
 };
-inline constexpr CommandType kLastCommandType = CommandType::StopAmd;
+inline constexpr CommandType kLastCommandType = CommandType::ConferenceLeave;
 
 inline constexpr std::size_t kCommandPayloadBytes = 168;
 
@@ -266,6 +269,29 @@ struct StopAmdArgs {
 };
 static_assert(kIsCommandArgs<StopAmdArgs, 1>);
 
+// Conferences (issue 8). Up to kMaxConferenceMembers legs of ONE worker in a mix: each member
+// hears the sum of the others (8 kHz, saturating 16-bit), encoded in its own send codec as part
+// of its one outgoing stream. Command::leg joins the conference `with` is in; when `with` is in
+// none, a conference is made of the two. A joining leg leaves its bridge (its old peer is left
+// unbridged). Replies: BadArgument (leg == with), StaleLeg (`with` gone), WrongState (leg already
+// in a conference), NoCapacity (conference full, or the worker's pool of conferences empty),
+// Unsupported (a codec that does not decode at 8 kHz here: L16 16 kHz). Bridge/Unbridge of a
+// member reply WrongState; DestroyLeg leaves. ConferenceLeave: WrongState when not a member;
+// when two members are left they are bridged again (a plain bridge; a pair that cannot be
+// bridged stays a two-member mix), one member left is alone (unbridged).
+inline constexpr std::size_t kMaxConferenceMembers = 4;
+
+struct ConferenceJoinArgs {
+  static constexpr CommandType kType = CommandType::ConferenceJoin;
+  LegId with;
+};
+static_assert(kIsCommandArgs<ConferenceJoinArgs, 8>);
+
+struct ConferenceLeaveArgs {
+  static constexpr CommandType kType = CommandType::ConferenceLeave;
+};
+static_assert(kIsCommandArgs<ConferenceLeaveArgs, 1>);
+
 // Three cache lines: slots in the ring never share a line, so the producer filling one slot
 // does not disturb the consumer reading the one before it.
 struct alignas(64) Command {
@@ -322,6 +348,8 @@ inline std::string_view to_string(CommandType type) {
     case CommandType::TagRecording: return "tag_recording";
     case CommandType::StartAmd: return "start_amd";
     case CommandType::StopAmd: return "stop_amd";
+    case CommandType::ConferenceJoin: return "conference_join";
+    case CommandType::ConferenceLeave: return "conference_leave";
   }
   return "unknown";
 }

@@ -35,7 +35,10 @@
   X(RecordingUnrecorded, "recording_unrecorded",                                         \
     "audio frames of a recorded call not recorded: codec not decodable here or other rate") \
   X(AmdFrames, "amd_frames", "20 ms frames analysed by answering-machine detection")    \
-  X(AmdEvents, "amd_events", "AMD verdicts, corrections and beeps reported to control")
+  X(AmdEvents, "amd_events", "AMD verdicts, corrections and beeps reported to control") \
+  X(ConferenceTicks, "conference_ticks", "20 ms conference mix ticks")                  \
+  X(ConferenceUnderruns, "conference_underruns",                                        \
+    "conference members' frames mixed as silence: nothing received in time")
 
 namespace dialcore::dataplane {
 

@@ -46,6 +46,7 @@ struct Leg {
   bool playing = false;  // a prompt plays to this leg: the bridged audio towards it is held back
   bool recorded = false;  // issue 5: the customer leg of a recording (LegRecording beside it)
   bool amd = false;       // answering-machine detection runs on what this leg receives
+  bool conference = false;  // issue 8: a member of a conference (the worker's conference_of_)
 
   rtp::RtpReceiverStats rx_stats{8000};  // clock rate set by SetCodec
   std::optional<rtp::StreamRewriter> out;  // engaged from creation; optional only to delay init

@@ -21,7 +21,10 @@ Worker::Worker(const WorkerConfig& config, BurstIo& io, WorkerRings& rings)
       generators_(config.dtmf_generators != 0 ? config.dtmf_generators
                                               : std::max(1u, config.max_legs / 8)),
       amd_pool_(config.amd_detectors != 0 ? config.amd_detectors : config.max_legs),
-      amd_slots_(config.max_legs, kNoSlot) {
+      amd_slots_(config.max_legs, kNoSlot),
+      conferences_(config.conferences != 0 ? config.conferences : std::max(1u, config.max_legs / 16)),
+      conference_of_(config.max_legs, kNoSlot) {
+  conferences_active_.reserve(conferences_.capacity());
   senders_.reserve(config.max_legs);
   plays_.resize(config.max_legs);
   playing_.reserve(config.max_legs);
@@ -60,6 +63,10 @@ bool Worker::poll(std::uint64_t now_ns) noexcept {
   }
   if (!playing_.empty()) {
     poll_players(now_ns);
+    flush();
+  }
+  if (!conferences_active_.empty()) {
+    poll_conferences(now_ns);
     flush();
   }
 
@@ -174,6 +181,9 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
   // DTMF first, forwarded or not: a leg on its own (an IVR) still reports its keys.
   if (in->format.id == codecs::CodecId::TelephoneEvent) {
     if (!on_telephone_event(leg, rtp, payload, now_ns)) return drop(p);  // masked: never forwarded
+  } else if (leg.conference) {
+    conference_rx(leg, *in, payload, now_ns);  // into its mix (tap, AMD, recording there)
+    return drop(p);
   } else if (leg.transcoder && forward) {
     forward_transcoded(leg, *peer, payload, rtp.sequence, now_ns);  // taps the decoded audio
     return drop(p);

@@ -26,6 +26,7 @@
 #include "dataplane/io/burst_io.hpp"
 #include "dataplane/recording/recording_producer.hpp"
 #include "dataplane/rtp/rtp_packet.hpp"
+#include "dataplane/worker/conference.hpp"
 #include "dataplane/worker/leg_amd.hpp"
 #include "dataplane/worker/leg_dtmf.hpp"
 #include "dataplane/worker/leg_recording.hpp"
@@ -47,6 +48,8 @@ struct WorkerConfig {
   std::uint32_t dtmf_generators = 0;
   // AMD analyses at once (AmdSlot, leg_amd.hpp: 2,912 B each); 0 = max_legs.
   std::uint32_t amd_detectors = 0;
+  // Conferences at once (Conference, conference.hpp: ~15 KiB each); 0 = max(1, max_legs / 16).
+  std::uint32_t conferences = 0;
   const PromptLibrary* prompts = nullptr;  // clips for PlayAudio; read-only once the worker runs
   // This worker's side of RecordingService (service.producer(w)); null: the recording commands
   // reply Unsupported. Used on the worker's thread only.
@@ -114,6 +117,17 @@ class Worker {
   static bool playing(const Leg& leg) noexcept { return leg.playing; }
   void poll_players(std::uint64_t now_ns) noexcept;
 
+  // Conferences (worker_conference.cpp)
+  ReplyStatus conference_join(Leg& leg, const ConferenceJoinArgs& args, std::uint64_t now_ns) noexcept;
+  ReplyStatus conference_leave(Leg& leg) noexcept;
+  ReplyStatus conference_codec(Leg& leg) noexcept;  // SetCodec on a member: its codecs again
+  void enter_conference(Leg& leg, std::uint32_t slot) noexcept;
+  void exit_conference(Leg& leg) noexcept;
+  void conference_rx(Leg& leg, const CodecSpec& in, std::span<const std::uint8_t> payload,
+                     std::uint64_t now_ns) noexcept;
+  void poll_conferences(std::uint64_t now_ns) noexcept;
+  void conference_tick(Conference& c, std::uint64_t now_ns) noexcept;
+
   // Recording (worker_recording.cpp)
   ReplyStatus recording_command(Leg& leg, const Command& cmd, Event& reply,
                                 std::uint64_t now_ns) noexcept;
@@ -174,6 +188,9 @@ class Worker {
   };
   std::vector<Play> plays_;               // indexed like the leg table
   std::vector<LegId> playing_;            // legs with an active prompt (capacity max_legs)
+  SlotPool<Conference> conferences_;
+  std::vector<std::uint32_t> conference_of_;       // indexed like the leg table; kNoSlot: none
+  std::vector<std::uint32_t> conferences_active_;  // slots mixing (capacity: the pool's)
   std::vector<LegRecording> rec_;                    // indexed like the leg table
   std::vector<recording::RecordingId> pending_stops_;  // stops a full ring refused (capacity max_legs)
   std::array<std::int16_t, 16000 * 120 / 1000> dsp_pcm_{};  // one payload decoded (<= 120 ms, 16 kHz)

@@ -86,6 +86,10 @@ ReplyStatus Worker::handle(const Command& cmd, Event& reply, std::uint64_t now_n
         case CommandType::SendDtmf: st = send_dtmf(*leg, cmd.args<SendDtmfArgs>(), now_ns); break;
         case CommandType::PlayAudio: st = play_audio(*leg, cmd.args<PlayAudioArgs>(), now_ns); break;
         case CommandType::StopAudio: st = stop_audio(*leg, now_ns); break;
+        case CommandType::ConferenceJoin:
+          st = conference_join(*leg, cmd.args<ConferenceJoinArgs>(), now_ns);
+          break;
+        case CommandType::ConferenceLeave: st = conference_leave(*leg); break;
         default: st = ReplyStatus::UnknownCommand; break;
       }
     }
@@ -118,6 +122,7 @@ ReplyStatus Worker::create_leg(const Command& cmd, Event& reply, std::uint64_t n
 
 ReplyStatus Worker::destroy_leg(Leg& leg, std::uint64_t now_ns) noexcept {
   (void)stop_recording(leg, true, now_ns);
+  if (leg.conference) (void)conference_leave(leg);
   unbridge(leg);
   release_dtmf(leg);
   stop_amd(leg);
@@ -146,6 +151,7 @@ ReplyStatus Worker::set_codec(Leg& leg, const SetCodecArgs& args) noexcept {
     dtmf(leg).rx.reset(leg.formats[i].format.rtp_clock_hz);
     dtmf(leg).tx.set_clock_rate(leg.formats[i].format.rtp_clock_hz);
   }
+  if (leg.conference) return conference_codec(leg);
   if (Leg* peer = leg.peer.valid() ? legs_.find(leg.peer) : nullptr) {
     const ReplyStatus a = setup_transcoding(leg, *peer);
     const ReplyStatus b = setup_transcoding(*peer, leg);
@@ -185,7 +191,7 @@ ReplyStatus Worker::setup_transcoding(Leg& from, Leg& to) noexcept {
 
 ReplyStatus Worker::bridge(Leg& a, Leg& b) noexcept {
   if (&a == &b) return ReplyStatus::BadArgument;
-  if (a.peer.valid() || b.peer.valid()) return ReplyStatus::WrongState;
+  if (a.peer.valid() || b.peer.valid() || a.conference || b.conference) return ReplyStatus::WrongState;
   const ReplyStatus ab = setup_transcoding(a, b);
   const ReplyStatus ba = setup_transcoding(b, a);
   if (ab != ReplyStatus::Ok || ba != ReplyStatus::Ok) {

@@ -44,6 +44,7 @@ dsp::DtmfMaskConfig mask_config(const MaskDtmfArgs& a) {
 // The DSP works on 8 kHz audio the worker can decode: G.711 as relayed, or whatever a transcoder
 // from this leg decodes at 8 kHz. Before codecs are set, anything goes (counted at run time).
 bool Worker::can_tap(const Leg& leg) const noexcept {
+  if (leg.conference) return true;  // a member's audio is always decoded at 8 kHz
   if (leg.transcoder) return leg.transcoder->pcm_rate_hz() == dsp::DtmfDetector::kSampleRateHz;
   const CodecSpec* f = leg.send_format();
   return f == nullptr || is_g711(f->format.id);
