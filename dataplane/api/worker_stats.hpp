@@ -35,7 +35,10 @@
   X(RecordingUnrecorded, "recording_unrecorded",                                         \
     "audio frames of a recorded call not recorded: codec not decodable here or other rate") \
   X(AmdFrames, "amd_frames", "20 ms frames analysed by answering-machine detection")    \
-  X(AmdEvents, "amd_events", "AMD verdicts, corrections and beeps reported to control")
+  X(AmdEvents, "amd_events", "AMD verdicts, corrections and beeps reported to control") \
+  X(RxReordered, "rx_reordered", "RTP packets that arrived after a higher sequence number") \
+  X(JbLate, "jb_late", "packets dropped by a jitter buffer: their frame was already played") \
+  X(JbConcealed, "jb_concealed", "frames concealed on a transcoded leg (lost or late packets)")
 
 namespace dialcore::dataplane {
 

@@ -46,6 +46,7 @@ struct Leg {
   bool playing = false;  // a prompt plays to this leg: the bridged audio towards it is held back
   bool recorded = false;  // issue 5: the customer leg of a recording (LegRecording beside it)
   bool amd = false;       // answering-machine detection runs on what this leg receives
+  bool jb_listed = false;  // on the worker's list of transcoded legs whose jitter buffer plays out
 
   rtp::RtpReceiverStats rx_stats{8000};  // clock rate set by SetCodec
   std::optional<rtp::StreamRewriter> out;  // engaged from creation; optional only to delay init
