@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "bench/dataplane/dataplane_traffic.hpp"
 #include "bench/dataplane/ring_port.hpp"
 #include "bench/dataplane/runtime_relay_bench.hpp"
+#include "bench/dataplane/transcode_jb_bench.hpp"
 #include "bench/dataplane/worker_driver.hpp"
 #include "bench/support/args.hpp"
 #include "bench/support/report.hpp"
@@ -65,6 +67,10 @@ constexpr const char* kHelp =
     "                       and copied into the producer's chunks. No recorder thread drains\n"
     "                       them, so every full chunk meets a full ring and is dropped after the\n"
     "                       copy: the row is the worker's whole share of recording, no disk.\n"
+    "  transcode_jb         the transcoding decode path (G.729 -> PCMU, Transcoder only, no I/O)\n"
+    "                       with the jitter buffer on vs off, interleaved; 2 % loss, 2 % swaps;\n"
+    "                       its own table and a row with on/off ns per packet and their ratio\n"
+    "                       (bench/dataplane/README.md)\n"
     "For the transcoding rows the codec-only cost is measured in the same run, in 10 ms chunks\n"
     "alternating with the worker's: the same frames decoded and re-encoded with codecs/\n"
     "directly, one warm codec pair per direction.\n"
@@ -391,6 +397,7 @@ int run_dataplane_bench(int argc, char** argv) {
 
   const std::uint64_t tsc_hz = rte_get_tsc_hz();
   std::vector<Row> rows;
+  std::optional<TranscodeJbRow> jb_row;
   try {
     const std::span<const std::int16_t> speech(wav.audio.samples);
     const PayloadSet pcmu = encode_payloads(spec(CodecId::Pcmu, 0), speech, 150);
@@ -412,6 +419,9 @@ int run_dataplane_bench(int argc, char** argv) {
       std::unique_ptr<CodecOnly> codec_only;
       if (sc.transcoding) codec_only = std::make_unique<CodecOnly>(sc, pcmu, pb);
       rows.push_back(run_scenario(sc, pcmu, pb, seconds, codec_only.get()));
+    }
+    if (only.empty() || ("," + only + ",").find(",transcode_jb,") != std::string::npos) {
+      jb_row = run_transcode_jb(transcode_legs, seconds, speech);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dialbench dataplane: %s\n", e.what());
@@ -453,12 +463,13 @@ int run_dataplane_bench(int argc, char** argv) {
   std::printf("dialbench dataplane: backend dpdk (net_ring, one worker, bench on the same core between "
               "turns); %.1f s per row, medians of 10 ms chunks; TSC %.3f GHz\n\n%s",
               seconds, static_cast<double>(tsc_hz) / 1e9, table.render().c_str());
+  if (jb_row) add_transcode_jb(*jb_row, json_rows);
   if (json) {
     print_json_line({{"bench", "dataplane"}, {"backend", "dpdk"}, {"tsc_hz", tsc_hz},
                      {"seconds", seconds}, {"rows", json_rows}, {"relay_mpps", relay_mpps},
                      {"relay_latency_p99_us", relay_p99}, {"g729_codec_ratio", g729_ratio},
                      {"opus_codec_ratio", opus_ratio}, {"recording_ns_added", rec_added},
-                     {"recording_ratio", rec_ratio}});
+                     {"recording_ratio", rec_ratio}, {"transcode_jb_ratio", jb_row ? jb_row->ratio : 0.0}});
   }
   return 0;
 }
