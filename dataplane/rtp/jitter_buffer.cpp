@@ -75,10 +75,18 @@ void JitterBuffer::rebase(std::uint32_t ssrc, std::uint16_t seq, std::uint32_t t
     if (slots_[slot_index(k)].full) end = k + 1;
   }
   play_ts_ = ts - static_cast<std::uint32_t>(end) * frame_ts_;
-  if (ssrc != ssrc_) prev_ssrc_ = ssrc_;
+  note_previous(ssrc);
   for (std::size_t k = 0; k < end; ++k) slots_[slot_index(k)].ts = play_ts_ + static_cast<std::uint32_t>(k) * frame_ts_;
   ssrc_ = ssrc;
   max_seq_ = seq;
+}
+
+void JitterBuffer::note_previous(std::uint32_t ssrc) noexcept {
+  if (had_stream_ && ssrc != ssrc_) {
+    prev_ssrc_ = ssrc_;
+    has_prev_ = true;
+  }
+  had_stream_ = true;
 }
 
 void JitterBuffer::start(std::uint32_t ssrc, std::uint16_t seq, std::uint32_t ts,
@@ -86,8 +94,8 @@ void JitterBuffer::start(std::uint32_t ssrc, std::uint16_t seq, std::uint32_t ts
   for (Slot& s : slots_) s.full = false;
   held_ = 0;
   head_ = 0;
+  note_previous(ssrc);
   started_ = true;
-  if (ssrc != ssrc_) prev_ssrc_ = ssrc_;
   ssrc_ = ssrc;
   max_seq_ = seq;
   play_ts_ = ts;
@@ -157,7 +165,7 @@ PushResult JitterBuffer::push(std::uint32_t ssrc, std::uint16_t seq, std::uint32
   const std::int64_t window = std::int64_t{frame_ts_} * static_cast<std::int64_t>(slots_.size());
   // Behind the window with the sequence going on: a new stream, not a late packet.
   const bool jump_back = d < -window && step != SeqStep::Behind;
-  if (ssrc != ssrc_ && ssrc == prev_ssrc_) {  // a straggler of the stream we resynced away from
+  if (has_prev_ && ssrc != ssrc_ && ssrc == prev_ssrc_) {  // a straggler of the stream we resynced away from
     ++stats_.late;
     return PushResult::Late;
   }

@@ -97,6 +97,7 @@ class JitterBuffer {
   };
 
   void start(std::uint32_t ssrc, std::uint16_t seq, std::uint32_t ts, std::uint64_t now_ns) noexcept;
+  void note_previous(std::uint32_t ssrc) noexcept;
   void rebase(std::uint32_t ssrc, std::uint16_t seq, std::uint32_t ts, std::uint64_t now_ns) noexcept;
   void update_jitter(std::uint32_t ts, std::uint64_t now_ns) noexcept;
   void note_margin(std::int64_t margin_ns) noexcept;
@@ -123,6 +124,8 @@ class JitterBuffer {
   bool started_ = false;
   std::uint32_t ssrc_ = 0;
   std::uint32_t prev_ssrc_ = 0;     // the source before the last resync: its stragglers are late
+  bool has_prev_ = false;
+  bool had_stream_ = false;
   std::uint16_t max_seq_ = 0;
   std::uint32_t play_ts_ = 0;       // RTP timestamp of the next frame to pull
   std::uint64_t next_due_ns_ = 0;   // when it is due

@@ -258,6 +258,18 @@ TEST_CASE("an SSRC change resyncs at once", "[jitter]") {
   CHECK(jb.stats().late == 0);
 }
 
+TEST_CASE("a straggler of the previous SSRC is late; SSRC 0 is a source like any other", "[jitter]") {
+  JitterBuffer jb({});
+  std::vector<Arrival> a;
+  for (std::uint32_t n = 0; n < 30; ++n) a.push_back(packet(n, 0, 1000, 5000, 0));  // SSRC 0
+  for (std::uint32_t n = 30; n < 60; ++n) a.push_back(packet(n, 0, 7, 0x12345678u, 0xDEF));
+  a.push_back(packet(29, 25.0, 1000, 5000, 0));  // a copy of SSRC 0's last packet, after the change
+  const Run r = simulate(jb, a, 62 * 20 * kMs);
+  CHECK(jb.stats().resyncs == 1);
+  CHECK(jb.stats().late == 1);
+  CHECK(r.ids() == iota_ids(0, 60));
+}
+
 TEST_CASE("timestamp jumps forward and back resync the stream", "[jitter]") {
   JitterBuffer jb({});
   std::vector<Arrival> a;
