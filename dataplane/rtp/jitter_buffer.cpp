@@ -123,7 +123,7 @@ void JitterBuffer::update_jitter(std::uint32_t ts, std::uint64_t now_ns) noexcep
   last_arrival_ns_ = now_ns;
 }
 
-void JitterBuffer::note_margin(std::int64_t margin_ns) noexcept {
+void JitterBuffer::note_margin(std::int64_t margin_ns, bool fastest) noexcept {
   const std::int64_t spread = std::max<std::int64_t>(0, delay_ns() - margin_ns);
   if (spread >= spread_peak_ns_) {
     spread_peak_ns_ = spread;
@@ -131,7 +131,7 @@ void JitterBuffer::note_margin(std::int64_t margin_ns) noexcept {
   } else if (++spread_hold_ > kSpreadHold) {
     spread_peak_ns_ -= (spread_peak_ns_ + 63) / 64;
   }
-  margin_cur_ = std::max(margin_cur_, margin_ns);
+  if (fastest) margin_cur_ = std::max(margin_cur_, margin_ns);
   margin_min_cur_ = std::min(margin_min_cur_, margin_ns);
   if (++margin_count_ == kMarginWindow) {
     margin_prev_ = margin_cur_;
@@ -176,7 +176,10 @@ PushResult JitterBuffer::push(std::uint32_t ssrc, std::uint16_t seq, std::uint32
     d = static_cast<std::int32_t>(ts - play_ts_);
   }
   update_jitter(ts, now_ns);
-  note_margin(static_cast<std::int64_t>(next_due_ns_ - now_ns) + ts_to_ns(d));
+  // A packet ahead of one still missing (the first of a swap) came early, not fast: it says
+  // nothing about the delay in effect, only about the spread.
+  const bool early = step == SeqStep::Ahead && seq_delta(seq, max_seq_) > 1;
+  note_margin(static_cast<std::int64_t>(next_due_ns_ - now_ns) + ts_to_ns(d), !early);
   if (d < 0) {
     ++stats_.late;
     if (step == SeqStep::Behind) ++stats_.reordered;

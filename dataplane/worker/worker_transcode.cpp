@@ -13,8 +13,9 @@ void Worker::forward_transcoded(Leg& leg, Leg& peer, const rtp::RtpPacket& rtp,
   if (peer.send_format() == nullptr) return;
   Transcoder& t = *leg.transcoder;
   if (t.buffered()) {
-    // Cost: JitterBuffer::push, ~20 ns beside the decode it defers (`dialbench dataplane
-    // --only transcode_jb`).
+    // Cost: JitterBuffer::push + pull 28-47 ns per packet beside the decode it defers; the
+    // whole G.729 -> PCMU path with the buffer vs without: 0.98-1.10 x (`dialbench dataplane
+    // --backend dpdk --only transcode_jb`, noisy: builds running beside it).
     if (t.receive(rtp.ssrc, rtp.sequence, rtp.timestamp, payload, now_ns) == rtp::PushResult::Late) {
       ++leg.counters.late;
       stats_.add(WorkerCounter::JbLate);

@@ -51,7 +51,7 @@ TEST_CASE("transcoding through the jitter buffer allocates nothing per packet", 
   const std::size_t after = allocations();
   CHECK(after - before == 0);
   const LegStats cs = h.call(c, StatsArgs{}).args<LegStats>();
-  CHECK(cs.concealed > 20);  // the loop did conceal
+  CHECK(cs.concealed > 5);  // the loop did conceal (the buffer also skips some lost frames when it shrinks)
   CHECK(cs.reordered > 20);
   CHECK(h.worker().stats().read(WorkerCounter::TxPackets) > 900);
 }
