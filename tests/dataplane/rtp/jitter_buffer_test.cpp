@@ -258,7 +258,7 @@ TEST_CASE("an SSRC change resyncs at once", "[jitter]") {
   CHECK(jb.stats().late == 0);
 }
 
-TEST_CASE("a straggler of the previous SSRC is late; SSRC 0 is a source like any other", "[jitter]") {
+TEST_CASE("a straggler of the previous SSRC is late, and SSRC 0 is a source like any other", "[jitter]") {
   JitterBuffer jb({});
   std::vector<Arrival> a;
   for (std::uint32_t n = 0; n < 30; ++n) a.push_back(packet(n, 0, 1000, 5000, 0));  // SSRC 0
