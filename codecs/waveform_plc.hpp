@@ -3,6 +3,9 @@
 // on a loss, find the pitch period in the recent history and repeat it, with an overlap-add
 // where the repeated period wraps, attenuation after the first 10 ms and silence after 60 ms;
 // on the first good frame after a loss, cross-fade from the synthetic signal into the real one.
+// Why not spandsp's plc (libspandsp-dev is installed for the benches, and its plc_state_t can be
+// placed in our own memory): its pitch search and buffers are fixed for 8 kHz, and L16 runs at
+// 16 and 48 kHz too; one implementation serves every waveform codec.
 // Unlike Appendix I we add no algorithmic delay: the step between the last real sample and the
 // first synthetic one is removed by a short decaying offset instead of rewriting output.
 //

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "bench/dataplane/dataplane_traffic.hpp"
 #include "bench/dataplane/ring_port.hpp"
 #include "bench/dataplane/runtime_relay_bench.hpp"
+#include "bench/dataplane/transcode_jb_bench.hpp"
 #include "bench/dataplane/worker_driver.hpp"
 #include "bench/support/args.hpp"
 #include "bench/support/report.hpp"
@@ -72,6 +74,10 @@ constexpr const char* kHelp =
     "                       the same three legs' plain transcoding (one Transcoder each, to the next\n"
     "                       member's codec), 200-tick chunks alternating, thread CPU time; ratio =\n"
     "                       tick / transcoding. A table of its own after the relay table.\n"
+    "  transcode_jb         the transcoding decode path (G.729 -> PCMU, Transcoder only, no I/O)\n"
+    "                       with the jitter buffer on vs off, interleaved; 2 % loss, 2 % swaps;\n"
+    "                       its own table and a row with on/off ns per packet and their ratio\n"
+    "                       (bench/dataplane/README.md)\n"
     "For the transcoding rows the codec-only cost is measured in the same run, in 10 ms chunks\n"
     "alternating with the worker's: the same frames decoded and re-encoded with codecs/\n"
     "directly, one warm codec pair per direction.\n"
@@ -400,6 +406,7 @@ int run_dataplane_bench(int argc, char** argv) {
   const std::uint64_t tsc_hz = rte_get_tsc_hz();
   std::vector<Row> rows;
   std::vector<MixRow> mix_rows;
+  std::optional<TranscodeJbRow> jb_row;
   try {
     const std::span<const std::int16_t> speech(wav.audio.samples);
     const PayloadSet pcmu = encode_payloads(spec(CodecId::Pcmu, 0), speech, 150);
@@ -423,6 +430,9 @@ int run_dataplane_bench(int argc, char** argv) {
       rows.push_back(run_scenario(sc, pcmu, pb, seconds, codec_only.get()));
     }
     mix_rows = run_mix_rows(speech, seconds, only);  // codec level: no port, no worker loop
+    if (only.empty() || ("," + only + ",").find(",transcode_jb,") != std::string::npos) {
+      jb_row = run_transcode_jb(transcode_legs, seconds, speech);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dialbench dataplane: %s\n", e.what());
     bench_eal_cleanup();
@@ -478,13 +488,15 @@ int run_dataplane_bench(int argc, char** argv) {
     std::printf("\n3-party conference mix tick (thread CPU, medians of 200-tick chunks alternating with the "
                 "same legs' plain transcoding)\n\n%s", mix_table.render().c_str());
   }
+  if (jb_row) add_transcode_jb(*jb_row, json_rows);
   if (json) {
     print_json_line({{"bench", "dataplane"}, {"backend", "dpdk"}, {"tsc_hz", tsc_hz},
                      {"seconds", seconds}, {"rows", json_rows}, {"relay_mpps", relay_mpps},
                      {"relay_latency_p99_us", relay_p99}, {"g729_codec_ratio", g729_ratio},
                      {"opus_codec_ratio", opus_ratio}, {"recording_ns_added", rec_added},
                      {"recording_ratio", rec_ratio}, {"mix_rows", mix_json},
-                     {"mix_tick_us", mix_tick_us}, {"mix_transcode_ratio", mix_ratio}});
+                     {"mix_tick_us", mix_tick_us}, {"mix_transcode_ratio", mix_ratio},
+                     {"transcode_jb_ratio", jb_row ? jb_row->ratio : 0.0}});
   }
   return 0;
 }

@@ -62,8 +62,10 @@ struct LegStats {
   std::uint32_t duplicates = 0;
   std::uint32_t malformed = 0;      // dropped by the RTP parser
   std::uint32_t srtp_failures = 0;  // authentication or replay check failed
+  std::uint32_t reordered = 0;      // arrived after a packet with a higher sequence number
+  std::uint32_t concealed = 0;      // frames the decoder concealed (jitter buffer: missing)
 };
-static_assert(kIsEventArgs<LegStats, 56>);
+static_assert(kIsEventArgs<LegStats, 64>);
 
 struct FirstPacketArgs {
   NetAddress source;  // where it came from (the latched remote, with latching on)

@@ -38,7 +38,10 @@
   X(AmdEvents, "amd_events", "AMD verdicts, corrections and beeps reported to control") \
   X(ConferenceTicks, "conference_ticks", "20 ms conference mix ticks")                  \
   X(ConferenceUnderruns, "conference_underruns",                                        \
-    "conference members' frames mixed as silence: nothing received in time")
+    "conference members' frames mixed as silence: nothing received in time")                    \
+  X(RxReordered, "rx_reordered", "RTP packets that arrived after a higher sequence number") \
+  X(JbLate, "jb_late", "packets dropped by a jitter buffer: their frame was already played") \
+  X(JbConcealed, "jb_concealed", "frames concealed on a transcoded leg (lost or late packets)")
 
 namespace dialcore::dataplane {
 

@@ -47,6 +47,7 @@ struct Leg {
   bool recorded = false;  // issue 5: the customer leg of a recording (LegRecording beside it)
   bool amd = false;       // answering-machine detection runs on what this leg receives
   bool conference = false;  // issue 8: a member of a conference (the worker's conference_of_)
+  bool jb_listed = false;  // on the worker's list of transcoded legs whose jitter buffer plays out
 
   rtp::RtpReceiverStats rx_stats{8000};  // clock rate set by SetCodec
   std::optional<rtp::StreamRewriter> out;  // engaged from creation; optional only to delay init

@@ -28,6 +28,7 @@ Worker::Worker(const WorkerConfig& config, BurstIo& io, WorkerRings& rings)
   senders_.reserve(config.max_legs);
   plays_.resize(config.max_legs);
   playing_.reserve(config.max_legs);
+  transcoding_.reserve(config.max_legs);
   rec_.resize(config.max_legs);
   pending_stops_.reserve(config.max_legs);
 }
@@ -67,6 +68,10 @@ bool Worker::poll(std::uint64_t now_ns) noexcept {
   }
   if (!conferences_active_.empty()) {
     poll_conferences(now_ns);
+    flush();
+  }
+  if (!transcoding_.empty()) {
+    poll_transcoders(now_ns);  // jitter buffers: the frames due now
     flush();
   }
 
@@ -169,6 +174,10 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
       stats_.add(WorkerCounter::EventsDropped);
     }
   }
+  if (verdict == rtp::SeqVerdict::Reordered) {
+    ++leg.counters.reordered;
+    stats_.add(WorkerCounter::RxReordered);
+  }
   if (verdict == rtp::SeqVerdict::Duplicate) {
     ++leg.counters.duplicates;
     return drop(p);
@@ -185,7 +194,7 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
     conference_rx(leg, *in, payload, now_ns);  // into its mix (tap, AMD, recording there)
     return drop(p);
   } else if (leg.transcoder && forward) {
-    forward_transcoded(leg, *peer, payload, rtp.sequence, now_ns);  // taps the decoded audio
+    forward_transcoded(leg, *peer, rtp, payload, now_ns);  // taps the decoded audio
     return drop(p);
   } else if (leg.dsp_tap || leg.amd || (forward && peer->dsp_out) || records(leg, peer)) {
     dsp_g711(leg, forward ? peer : nullptr, peer, in->format.id, payload, now_ns);
@@ -198,49 +207,6 @@ void Worker::relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept {
   if (!rtp::sendable(peer->out->rewrite(header, rtp, now_ns))) return drop(p);
   rtp::set_rtp_payload_type(header, static_cast<std::uint8_t>(pt));
   send_to(*peer, p);
-}
-
-void Worker::forward_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_t> payload,
-                                std::uint16_t seq, std::uint64_t now_ns) noexcept {
-  const CodecSpec* out_format = peer.send_format();
-  if (out_format == nullptr) return;
-  auto tap = [&](std::span<std::int16_t> pcm) noexcept {
-    const std::uint32_t rate = leg.transcoder->pcm_rate_hz();
-    if (leg.amd) feed_amd(leg, pcm, rate, now_ns);  // what the leg received, before the tap
-    if (leg.dsp_tap || peer.dsp_out) {
-      if (rate != dsp::DtmfDetector::kSampleRateHz) {
-        stats_.add(WorkerCounter::DspUndecodable);
-      } else {
-        (void)dsp_frame(leg, &peer, pcm, now_ns);  // in place, before encode
-      }
-    }
-    if (records(leg, &peer)) record_received(leg, &peer, pcm, rate, now_ns);  // after the tap
-  };
-  const bool ok = leg.transcoder->push(payload, seq, tap, [&](std::span<const std::uint8_t> coded,
-                                                              std::uint32_t ts_step) noexcept {
-    if (playing(peer)) return;  // a prompt replaces the bridged audio
-    if (tx_count_ >= kBatch) flush();
-    Packet* out = nullptr;
-    if (io_.alloc(std::span<Packet*>(&out, 1)) != 1) return;  // pool empty: a counted io drop
-    const auto header = rtp::RtpHeaderBytes(out->data, rtp::kRtpHeaderBytes);
-    // The transcoder is a source of its own (SSRC = our leg id), mapped by the peer's rewriter
-    // like any other, so switching between relaying and transcoding keeps the stream clean.
-    const auto mapped = peer.out->map(static_cast<std::uint32_t>(leg.id.packed()),
-                                      leg.transcoded_seq, leg.transcoded_ts, false, now_ns);
-    ++leg.transcoded_seq;
-    leg.transcoded_ts += ts_step;
-    if (!rtp::sendable(mapped.verdict) ||
-        out->capacity < rtp::kRtpHeaderBytes + coded.size() + kSrtpMaxTrailer) {
-      drop(out);
-      return;
-    }
-    rtp::write_rtp_header(header, {mapped.ssrc, mapped.timestamp, mapped.sequence,
-                                   out_format->payload_type, mapped.marker});
-    std::memcpy(out->data + rtp::kRtpHeaderBytes, coded.data(), coded.size());
-    out->len = static_cast<std::uint32_t>(rtp::kRtpHeaderBytes + coded.size());
-    send_to(peer, out);
-  });
-  if (!ok) ++leg.counters.malformed;
 }
 
 void Worker::send_to(Leg& peer, Packet* p) noexcept {

@@ -54,6 +54,11 @@ struct WorkerConfig {
   // This worker's side of RecordingService (service.producer(w)); null: the recording commands
   // reply Unsupported. Used on the worker's thread only.
   recording::RecordingProducer* recorder = nullptr;
+  // Transcoded legs decode through a jitter buffer (dataplane/rtp/jitter_buffer.hpp) whose
+  // delay adapts between these bounds; off: decoded as received (no delay, no reordering).
+  bool jitter_buffer = true;
+  std::uint32_t jitter_min_ms = 20;
+  std::uint32_t jitter_max_ms = 120;
 };
 
 class Worker {
@@ -155,8 +160,15 @@ class Worker {
 
   void relay(Packet* p, std::uint64_t now_ns) noexcept;
   void relay_rtp(Leg& leg, Packet* p, std::uint64_t now_ns) noexcept;
-  void forward_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_t> payload,
-                          std::uint16_t seq, std::uint64_t now_ns) noexcept;
+  // Transcoding (worker_transcode.cpp): into the leg's jitter buffer (or decoded at once),
+  // played out each turn, tapped, encoded for the peer.
+  void forward_transcoded(Leg& leg, Leg& peer, const rtp::RtpPacket& rtp,
+                          std::span<const std::uint8_t> payload, std::uint64_t now_ns) noexcept;
+  void poll_transcoders(std::uint64_t now_ns) noexcept;
+  void play_transcoded(Leg& leg, Leg& peer, std::uint64_t now_ns) noexcept;
+  void tap_transcoded(Leg& leg, Leg& peer, std::span<std::int16_t> pcm, std::uint64_t now_ns) noexcept;
+  void send_transcoded(Leg& leg, Leg& peer, std::span<const std::uint8_t> coded,
+                       std::uint32_t ts_step, std::uint64_t now_ns) noexcept;
   void send_to(Leg& peer, Packet* p) noexcept;  // SRTP-protects, addresses and queues p
   void drop(Packet* p) noexcept { dropped_[dropped_count_++] = p; }
   void flush() noexcept;
@@ -191,6 +203,7 @@ class Worker {
   SlotPool<Conference> conferences_;
   std::vector<std::uint32_t> conference_of_;       // indexed like the leg table; kNoSlot: none
   std::vector<std::uint32_t> conferences_active_;  // slots mixing (capacity: the pool's)
+  std::vector<LegId> transcoding_;        // legs with a jitter buffer to play out (capacity max_legs)
   std::vector<LegRecording> rec_;                    // indexed like the leg table
   std::vector<recording::RecordingId> pending_stops_;  // stops a full ring refused (capacity max_legs)
   std::array<std::int16_t, 16000 * 120 / 1000> dsp_pcm_{};  // one payload decoded (<= 120 ms, 16 kHz)

@@ -185,8 +185,14 @@ ReplyStatus Worker::setup_transcoding(Leg& from, Leg& to) noexcept {
   const CodecSpec* out = to.send_format();
   if (in == nullptr || out == nullptr) return ReplyStatus::Ok;  // codecs not set yet
   if (to.pt_for(in->format.id) >= 0) return ReplyStatus::Ok;   // pass-through
-  from.transcoder = Transcoder::create(*in, *out);
-  return from.transcoder ? ReplyStatus::Ok : ReplyStatus::Unsupported;
+  from.transcoder = Transcoder::create(
+      *in, *out, {config_.jitter_buffer, config_.jitter_min_ms, config_.jitter_max_ms});
+  if (!from.transcoder) return ReplyStatus::Unsupported;
+  if (from.transcoder->buffered() && !from.jb_listed) {
+    from.jb_listed = true;  // played out each turn by poll_transcoders (which unlists it)
+    transcoding_.push_back(from.id);
+  }
+  return ReplyStatus::Ok;
 }
 
 ReplyStatus Worker::bridge(Leg& a, Leg& b) noexcept {

@@ -11,7 +11,7 @@
 using namespace dialcore::dataplane;
 
 static_assert(alignof(WorkerStats) == 64 && sizeof(WorkerStats) % 64 == 0);
-static_assert(kWorkerCounterCount == static_cast<std::size_t>(WorkerCounter::ConferenceUnderruns) + 1);
+static_assert(kWorkerCounterCount == static_cast<std::size_t>(WorkerCounter::JbConcealed) + 1);
 
 TEST_CASE("counter names are unique snake_case with help text", "[stats]") {
   std::set<std::string_view> names;

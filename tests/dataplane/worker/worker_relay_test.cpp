@@ -15,13 +15,20 @@ using dialcore::codecs::CodecId;
 
 namespace {
 
+WorkerConfig with_jitter_buffer(bool on) {
+  WorkerConfig c;
+  c.jitter_buffer = on;
+  return c;
+}
+
 struct Call {
   WorkerHarness h;
   UdpPeer a{dialcore::test::loopback_v4(0)};
   UdpPeer b{dialcore::test::loopback_v4(0)};
   LegId leg_a, leg_b;
   Call(CodecId codec_a = CodecId::Pcmu, std::uint8_t pt_a = 0, CodecId codec_b = CodecId::Pcmu,
-       std::uint8_t pt_b = 0) {
+       std::uint8_t pt_b = 0, const WorkerConfig& config = {})
+      : h(config) {
     REQUIRE(a.ok());
     REQUIRE(b.ok());
     leg_a = h.leg_towards(a, WorkerHarness::spec(codec_a, pt_a));
@@ -96,8 +103,12 @@ TEST_CASE("the far end sees one clean stream across a re-bridge", "[worker]") {
   CHECK_FALSE(seen[6].marker);
 }
 
-TEST_CASE("transcoding PCMU to G.729 and back through a bridged pair", "[worker][transcode]") {
-  Call c(CodecId::Pcmu, 0, CodecId::G729, 18);
+namespace {
+
+// With the jitter buffer a packet received at t is played (decoded, encoded, sent) at
+// t + 20 ms, its minimum delay: the test delivers it, then advances the clock one ptime.
+// Without it, the packet goes out in the turn that received it.
+void transcode_pcmu_g729(Call& c, bool buffered) {
   // A 400 Hz tone at -12 dBFS in mu-law, 20 ms packets.
   std::vector<std::uint8_t> payload(160);
   std::size_t received = 0;
@@ -110,6 +121,11 @@ TEST_CASE("transcoding PCMU to G.729 and back through a bridged pair", "[worker]
     auto pkt = rtp_bytes(42, i, 160u * i, 0, 0);
     pkt.insert(pkt.end(), payload.begin(), payload.end());
     REQUIRE(c.a.send_to(c.h.local_of(c.leg_a), pkt));
+    if (buffered) {
+      c.h.turn();  // received now
+      CHECK_FALSE(c.b.receive(0));  // not played before its time
+      c.h.advance_ms(20);
+    }
     const auto got = c.h.relay_to(c.b);
     REQUIRE(got);
     const auto rtp = parsed(got->bytes);
@@ -124,11 +140,28 @@ TEST_CASE("transcoding PCMU to G.729 and back through a bridged pair", "[worker]
     auto pkt = rtp_bytes(43, i, 160u * i, 18, 0);
     pkt.insert(pkt.end(), g729.begin(), g729.end());
     REQUIRE(c.b.send_to(c.h.local_of(c.leg_b), pkt));
+    if (buffered) {
+      c.h.turn();
+      c.h.advance_ms(20);
+    }
     const auto got = c.h.relay_to(c.a);
     REQUIRE(got);
     const auto rtp = parsed(got->bytes);
     CHECK(rtp.payload_type == 0);
     CHECK(rtp.payload_bytes == 160);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("transcoding PCMU to G.729 and back through a bridged pair", "[worker][transcode]") {
+  SECTION("through the jitter buffer (the default)") {
+    Call c(CodecId::Pcmu, 0, CodecId::G729, 18);
+    transcode_pcmu_g729(c, true);
+  }
+  SECTION("decoded as received") {
+    Call c(CodecId::Pcmu, 0, CodecId::G729, 18, with_jitter_buffer(false));
+    transcode_pcmu_g729(c, false);
   }
 }
 
