@@ -38,7 +38,8 @@ TEST_CASE("dialctl queues stats shows the running queues' live figures", "[dialc
   const Run all = dialctl(f, "--json queues stats");
   INFO(all.out << all.err);
   REQUIRE(all.status == 0);
-  const auto& queues = json_of(all).at("queues").as_array();
+  const auto answer = json_of(all);
+  const auto& queues = answer.at("queues").as_array();
   REQUIRE(queues.size() == 1);
   const auto& help = queues[0].as_object();
   CHECK(help.at("id").as_string() == "help");
