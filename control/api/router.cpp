@@ -11,6 +11,7 @@
 #include "control/api/cdr_routes.hpp"
 #include "control/api/recording_routes.hpp"
 #include "control/api/campaign_control.hpp"
+#include "control/api/queue_control.hpp"
 #include "control/api/floor_routes.hpp"
 #include "control/api/lead_routes.hpp"
 #include "control/api/record_codec.hpp"
@@ -233,6 +234,17 @@ Router::Answer Router::dispatch(const ApiRequest& request, std::string& route, c
     route = "/api/v1/recordings";
     if (m != "GET") return method_not_allowed();
     return list_recordings(store_, request);
+  }
+  if (parts[2] == "queues" && ((parts.size() == 4 && parts[3] == "stats") ||
+                                (parts.size() == 5 && parts[4] == "stats"))) {
+    route = parts.size() == 4 ? "/api/v1/queues/stats" : "/api/v1/queues/{id}/stats";
+    if (m != "GET") return method_not_allowed();
+    if (queues_ == nullptr) {
+      return error_response(404, "queues_not_running", "no inbound queue runs in this process");
+    }
+    CampaignAnswer a = queues_->queue_stats(parts.size() == 4 ? std::string_view() : parts[3]);
+    if (a.status >= 300) return error_response(a.status, a.code, a.message);
+    return json_response(a.status, json::serialize(a.body));
   }
   if (parts[2] == "campaigns" && parts.size() >= 5 && parse_id(parts[3], id)) {
     std::string sub = parts[4];

@@ -32,6 +32,7 @@ struct LiveSettings {
 
 class FloorRoutes;
 class CampaignControl;
+class QueueControl;
 
 class Router {
  public:
@@ -62,6 +63,9 @@ class Router {
   // The running campaigns (/api/v1/campaigns/{id}/start|pause|stop|stats); without them those
   // paths are 404 campaigns_not_running.
   void set_campaigns(CampaignControl* campaigns) { campaigns_ = campaigns; }
+  // The running inbound queues (/api/v1/queues/stats, /api/v1/queues/{id}/stats); without
+  // them those paths are 404 queues_not_running.
+  void set_queues(QueueControl* queues) { queues_ = queues; }
   // The daemon's reload (/api/v1/config/reload, admin); without it that path is 404.
   void set_reload(ReloadFn reload) { reload_ = std::move(reload); }
 
@@ -94,6 +98,7 @@ class Router {
   FloorRoutes* floor_ = nullptr;
   AfterDurable floor_durable_;
   CampaignControl* campaigns_ = nullptr;
+  QueueControl* queues_ = nullptr;
   ReloadFn reload_;
 };
 

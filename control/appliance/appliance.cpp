@@ -89,16 +89,26 @@ struct Appliance::Impl {
         inbound(calls, floor, book, voice, queues, call_in,
                 [this](std::int64_t a) { return handset(a); }) {
     control.set_floor(&floor);
-    control.set_transfers({deps.sip, deps.store, book, deps.prompt_clip, config});
+    control.set_transfers({deps.sip, deps.store, book, deps.prompt_clip, config,
+                           [this](calls::CallHandle call, const std::string& queue,
+                                  floor::AgentId from) {
+                             return queues.transfer_in(call, queue, from);
+                           }});
     control.set_voice(&voice);
     voice.set_floor(&floor);
+    queues.set_wall_clock(deps.wall_ms);
     apply_voice(config);
     floor.set_listener([this](floor::AgentId agent, const agent_state::Transition& t,
                               const std::string& notes) {
       link.on_transition(agent, t, notes);
       // The floor is called back only through posted work (its listener's contract).
       boost::asio::post(deps.io, [this, agent, t] {
-        if (t.cause == agent_state::Cause::RingTimeout && t.call != 0) voice.ring_timeout(t.call);
+        if (t.cause == agent_state::Cause::RingTimeout && t.call != 0) {
+          // A transfer target's handset (its alias): given up, the customer goes back.
+          if (CallTransfers* tr = control.transfers(); tr == nullptr || !tr->ring_timeout(t.call)) {
+            voice.ring_timeout(book.handle_of(t.call));
+          }
+        }
         queues.on_transition(agent, t);
       });
     });
@@ -223,6 +233,7 @@ void Appliance::attach(api::Router& router) {
   router.set_floor(&impl_->routes);
   router.set_floor_durable([this](std::function<void()> then) { impl_->after_durable(std::move(then)); });
   router.set_campaigns(&impl_->campaigns);
+  router.set_queues(&impl_->queues);
 }
 
 void Appliance::apply(const config::Config& config) {

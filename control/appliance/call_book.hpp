@@ -19,7 +19,15 @@ struct BookedCall {
   std::int64_t agent = 0;        // the agent offered the call; 0 none yet
   bool offered = false;          // the floor holds it (until the agent's wrap)
   bool bridged = false;          // the agent's handset answered: the agent talked to the lead
+  // The B2BUA call when the floor holds it under another id (a call transferred to a queue:
+  // the first agent still wraps the handle itself); 0: the floor id is the handle.
+  calls::CallHandle handle = 0;
 };
+
+// A call moved into a queue gets a floor id of its own: handle | generation << kFloorGenShift
+// (handles stay far below 2^40; CallTransfers' alias bit 62 is above the generations).
+inline constexpr int kFloorGenShift = 40;
+inline constexpr calls::CallHandle kHandleMask = (calls::CallHandle{1} << kFloorGenShift) - 1;
 
 class CallBook {
  public:
@@ -29,6 +37,11 @@ class CallBook {
     return it == calls_.end() ? nullptr : &it->second;
   }
   void erase(calls::CallHandle call) { calls_.erase(call); }
+  // The B2BUA call a floor id stands for (itself when it is no alias).
+  calls::CallHandle handle_of(calls::CallHandle floor_id) const {
+    const auto it = calls_.find(floor_id);
+    return it != calls_.end() && it->second.handle != 0 ? it->second.handle : floor_id;
+  }
   std::size_t size() const { return calls_.size(); }
 
  private:

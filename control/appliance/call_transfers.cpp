@@ -73,17 +73,27 @@ std::int64_t CallTransfers::campaign_of(CallHandle x) const {
 FloorLegs CallTransfers::legs(floor::CallId id) const {
   const auto it = floor_legs_.find(id);
   if (it != floor_legs_.end()) return it->second;
+  const CallHandle h = setup_.book.handle_of(id);  // a call moved into a queue: its alias
   FloorLegs l;
-  l.far_call = id;
-  l.own_call = id;
-  l.call = id;
+  l.far_call = h;
+  l.own_call = h;
+  l.call = h;
   return l;
+}
+
+bool CallTransfers::ring_timeout(floor::CallId call) {
+  if ((call & kAliasBit) == 0) return false;
+  const auto it = placed_.find(call & ~kAliasBit);
+  if (it == placed_.end() || it->second.joined) return false;
+  ++counters_.ring_timeouts;
+  calls_.hangup(it->first);  // its Ended sends a blind transfer's customer back
+  return true;
 }
 
 CallResult CallTransfers::place(Kind kind, floor::AgentId agent, CallHandle x,
                                 const floor::TransferTarget& to, CallHandle& c) {
   if (floor_ == nullptr) return CallResult::fail("no_floor");
-  if (to.kind == floor::TargetKind::Queue) return CallResult::fail("not_supported");
+  if (to.kind == floor::TargetKind::Queue) return CallResult::fail("not_supported");  // consult
   const auto customer = calls_.media_leg(x, Side::Customer);
   const auto agent_leg = calls_.media_leg(x, Side::Agent);
   if (!customer || !agent_leg) return CallResult::fail("no_media");
@@ -145,11 +155,22 @@ CallResult CallTransfers::place(Kind kind, floor::AgentId agent, CallHandle x,
 
 CallResult CallTransfers::blind(floor::AgentId agent, floor::CallId call,
                                 const floor::TransferTarget& to) {
+  if (to.kind == floor::TargetKind::Queue) {
+    if (!setup_.to_queue) return CallResult::fail("not_supported");
+    if (CallResult r = setup_.to_queue(call, to.value, agent); !r.ok) return r;
+    ++counters_.blind;
+    ++counters_.to_queue;
+    calls_.record_transfer(call, "blind", "queue:" + to.value);
+    calls_.drop_agent(call);  // the agent leaves now (wrap); the queue rings its next agent
+    return {};
+  }
   CallHandle c = 0;
   if (CallResult r = place(Kind::Blind, agent, call, to, c); !r.ok) return r;
   ++counters_.blind;
   calls_.record_transfer(call, "blind", placed_[c].target);
-  calls_.link(call, c);      // the customer and the target end together
+  // The customer's end ends C; C's end ends the customer only once C answered (join_target):
+  // a target that never answers sends the customer back to a queue (on_ended).
+  calls_.link(call, c, false);
   calls_.drop_agent(call);   // the agent leaves now (the floor puts them in wrap)
   return {};
 }
@@ -264,6 +285,7 @@ void CallTransfers::join_target(CallHandle c, CallHandle x, Side x_side) {
     }
     if (!it->second.joined) ++counters_.joined;
     it->second.joined = true;
+    if (it->second.kind == Kind::Blind) calls_.link(c, x, false);  // now they end together
     if (x_side == Side::Customer) calls_.hold(x, Side::Customer, false, {});
     if (it->second.to_agent != 0 && floor_ != nullptr) floor_->call_answered(alias(c));
   });
@@ -326,6 +348,19 @@ void CallTransfers::on_event(const calls::CallEvent& e) {
   }
 }
 
+void CallTransfers::send_back(const Placed& p) {
+  if (!calls_.history_id(p.parent)) return;  // the customer left meanwhile
+  // Back to the call's own queue, else the transferring agent's first queue: that agent takes
+  // it again once out of wrap, or the queue's next agent does.
+  if (setup_.to_queue && setup_.to_queue(p.parent, "", p.from_agent).ok) {
+    ++counters_.returned;
+    calls_.record_transfer(p.parent, "returned", "queue");
+    return;
+  }
+  ++counters_.dropped;
+  calls_.hangup(p.parent);
+}
+
 void CallTransfers::on_ended(CallHandle c, Placed p) {
   if (!p.joined && p.kind != Kind::Manual) ++counters_.failed;
   floor_legs_.erase(c);
@@ -336,7 +371,9 @@ void CallTransfers::on_ended(CallHandle c, Placed p) {
     if (b != nullptr && !b->bridged) setup_.book.erase(alias(c));  // never talked: no wrap
   }
   switch (p.kind) {
-    case Kind::Blind: return;  // X is linked: it ends too
+    case Kind::Blind:
+      if (!p.joined) send_back(p);  // the target never answered: the customer is not dropped
+      return;  // joined: X is linked, it ends too
     case Kind::Consult:
       if (p.completed) return;
       ++counters_.cancelled;

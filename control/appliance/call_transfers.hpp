@@ -46,6 +46,9 @@ struct TransferSetup {
   // Prompt clip ids by name (announcements); nullopt: no such prompt.
   std::function<std::optional<std::uint32_t>(const std::string&)> prompt_clip;
   config::Config config;  // sip.trunks and campaigns (a copy: a reload does not change it)
+  // Queue targets (QueueRouter::transfer_in): the customer's call waits in a queue; an empty
+  // queue name: the call's own queue, else the agent's first. Unset: "not_supported".
+  std::function<floor::CallResult(calls::CallHandle, const std::string&, floor::AgentId)> to_queue;
 };
 
 struct TransferCounters {
@@ -57,6 +60,10 @@ struct TransferCounters {
   std::uint64_t failed = 0;         // targets that never answered, or a bridge the worker refused
   std::uint64_t manual_calls = 0;   // manual calls placed
   std::uint64_t announcements = 0;  // announcements asked of the dataplane
+  std::uint64_t to_queue = 0;       // blind transfers into a queue
+  std::uint64_t returned = 0;       // failed blind transfers: the customer back in a queue
+  std::uint64_t dropped = 0;        // failed blind transfers with no queue to go back to
+  std::uint64_t ring_timeouts = 0;  // transfer targets given up after the floor's ring timeout
 };
 
 // Which legs a floor call's controls act on: `far` the party the agent talks to (hold,
@@ -89,6 +96,10 @@ class CallTransfers {
   // party is bridged to the agent, the other one hears silence. False: not part of one.
   bool retrieve(floor::CallId call);
 
+  // The floor's ring timeout on a call this class placed to an agent (C's alias): C is hung up
+  // (a blind transfer's customer then goes back to a queue). False: not one of ours.
+  bool ring_timeout(floor::CallId call);
+
   FloorLegs legs(floor::CallId id) const;  // identity for calls this class did not place
   const TransferCounters& counters() const { return counters_; }
   std::size_t live() const { return placed_.size(); }
@@ -120,6 +131,7 @@ class CallTransfers {
   void on_event(const calls::CallEvent& e);
   void on_answered(calls::CallHandle c, Placed& p);
   void on_ended(calls::CallHandle c, Placed p);
+  void send_back(const Placed& p);  // a blind transfer's target failed: the customer to a queue
   void join_target(calls::CallHandle c, calls::CallHandle x, calls::Side x_side);
 
   calls::CallController& calls_;

@@ -93,7 +93,7 @@ CallResult FloorCallControl::mute(floor::AgentId, floor::CallId call, bool on) {
 
 CallResult FloorCallControl::blind_transfer(floor::AgentId agent, floor::CallId call,
                                             const floor::TransferTarget& to) {
-  if (!transfers_ || to.kind == floor::TargetKind::Queue) return not_supported();
+  if (!transfers_) return not_supported();
   return transfers_->blind(agent, legs(call).call, to);
 }
 CallResult FloorCallControl::consult(floor::AgentId agent, floor::CallId held,

@@ -50,6 +50,7 @@ class FloorCallControl final : public floor::CallControl {
   // Transfers, consultations, manual calls and announcements (without: "not_supported").
   void set_transfers(TransferSetup setup);
   const CallTransfers* transfers() const { return transfers_.get(); }
+  CallTransfers* transfers() { return transfers_.get(); }
   // The voice connections (call-me/call-in, persistent or not); null: per-call legs only.
   void set_voice(AgentVoice* v) { voice_ = v; }
 

@@ -104,7 +104,118 @@ void QueueRouter::take(calls::CallHandle call, const std::string& queue, std::st
   q.from = std::move(from);
   q.did = std::move(did);
   q.entered_ms = now_ms();
+  q.fid = call;
   calls_in_[call] = std::move(q);
+}
+
+std::optional<std::string> QueueRouter::resolve(const std::string& name_or_id) const {
+  for (const config::Queue& q : config_.queues) {
+    if (q.id == name_or_id) return q.id;
+  }
+  for (const config::Queue& q : config_.queues) {
+    if (same_name(q.name, name_or_id) || same_name(q.id, name_or_id)) return q.id;
+    const auto stored = queue_ids_.find(q.id);
+    if (stored != queue_ids_.end() && stored->second != 0 &&
+        std::to_string(stored->second) == name_or_id) {
+      return q.id;
+    }
+  }
+  return std::nullopt;
+}
+
+QueueRouter::QueuedCall* QueueRouter::by_fid(acd::CallId fid) {
+  const auto it = calls_in_.find(fid & kHandleMask);
+  return it != calls_in_.end() && it->second.fid == fid ? &it->second : nullptr;
+}
+
+floor::CallResult QueueRouter::transfer_in(calls::CallHandle call, const std::string& queue,
+                                           std::int64_t from_agent) {
+  std::optional<std::string> target;
+  const auto own = calls_in_.find(call);
+  if (!queue.empty()) {
+    target = resolve(queue);
+  } else if (own != calls_in_.end()) {
+    target = own->second.queue;
+  } else if (const auto k = known_.find(from_agent); k != known_.end() && !k->second.empty()) {
+    target = k->second.front();
+  }
+  if (!target || counters_.bad_config != 0) {
+    return floor::CallResult::fail("unknown_queue");
+  }
+  if (!calls_.history_id(call)) return floor::CallResult::fail("no_such_call");
+  QueuedCall q;
+  if (own != calls_in_.end()) {  // a queue call moves on: its agent's call is over for the Acd
+    q = own->second;
+    if (q.answered && q.agent != 0) {
+      (void)acd_.call_ended(static_cast<acd::AgentId>(q.agent), now_ms());
+    }
+  } else {  // the queue takes the call's events over; its owner still learns of the end
+    auto before = std::make_shared<calls::CallEventHandler>();
+    *before = calls_.replace_events(call, [this, before, alive = alive_](const calls::CallEvent& e) {
+      if (*alive) on_event(e);
+      if (e.kind == CallEventKind::Ended && *before) (*before)(e);
+    });
+    q.from = "agent:" + std::to_string(from_agent);
+  }
+  q.queue = *target;
+  q.agent = 0;
+  q.up = true;
+  q.answered = false;
+  q.cancelling = false;
+  q.deferred = false;
+  q.transferred = true;
+  q.entered_ms = now_ms();
+  q.fid = call | ((++generation_ & 0xFFFF) << kFloorGenShift);
+  calls_in_[call] = std::move(q);
+  ++counters_.transferred_in;
+  // Enqueued from posted work: the floor is in the middle of the transferring agent's request.
+  boost::asio::post(io_, [this, call, alive = alive_] {
+    if (*alive) enqueue_transferred(call);
+  });
+  return {};
+}
+
+void QueueRouter::enqueue_transferred(calls::CallHandle call) {
+  const auto it = calls_in_.find(call);
+  if (it == calls_in_.end()) return;  // the caller left meanwhile
+  if (acd_.enqueue(it->second.fid, it->second.queue, 0, now_ms())) {
+    calls_.hangup(call);
+    return;
+  }
+  ++counters_.enqueued;
+  pump();
+}
+
+void QueueRouter::roll_day() {
+  if (!wall_ms_) return;
+  const std::int64_t day = wall_ms_() / 86'400'000;
+  if (day_ >= 0 && day != day_) acd_.reset_stats();
+  day_ = day;
+}
+
+std::vector<QueueView> QueueRouter::views() {
+  roll_day();
+  std::vector<QueueView> out;
+  const std::int64_t now = now_ms();
+  for (const config::Queue& q : config_.queues) {
+    QueueView v;
+    v.id = q.id;
+    v.name = q.name.empty() ? q.id : q.name;
+    if (const auto s = queue_ids_.find(q.id); s != queue_ids_.end()) v.store_id = s->second;
+    v.stats = acd_.stats(q.id, now);
+    for (const auto& [agent, queues] : known_) {
+      if (std::find(queues.begin(), queues.end(), q.id) == queues.end()) continue;
+      switch (acd_.mode(static_cast<acd::AgentId>(agent)).value_or(acd::AgentMode::Unavailable)) {
+        case acd::AgentMode::Ready: ++v.agents_available; break;
+        case acd::AgentMode::Offered:
+        case acd::AgentMode::Busy: ++v.agents_busy; break;
+        case acd::AgentMode::AfterCall: ++v.agents_wrap; break;
+        case acd::AgentMode::Unavailable: ++v.agents_out; break;
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 acd::QueueStats QueueRouter::stats(const std::string& queue) const {
@@ -136,7 +247,7 @@ void QueueRouter::ensure_agent(std::int64_t agent) {
     }
     if (serves) profile.queues.push_back(q.id);
   }
-  if (!acd_.add_agent(profile, now_ms())) known_[agent] = true;
+  if (!acd_.add_agent(profile, now_ms())) known_[agent] = profile.queues;
 }
 
 void QueueRouter::on_transition(std::int64_t agent, const as::Transition& t) {
@@ -151,6 +262,7 @@ void QueueRouter::on_transition(std::int64_t agent, const as::Transition& t) {
 
 void QueueRouter::pump() {
   if (pumping_) return;  // a decision's floor transition came back here: the loop below goes on
+  roll_day();
   pumping_ = true;
   for (int round = 0; round < 1000 && !acd_.outbox().empty(); ++round) {
     for (const acd::Decision& d : acd_.drain()) carry_out(d);
@@ -174,9 +286,10 @@ void QueueRouter::arm() {
 }
 
 void QueueRouter::carry_out(const acd::Decision& d) {
-  const auto it = calls_in_.find(d.call);
-  if (it == calls_in_.end()) return;  // the caller left meanwhile
-  QueuedCall& q = it->second;
+  QueuedCall* found = by_fid(d.call);
+  if (found == nullptr) return;  // the caller left (or moved on) meanwhile
+  QueuedCall& q = *found;
+  const calls::CallHandle call = d.call & kHandleMask;
   const auto agent = static_cast<std::int64_t>(d.agent);
   switch (d.kind) {
     case acd::DecisionKind::Offer: offer(d); return;
@@ -185,14 +298,14 @@ void QueueRouter::carry_out(const acd::Decision& d) {
       if (q.agent == agent) {
         q.agent = 0;
         if (BookedCall* b = book_.find(d.call)) b->offered = false;
-        q.cancelling = voice_.ring_timeout(d.call);  // its AgentEnded is expected, not a failure
+        q.cancelling = voice_.ring_timeout(call);  // its AgentEnded is expected, not a failure
       }
       floor_.no_answer(agent, d.call);  // AutoPaused (ring timeout)
       return;
     case acd::DecisionKind::Withdraw:
       if (q.agent == agent && !q.answered) {
         q.agent = 0;
-        q.cancelling = voice_.ring_timeout(d.call);
+        q.cancelling = voice_.ring_timeout(call);
         floor_.call_ended(d.call);
       }
       return;
@@ -201,13 +314,13 @@ void QueueRouter::carry_out(const acd::Decision& d) {
       if (d.overflow == acd::OverflowAction::Queue) {
         q.queue = d.target;  // the Acd moved it already
       } else {
-        end_with_prompt(d.call, d.overflow == acd::OverflowAction::Voicemail ? "voicemail"
+        end_with_prompt(call, d.overflow == acd::OverflowAction::Voicemail ? "voicemail"
                                                                              : "queue_overflow");
       }
       return;
     case acd::DecisionKind::Announce:
       if (const auto clip = prompt_clip_("queue_position")) {
-        if (calls_.play_prompt(d.call, calls::Side::Customer, *clip, [](bool) {})) {
+        if (calls_.play_prompt(call, calls::Side::Customer, *clip, [](bool) {})) {
           ++counters_.announcements;
         }
       }
@@ -216,14 +329,15 @@ void QueueRouter::carry_out(const acd::Decision& d) {
 }
 
 void QueueRouter::offer(const acd::Decision& d) {
-  QueuedCall& q = calls_in_.at(d.call);
+  QueuedCall& q = *by_fid(d.call);
+  const calls::CallHandle call = d.call & kHandleMask;
   const auto agent = static_cast<std::int64_t>(d.agent);
   floor::CallInfo info;
   info.call = d.call;
   info.kind = as::CallKind::Routed;
-  info.interaction_id = calls_.history_id(d.call).value_or("");
+  info.interaction_id = calls_.history_id(call).value_or("");
   info.queue_id = queue_ids_[q.queue];
-  info.call_type = "inbound";
+  info.call_type = q.transferred ? "transfer" : "inbound";
   info.from = q.from;
   info.to = q.did;
   info.time_in_queue_ms = now_ms() - q.entered_ms;
@@ -236,15 +350,22 @@ void QueueRouter::offer(const acd::Decision& d) {
   ++counters_.offers;
   q.agent = agent;
   BookedCall booked;
-  booked.history_id = info.interaction_id;
+  // A transferred call's disposition is the first agent's (one per history call id, the
+  // store's rule): the next agent's wrap ends its floor call and writes nothing.
+  if (!q.transferred) booked.history_id = info.interaction_id;
   booked.agent = agent;
   booked.offered = true;
+  if (d.call != call) booked.handle = call;
   book_.put(d.call, std::move(booked));
   if (q.cancelling) {
     q.deferred = true;  // the last agent's leg is still being cancelled: connect after it
     return;
   }
-  connect(d.call, q);
+  if (q.transferred) {
+    retry_connect(call, 0);  // the transferring agent's leg may still be releasing
+    return;
+  }
+  connect(call, q);
 }
 
 void QueueRouter::connect(calls::CallHandle call, QueuedCall& q) {
@@ -252,9 +373,9 @@ void QueueRouter::connect(calls::CallHandle call, QueuedCall& q) {
   ++counters_.offer_refused;
   const std::int64_t agent = q.agent;
   q.agent = 0;
-  if (BookedCall* b = book_.find(call)) b->offered = false;
-  (void)acd_.rejected(call, static_cast<acd::AgentId>(agent), now_ms());
-  floor_.call_ended(call);  // withdrawn
+  if (BookedCall* b = book_.find(q.fid)) b->offered = false;
+  (void)acd_.rejected(q.fid, static_cast<acd::AgentId>(agent), now_ms());
+  floor_.call_ended(q.fid);  // withdrawn
 }
 
 // The call's last agent leg may still be releasing its media (a ring timeout just cancelled
@@ -298,10 +419,10 @@ void QueueRouter::agent_failed(calls::CallHandle call, QueuedCall& q, const call
   ++counters_.agent_failed;
   const std::int64_t agent = q.agent;
   q.agent = 0;
-  if (BookedCall* b = book_.find(call)) b->offered = false;
+  if (BookedCall* b = book_.find(q.fid)) b->offered = false;
   if (agent != 0) {
-    (void)acd_.rejected(call, static_cast<acd::AgentId>(agent), now_ms());
-    floor_.call_ended(call);  // withdrawn
+    (void)acd_.rejected(q.fid, static_cast<acd::AgentId>(agent), now_ms());
+    floor_.call_ended(q.fid);  // withdrawn
     // Not registered, busy, no answer from the handset: the agent's voice is not there.
     if (e.outcome != calls::CallOutcome::Cancelled) floor_.voice_lost(agent);
   }
@@ -314,7 +435,8 @@ bool QueueRouter::on_event(const calls::CallEvent& e) {
   QueuedCall& q = it->second;
   switch (e.kind) {
     case CallEventKind::Answered:
-      if (acd_.enqueue(e.call, q.queue, 0, now_ms())) {
+      if (q.transferred) return true;  // a transfer's call: enqueued already
+      if (acd_.enqueue(q.fid, q.queue, 0, now_ms())) {
         calls_.hangup(e.call);  // unknown queue (a reload removed it): let the caller go
         return true;
       }
@@ -325,29 +447,29 @@ bool QueueRouter::on_event(const calls::CallEvent& e) {
       if (q.agent == 0) return true;
       q.answered = true;
       ++counters_.answered;
-      (void)acd_.answered(e.call, static_cast<acd::AgentId>(q.agent), now_ms());
-      if (BookedCall* b = book_.find(e.call)) b->bridged = true;
-      floor_.call_answered(e.call);
+      (void)acd_.answered(q.fid, static_cast<acd::AgentId>(q.agent), now_ms());
+      if (BookedCall* b = book_.find(q.fid)) b->bridged = true;
+      floor_.call_answered(q.fid);
       pump();
       return true;
     case CallEventKind::AgentEnded: agent_failed(e.call, q, e); return true;
     case CallEventKind::Dtmf:
-      if (e.side == calls::Side::Customer) floor_.dtmf(e.call, e.digit);
+      if (e.side == calls::Side::Customer) floor_.dtmf(q.fid, e.digit);
       return true;
     case CallEventKind::Ended: {
       const QueuedCall done = q;
       calls_in_.erase(it);
-      BookedCall* b = book_.find(e.call);
+      BookedCall* b = book_.find(done.fid);
       if (done.answered) {
         (void)acd_.call_ended(static_cast<acd::AgentId>(done.agent), now_ms());
-        floor_.call_ended(e.call);  // the agent wraps it (the book keeps it until then)
+        floor_.call_ended(done.fid);  // the agent wraps it (the book keeps it until then)
       } else {
-        if (acd_.has_call(e.call)) {
+        if (acd_.has_call(done.fid)) {
           ++counters_.abandoned;
-          (void)acd_.abandoned(e.call, now_ms());
+          (void)acd_.abandoned(done.fid, now_ms());
         }
-        if (b != nullptr && b->offered) floor_.call_ended(e.call);  // withdrawn
-        book_.erase(e.call);
+        if (b != nullptr && b->offered) floor_.call_ended(done.fid);  // withdrawn
+        if (done.fid == e.call || (b != nullptr && !b->bridged)) book_.erase(done.fid);
       }
       pump();
       return true;

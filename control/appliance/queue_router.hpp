@@ -25,9 +25,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "control/acd/acd.hpp"
+#include "control/api/queue_control.hpp"
 #include "control/agent_state/agent_types.hpp"
 #include "control/appliance/agent_voice.hpp"
 #include "control/appliance/call_book.hpp"
@@ -48,9 +50,23 @@ struct QueueCounters {
   std::uint64_t overflows = 0;
   std::uint64_t announcements = 0;  // position prompts played
   std::uint64_t bad_config = 0;     // queues the Acd refused (validate): none routed
+  std::uint64_t transferred_in = 0;  // calls an agent blind-transferred to a queue
+  std::uint64_t returned = 0;        // calls whose transfer target failed, back in a queue
 };
 
-class QueueRouter {
+// One queue as the API shows it: the Acd's counts and its agents' modes now.
+struct QueueView {
+  std::string id;
+  std::string name;
+  std::int64_t store_id = 0;  // 0: not in the store
+  acd::QueueStats stats;
+  std::uint32_t agents_available = 0;  // ready for the queue's next call
+  std::uint32_t agents_busy = 0;       // ringing or on a call
+  std::uint32_t agents_wrap = 0;       // after a call (the queue's wrap time)
+  std::uint32_t agents_out = 0;        // serving the queue but paused, logged out ...
+};
+
+class QueueRouter final : public api::QueueControl {
  public:
   using ClipOf = std::function<std::optional<std::uint32_t>(const std::string&)>;
   QueueRouter(boost::asio::io_context& io, calls::CallController& calls, floor::Floor& floor,
@@ -65,7 +81,23 @@ class QueueRouter {
   bool on_event(const calls::CallEvent& e);  // true: one of the queue's calls
   void on_transition(std::int64_t agent, const agent_state::Transition& t);
 
+  // A blind transfer (or a failed transfer's return): the customer's call `call` (Up, its agent
+  // leg going) waits in `queue` (config id or name, or the store's queue id) for the queue's
+  // next agent. Empty `queue`: the call's own last queue, else the first queue `from_agent`
+  // serves. Fails "unknown_queue" (nothing changed). The call gets a new floor id (CallBook:
+  // handle | generation << 40) so the first agent's wrap keeps the handle.
+  floor::CallResult transfer_in(calls::CallHandle call, const std::string& queue,
+                                std::int64_t from_agent);
+  // The config id of `name_or_id` (config id, name, or store queue id); nullopt: no such queue.
+  std::optional<std::string> resolve(const std::string& name_or_id) const;
+
   acd::QueueStats stats(const std::string& queue) const;
+  // Every configured queue, in config order. The counts (answered, abandoned, overflowed ...)
+  // are today's: they restart at the first look or event after midnight UTC (set_wall_clock).
+  std::vector<QueueView> views();
+  // GET /api/v1/queues/stats and /api/v1/queues/{id}/stats (queue_stats.cpp).
+  api::CampaignAnswer queue_stats(std::string_view queue) override;
+  void set_wall_clock(std::function<std::int64_t()> wall_ms) { wall_ms_ = std::move(wall_ms); }
   const QueueCounters& counters() const { return counters_; }
 
  private:
@@ -79,7 +111,11 @@ class QueueRouter {
     std::int64_t entered_ms = 0;
     std::string from;
     std::string did;
+    acd::CallId fid = 0;      // the Acd's and the floor's id: the handle, or an alias (CallBook)
+    bool transferred = false;  // came by a transfer: its first handset is rung once freed
   };
+  QueuedCall* by_fid(acd::CallId fid);
+  void enqueue_transferred(calls::CallHandle call);
   std::int64_t now_ms() const;
   void pump();  // carries out the Acd's decisions, then re-arms the timer
   void carry_out(const acd::Decision& d);
@@ -90,6 +126,7 @@ class QueueRouter {
   void agent_failed(calls::CallHandle call, QueuedCall& q, const calls::CallEvent& e);
   void ensure_agent(std::int64_t agent);  // added to the Acd with its queues, once
   void arm();
+  void roll_day();  // a new UTC day: the Acd's counts restart
 
   boost::asio::io_context& io_;
   calls::CallController& calls_;
@@ -102,7 +139,10 @@ class QueueRouter {
   acd::Acd acd_;
   std::map<std::string, std::int64_t> queue_ids_;  // config id → store queue id (0 none)
   std::map<calls::CallHandle, QueuedCall> calls_in_;
-  std::map<std::int64_t, bool> known_;  // agents added to the Acd
+  std::map<std::int64_t, std::vector<std::string>> known_;  // agents in the Acd → their queues
+  std::uint64_t generation_ = 0;  // floor ids of transferred calls
+  std::function<std::int64_t()> wall_ms_;
+  std::int64_t day_ = -1;  // the UTC day the counts are of
   boost::asio::steady_timer timer_;
   bool pumping_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

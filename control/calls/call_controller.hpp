@@ -249,6 +249,13 @@ class CallController {
   void standing_failed(CallHandle customer, CallHandle standing, CallOutcome outcome);
   std::unordered_map<CallHandle, Standing> standing_;
   std::unordered_map<CallHandle, CallHandle> merged_;  // merge(): first → second
+
+  // --- Queue transfers (queue_transfer.cpp; issue 8, for control/appliance's QueueRouter) ---
+ public:
+  // The call's events go to `events` from now on; returns the handler they went to (empty: no
+  // such call, or it had none). A blind transfer to a queue hands the customer's call to the
+  // queue this way (the old owner is still told of the call's Ended by the new one).
+  CallEventHandler replace_events(CallHandle call, CallEventHandler events);
 };
 
 }  // namespace dialcore::control::calls

@@ -171,6 +171,9 @@ class Floor {
   CallId resolve_call(const Session& s, CallId call) const;
   FloorResult on_call_check(const Session& s, CallId call) const;  // status 0: fine
   FloorResult call_failed(const CallResult& r) const;
+  // A transfer or consult target: a number is digits, an agent is another agent who takes a
+  // transfer now (409 target_unavailable otherwise), a queue has an id. Status 0: fine.
+  FloorResult target_check(AgentId agent, const TransferTarget& to) const;
   boost::json::object call_json(const Session& s, const CallInfo& c) const;
   boost::json::object payment_json(const Payment& p) const;
   void end_payment(Session& s, bool unmask);

@@ -23,6 +23,14 @@ bool digits_only(const std::string& s) {
 }  // namespace
 
 FloorResult Floor::call_failed(const CallResult& r) const {
+  // The call layer's refusals that are the request's fault, not the network's.
+  if (r.error == "unknown_queue") {
+    return FloorResult::error(404, "unknown_queue", "no queue has that id or name");
+  }
+  if (r.error.rfind("target_unavailable", 0) == 0) {
+    return FloorResult::error(409, "target_unavailable",
+                              "that agent cannot take the call now: " + r.error);
+  }
   return FloorResult::error(502, "call_layer_refused",
                             "the call layer refused the request: " +
                                 (r.error.empty() ? std::string("unknown") : r.error));
@@ -128,6 +136,16 @@ FloorResult Floor::transfer(AgentId agent, CallId call, const TransferTarget& to
   DIALCORE_FLOOR_SESSION(s, agent);
   call = resolve_call(*s, call);
   if (auto bad = on_call_check(*s, call); bad.status) return bad;
+  if (auto bad = target_check(agent, to); bad.status) return bad;
+  if (s->machine.calls().size() != 1) {
+    return FloorResult::error(409, "consult_open", "finish the consultation first");
+  }
+  return act(
+      *s, [call](as::AgentMachine& m, std::int64_t now) { return m.transfer(now, call); },
+      [&] { return calls_.blind_transfer(agent, call, to); }, "transferred", call);
+}
+
+FloorResult Floor::target_check(AgentId agent, const TransferTarget& to) const {
   if (to.kind == TargetKind::Number && !digits_only(to.value)) {
     return FloorResult::error(422, "bad_target", "a number is digits with an optional leading +");
   }
@@ -149,21 +167,14 @@ FloorResult Floor::transfer(AgentId agent, CallId call, const TransferTarget& to
   if (to.kind == TargetKind::Queue && to.value.empty()) {
     return FloorResult::error(422, "bad_target", "a queue target is a queue id");
   }
-  if (s->machine.calls().size() != 1) {
-    return FloorResult::error(409, "consult_open", "finish the consultation first");
-  }
-  return act(
-      *s, [call](as::AgentMachine& m, std::int64_t now) { return m.transfer(now, call); },
-      [&] { return calls_.blind_transfer(agent, call, to); }, "transferred", call);
+  return FloorResult{0, "", "", {}};
 }
 
 FloorResult Floor::consult(AgentId agent, const TransferTarget& to) {
   DIALCORE_FLOOR_SESSION(s, agent);
   const CallId held = resolve_call(*s, 0);
   if (auto bad = on_call_check(*s, held); bad.status) return bad;
-  if (to.kind == TargetKind::Number && !digits_only(to.value)) {
-    return FloorResult::error(422, "bad_target", "a number is digits with an optional leading +");
-  }
+  if (auto bad = target_check(agent, to); bad.status) return bad;
   {
     as::AgentMachine copy = s->machine;
     if (auto r = copy.start_consult(mono_ms(), kProbeCall)) return rejected(*r);

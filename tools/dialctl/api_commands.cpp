@@ -323,6 +323,12 @@ std::string resource_help(const std::string& r) {
         "  agents unlock ID                  clear a lockout\n"
         "  agents password ID PASSWORD|--generate   set a password (changed at next login)\n";
   }
+  if (r == "queues") {
+    extra =
+        "  queues stats [ID]                  live figures of every inbound queue, or of one (store\n"
+        "                                     id or config id): waiting, longest wait, agents,\n"
+        "                                     answered/abandoned/overflowed today\n";
+  }
   if (r == "campaigns") {
     extra =
         "  campaigns start|pause|stop ID      the running campaign's dialling (the Appliance)\n"
@@ -467,6 +473,20 @@ int run_api_command(const CliOptions& o, const std::vector<std::string>& args) {
     return print_reply(
         o, api_call(o.target, "POST", base + "/" + args[2] + "/password", json::serialize(body)),
         res, false);
+  }
+  if (res == "queues" && verb == "stats") {
+    if (args.size() > 3) return usage(res);
+    if (args.size() == 3) {
+      return print_reply(o, api_call(o.target, "GET", base + "/" + url_encode(args[2]) + "/stats"),
+                         res, false);
+    }
+    int rc = kExitOk;  // --json: table_object prints the answer as it came
+    const auto table = table_object(o, api_call(o.target, "GET", base + "/stats"), rc);
+    if (!table) return rc;
+    print_table({"id", "name", "waiting", "longest_wait_ms", "agents_available", "agents_busy",
+                 "answered_today", "abandoned_today", "overflowed_today"},
+                table->at("queues").as_array());
+    return kExitOk;
   }
   if (res == "campaigns" &&
       (verb == "start" || verb == "pause" || verb == "stop" || verb == "stats")) {

@@ -87,6 +87,13 @@ TEST_CASE("call controls on an offered call, out-of-state requests refused with 
   REQUIRE(a.post("/api/v1/floor/calls/announce", R"({"prompt":"terms"})").status == 200);
   CHECK(stream.wait_for("call", "\"action\":\"announcement\""));
 
+  // A consult to an agent who cannot take it (not logged in) is the request's fault: 409, and
+  // nothing is dialled.
+  const auto dialled_before = f.call_log().size();
+  r = a.post("/api/v1/floor/calls/consult", R"({"target_type":"agent","target":"99999"})");
+  CHECK(r.status == 409);
+  CHECK(error_of(r) == "target_unavailable");
+  CHECK(f.call_log().size() == dialled_before);
   // Consult a second party, merge, leave (the others stay joined).
   r = a.post("/api/v1/floor/calls/consult", R"({"target_type":"number","target":"+61288887777"})");
   REQUIRE(r.status == 200);
