@@ -130,7 +130,9 @@ std::vector<std::string> RecordingIndex::find_in(const std::string& root,
   rec::copy_text(start.campaign, kAnyCampaign);
   rec::copy_text(start.agent, kAnyAgent);
   start.start_unix_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(at_ms, 0));
-  const std::string base = glob_escape(rec::recording_base_path(root, path_template, start));
+  // The call history knows neither the campaign nor the queue: both positions are wildcards.
+  const std::string layout = replace_all(path_template, "{queue}", "{campaign}");
+  const std::string base = glob_escape(rec::recording_base_path(root, layout, start));
   return glob_files(replace_all(replace_all(base, kAnyCampaign, "*"), kAnyAgent, "*") + ".json");
 }
 

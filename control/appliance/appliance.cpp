@@ -91,6 +91,7 @@ struct Appliance::Impl {
     control.set_floor(&floor);
     control.set_transfers({deps.sip, deps.store, book, deps.prompt_clip, config});
     control.set_voice(&voice);
+    control.set_queue_of([this](calls::CallHandle call) { return queues.queue_of(call); });
     voice.set_floor(&floor);
     apply_voice(config);
     floor.set_listener([this](floor::AgentId agent, const agent_state::Transition& t,

@@ -134,6 +134,7 @@ CallResult FloorCallControl::recording(floor::AgentId agent, floor::CallId floor
       media::RecordingRequest r;
       r.call_id = calls_.history_id(call).value_or("call-" + std::to_string(call)).substr(0, 47);
       r.agent = std::to_string(agent);
+      if (queue_of_) r.queue = queue_of_(call).value_or("").substr(0, 31);  // {queue} in paths
       // The file's date, and the day the recording index looks in (it was 0: 1970-01-01).
       r.start_unix_ms = static_cast<std::uint64_t>(
           std::chrono::duration_cast<std::chrono::milliseconds>(

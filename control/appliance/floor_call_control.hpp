@@ -50,6 +50,9 @@ class FloorCallControl final : public floor::CallControl {
   const CallTransfers* transfers() const { return transfers_.get(); }
   // The voice connections (call-me/call-in, persistent or not); null: per-call legs only.
   void set_voice(AgentVoice* v) { voice_ = v; }
+  // The inbound queue a call waited in (its config id), for the recording path's {queue}.
+  using QueueOf = std::function<std::optional<std::string>(calls::CallHandle)>;
+  void set_queue_of(QueueOf q) { queue_of_ = std::move(q); }
 
   floor::CallResult connect_voice(floor::AgentId agent, const floor::VoiceRequest& request) override;
   floor::CallResult disconnect_voice(floor::AgentId agent) override;
@@ -87,6 +90,7 @@ class FloorCallControl final : public floor::CallControl {
   floor::Floor* floor_ = nullptr;
   std::unique_ptr<CallTransfers> transfers_;
   AgentVoice* voice_ = nullptr;
+  QueueOf queue_of_;
   FloorCallCounters counters_;
 };
 

@@ -153,7 +153,7 @@ void Recorder::start(std::size_t input, const RecItem& item, std::uint64_t now_n
   rec->input = input;
   Sidecar& m = rec->meta;
   m.call_id = std::string(text_of(req.call_id));
-  m.campaign = std::string(text_of(req.campaign));
+  (req.group == RecordingGroup::Queue ? m.queue : m.campaign) = std::string(text_of(req.campaign));
   m.agent = std::string(text_of(req.agent));
   m.customer_leg = req.customer_leg.packed();
   m.agent_leg = req.agent_leg.packed();

@@ -232,6 +232,30 @@ TEST_CASE("a reload sends new recordings to the new folder, layout and mode; bot
   CHECK(by_call["call-new"].duration_ms == soxi_ms(new_wav));
 }
 
+TEST_CASE("a queue call's recording under a {queue} layout is found and indexed",
+          "[recording][index][queue]") {
+  rec::TempDir data;
+  config::Config c = recording_config(data.path, "rec");
+  c.recording.path_layout = "{date}/{queue}/{call_id}";
+  World w(c);
+  w.start();
+  r::RecordingProducer& p = w.producer();
+  r::RecordingStart start = rec::make_start("call-q", 8000);
+  r::copy_text(start.campaign, "help");
+  start.group = r::RecordingGroup::Queue;
+  r::RecordingId id;
+  REQUIRE(p.start(start, w.t0, id) == r::ProducerStatus::Ok);
+  REQUIRE(w.history.recording("call-q", "a", "call-q", World::now_ms + 40).ok());
+  const std::size_t at = w.feed(p, id, w.t0, 0, 8000, [] { return false; });
+  REQUIRE(p.stop(id, rec::ns_at(w.t0, at, 8000)) == r::ProducerStatus::Ok);
+  w.settle([&] { return w.setup.index()->stats().rows > 0; });
+  const auto rows = w.rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].path == data.path + "/rec/2026-05-28/help/call-q.wav");
+  CHECK(rows[0].campaign.empty());
+  CHECK(rows[0].state == "complete");
+}
+
 TEST_CASE("a full disk ends a recording with a truncated_disk_full row of what the file holds",
           "[recording][index][enospc]") {
   rec::TempDir data;
