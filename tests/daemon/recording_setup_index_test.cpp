@@ -186,7 +186,7 @@ TEST_CASE("a recorded call becomes a store row naming its file, with the file's 
   CHECK(metrics.find("dialcore_recording_index_pending 0\n") != std::string::npos);
 }
 
-TEST_CASE("a reload sends new recordings to the new folder, layout and mode; both are indexed",
+TEST_CASE("a reload sends new recordings to the new folder, layout and mode, and both are indexed",
           "[recording][index][reload]") {
   rec::TempDir data;
   World w(recording_config(data.path, "rec"));
