@@ -44,6 +44,23 @@ std::string unavailable_core(const std::vector<int>& cores) {
   return "";
 }
 
+// Appended, not chained `+`: GCC 12's -Wrestrict false positive on such chains.
+std::string cannot_create(const std::string& path, const std::error_code& ec) {
+  std::string text = "cannot create ";
+  text.append(path).append(": ").append(ec.message());
+  return text;
+}
+
+// StartRecordingArgs::format of the YAML's recording.format.
+std::uint8_t format_code(config::RecordingFormat f) {
+  switch (f) {
+    case config::RecordingFormat::WavStereo: return 0;
+    case config::RecordingFormat::WavMono: return 1;
+    case config::RecordingFormat::Opus: return 2;
+  }
+  return 0;
+}
+
 }  // namespace
 
 rec::RecordingConfig recording_config(const config::Config& config, bool pin,
@@ -72,11 +89,7 @@ rec::RecordingConfig recording_config(const config::Config& config, bool pin,
 
 RecordingSetup::RecordingSetup(const config::Config& config)
     : config_(recording_config(config, config.dataplane.pin_workers, &warning_)) {
-  switch (config.recording.format) {
-    case config::RecordingFormat::WavStereo: format_ = 0; break;
-    case config::RecordingFormat::WavMono: format_ = 1; break;
-    case config::RecordingFormat::Opus: format_ = 2; break;
-  }
+  format_ = format_code(config.recording.format);
   sample_rate_hz_ = static_cast<std::uint16_t>(config.recording.sample_rate_hz);
 }
 
@@ -86,7 +99,7 @@ std::optional<std::string> RecordingSetup::start(std::size_t workers) {
   if (!warning_.empty()) log_line("warning: " + warning_);
   std::error_code ec;
   std::filesystem::create_directories(config_.root, ec);
-  if (ec) return "cannot create " + config_.root + ": " + ec.message();
+  if (ec) return cannot_create(config_.root, ec);
   if (!config_.cores.empty()) {
     if (std::string why = unavailable_core(config_.cores); !why.empty()) return why;
   }
@@ -106,7 +119,10 @@ std::optional<std::string> RecordingSetup::start(std::size_t workers) {
     return "recorder threads could not be started or pinned to recording.cores";
   }
   std::string cores;
-  for (int c : config_.cores) cores += (cores.empty() ? "" : ",") + std::to_string(c);
+  for (int c : config_.cores) {  // appended: GCC 12's -Wrestrict false positive on `"," + ...`
+    if (!cores.empty()) cores += ',';
+    cores += std::to_string(c);
+  }
   log_line(std::to_string(service_->recorders()) + " recorder threads" +
            (cores.empty() ? " (unpinned)" : " on cores " + cores + " (pinned)") + " for " +
            std::to_string(workers) + " workers, into " + config_.root);
@@ -195,6 +211,45 @@ void RecordingSetup::stop() {
   if (history_ != nullptr) history_->set_recording_observer(nullptr);
   log_line("stopped (" + std::to_string(service_->recorders()) + " recorder threads joined, " +
            std::to_string(open) + " recordings ended by the shutdown)");
+}
+
+std::optional<std::string> RecordingSetup::apply(const config::Config& config) {
+  std::string warning;
+  rec::RecordingConfig next = recording_config(config, !config_.cores.empty(), &warning);
+  if (!warning.empty()) log_line("warning: " + warning);
+  const std::uint8_t format = format_code(config.recording.format);
+  const auto rate = static_cast<std::uint16_t>(config.recording.sample_rate_hz);
+  const bool changed = next.root != config_.root || next.path_template != config_.path_template ||
+                       next.flush_interval_ms != config_.flush_interval_ms ||
+                       next.file_mode != config_.file_mode || format != format_ ||
+                       rate != sample_rate_hz_;
+  if (!changed) return std::nullopt;
+  std::error_code ec;
+  std::filesystem::create_directories(next.root, ec);
+  if (ec) {
+    const std::string why = cannot_create(next.root, ec);
+    log_line("reload: " + why + "; recording settings unchanged");
+    return why;
+  }
+  config_.root = next.root;
+  config_.path_template = next.path_template;
+  config_.flush_interval_ms = next.flush_interval_ms;
+  config_.file_mode = next.file_mode;
+  format_ = format;
+  sample_rate_hz_ = rate;
+  if (service_) {
+    service_->apply_live(rec::LiveRecordingSettings{config_.root, config_.path_template,
+                                                    config_.flush_interval_ms, config_.file_mode});
+  }
+  if (index_) index_->set_layout(config_.root, config_.path_template);
+  char mode[8];
+  std::snprintf(mode, sizeof(mode), "%04o", config_.file_mode & 07777);
+  std::string text = "reload: new recordings into ";
+  text.append(config_.root).append(", layout ").append(config_.path_template);
+  text.append(", flush ").append(std::to_string(config_.flush_interval_ms)).append(" ms, mode ");
+  text.append(mode);
+  log_line(text);
+  return std::nullopt;
 }
 
 dataplane::StartRecordingArgs RecordingSetup::start_args(const std::string& call_id,

@@ -72,6 +72,12 @@ class RecordingSetup {
   void set_event_handler(EventHandler handler) { handler_ = std::move(handler); }
   // After the workers are joined. Idempotent; from the control thread (or at destruction).
   void stop();
+  // A reload (SIGHUP, POST /api/v1/config/reload; control thread): the live recording keys
+  // (directory, path_layout, file_mode, flush_interval_ms, format, sample_rate_hz) apply to the
+  // recordings that start after it; open ones keep their files. The new folder is created, the
+  // index also looks there (recordings expected under the old layout are still found). Logged
+  // when something changed. An error text when the new folder cannot be made (nothing changed).
+  std::optional<std::string> apply(const config::Config& config);
 
   // The recording index rows (recording_setup_index.hpp), after start(): rows for the finished
   // files the store lacks (the start-up repair's among them) are reported now, and from then on

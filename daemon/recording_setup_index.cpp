@@ -112,14 +112,27 @@ store::Recording recording_row(const rec::IndexEntry& entry, std::string_view le
 RecordingIndex::RecordingIndex(std::string root, std::string path_template, Sink sink)
     : root_(std::move(root)), template_(std::move(path_template)), sink_(std::move(sink)) {}
 
+void RecordingIndex::set_layout(std::string root, std::string path_template) {
+  root_ = std::move(root);
+  template_ = std::move(path_template);
+}
+
 std::vector<std::string> RecordingIndex::find_sidecars(std::string_view call_id,
                                                        std::int64_t at_ms) const {
+  return find_in(root_, template_, call_id, at_ms);
+}
+
+std::vector<std::string> RecordingIndex::find_in(const std::string& root,
+                                                 const std::string& path_template,
+                                                 std::string_view call_id, std::int64_t at_ms) const {
   rec::RecordingStart start;
   rec::copy_text(start.call_id, call_id);
   rec::copy_text(start.campaign, kAnyCampaign);
   rec::copy_text(start.agent, kAnyAgent);
   start.start_unix_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(at_ms, 0));
-  const std::string base = glob_escape(rec::recording_base_path(root_, template_, start));
+  // The call history knows neither the campaign nor the queue: both positions are wildcards.
+  const std::string layout = replace_all(path_template, "{queue}", "{campaign}");
+  const std::string base = glob_escape(rec::recording_base_path(root, layout, start));
   return glob_files(replace_all(replace_all(base, kAnyCampaign, "*"), kAnyAgent, "*") + ".json");
 }
 
@@ -129,14 +142,14 @@ void RecordingIndex::expect(std::string_view call_id, std::string_view leg, std:
   for (const Expected& e : pending_) {
     if (e.call_id == call_id && e.leg == leg) return;
   }
-  pending_.push_back(Expected{std::string(call_id), std::string(leg), at_ms, {}, -1});
+  pending_.push_back(Expected{std::string(call_id), std::string(leg), at_ms, root_, template_, {}, -1});
 }
 
 bool RecordingIndex::settle(Expected& e, std::int64_t now_ms) {
   if (e.sidecar.empty()) {
     // The start time the recorder used comes a moment before the report: the day before too.
     for (std::int64_t at : {e.at_ms, e.at_ms - kDayMs}) {
-      auto found = find_sidecars(e.call_id, at);
+      auto found = find_in(e.root, e.path_template, e.call_id, at);
       if (!found.empty()) {
         e.sidecar = found.front();
         break;

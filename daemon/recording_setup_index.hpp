@@ -59,6 +59,9 @@ class RecordingIndex {
 
   RecordingIndex(std::string root, std::string path_template, Sink sink);
 
+  // A reload changed the recordings' folder or template: recordings expected from now on are
+  // looked for there; those expected before, under the layout they started with.
+  void set_layout(std::string root, std::string path_template);
   // The call owner started a recording of this call (the call history's recording observer).
   void expect(std::string_view call_id, std::string_view leg, std::int64_t at_ms);
   // Some recording went Off: rows for the expected ones whose sidecar is now final.
@@ -76,10 +79,13 @@ class RecordingIndex {
     std::string call_id;
     std::string leg;
     std::int64_t at_ms = 0;
+    std::string root, path_template;  // the layout when it was expected
     std::string sidecar;  // found by find_sidecars; empty until then
     std::int64_t seen_mtime_ns = -1;
   };
   bool settle(Expected& e, std::int64_t now_ms);  // true: done with it
+  std::vector<std::string> find_in(const std::string& root, const std::string& path_template,
+                                   std::string_view call_id, std::int64_t at_ms) const;
 
   std::string root_;
   std::string template_;

@@ -299,6 +299,9 @@ int run(const config::Config& initial, const std::string& config_file) {
     router.apply(live_settings(*r.config));
     if (appliance) appliance->apply(*r.config);
     media.set_rtp_timeout_ms(r.config->dataplane.no_rtp_timeout_ms);
+    // recording.* but cores: the recordings that start from now on (daemon/recording_setup.hpp).
+    // A folder that cannot be made keeps the running settings (logged by RecordingSetup).
+    recording.apply(*r.config);
     // Keys that need a restart keep their running values until then.
     config::Config next = *r.config;
     next.data_dir = current.data_dir;
@@ -307,6 +310,7 @@ int run(const config::Config& initial, const std::string& config_file) {
     next.api.tls = current.api.tls;
     next.dataplane = current.dataplane;  // workers, ports, sizes: restart keys
     next.dataplane.no_rtp_timeout_ms = r.config->dataplane.no_rtp_timeout_ms;  // live
+    next.recording.cores = current.recording.cores;  // recorder threads: a restart key
     current = std::move(next);
     return out;
   };

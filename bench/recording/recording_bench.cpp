@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <boost/json/array.hpp>
@@ -30,7 +31,7 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kHelp =
     "usage: dialbench recording [--streams N] [--seconds S] [--unpaced] [--reps R]\n"
     "                           [--rate 8000|16000] [--format wav|mono|opus] [--dir DIR]\n"
-    "                           [--core C] [--idle-us U] [--ramp R] [--json]\n"
+    "                           [--core C] [--idle-us U] [--ramp R] [--verbose] [--json]\n"
     "\n"
     "N concurrent call recordings (customer and agent, 20 ms packets of G.711-rate PCM by\n"
     "default) fed by one producer thread (the worker) through RecordingProducer to ONE recorder\n"
@@ -42,6 +43,8 @@ constexpr const char* kHelp =
     "writer of the same number of bytes to one file in 64 KiB writes: the file system's bound.\n"
     "Defaults: --streams 1000 --seconds 10 --reps 1 (paced) or 3 (unpaced).\n"
     "\n"
+    "--verbose: per repetition, the time from the first packet to the last file closed and the\n"
+    "CPU the feeding thread and the recorder thread used in it, then the final sync's time.\n"
     "Figures (medians over repetitions): recorder CPU in % of one core and in us per stream\n"
     "per second of audio, bytes written per second (first packet to last file closed), the\n"
     "plain writer's bytes per second and the ratio, dropped chunks (ring full + pool empty,\n"
@@ -65,6 +68,7 @@ struct Options {
   int core = -1;
   int idle_us = -1;  // -1: the mode's default (1000 paced, 0 unpaced)
   double ramp_s = 5.0;
+  bool verbose = false;  // one line per repetition: the phases and each thread's CPU
 };
 
 struct Run {
@@ -72,6 +76,12 @@ struct Run {
   std::uint64_t bytes = 0, sent = 0, dropped = 0, late = 0, completed = 0;
   std::string error;
 };
+
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 std::vector<std::int16_t> test_signal(std::size_t n) {
   std::vector<std::int16_t> v(n);
@@ -138,6 +148,7 @@ Run run_once(const Options& opt, const std::string& root) {
   }
   const std::uint64_t cpu0 = service.recorder_cpu_ns();
   const auto t0 = Clock::now();
+  const double feeder_cpu0 = thread_cpu_s();
   const std::size_t low_water = 2 * n + 256;
   for (std::size_t k = 0; k < ticks + ramp_ticks + 1; ++k) {
     if (!opt.unpaced) std::this_thread::sleep_until(t0 + std::chrono::milliseconds(20 * k));
@@ -171,12 +182,20 @@ Run run_once(const Options& opt, const std::string& root) {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
     p.poll();
   }
+  const auto t_ended = Clock::now();
+  const double feeder_cpu1 = thread_cpu_s();
+  const double rec_cpu1 = static_cast<double>(service.recorder_cpu_ns() - cpu0) / 1e9;
   // Until the bytes are on the disk, like the plain writer's fdatasync.
   if (const int dfd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
     ::syncfs(dfd);
     ::close(dfd);
   }
   run.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (opt.verbose) {
+    std::printf("rep: first packet to last close %.3f s (feeder CPU %.3f s, recorder CPU %.3f s), sync %.3f s\n",
+                std::chrono::duration<double>(t_ended - t0).count(), feeder_cpu1 - feeder_cpu0, rec_cpu1,
+                std::chrono::duration<double>(Clock::now() - t_ended).count());
+  }
   run.cpu_s = static_cast<double>(service.recorder_cpu_ns() - cpu0) / 1e9;
   run.completed = stats.read(rec::RecorderCounter::Completed);
   run.bytes = stats.read(rec::RecorderCounter::BytesWritten);
@@ -211,6 +230,7 @@ std::optional<Options> parse(Args& args) {
     return std::nullopt;
   }
   opt.unpaced = args.flag("--unpaced");
+  opt.verbose = args.flag("--verbose");
   if (opt.reps == 0) opt.reps = opt.unpaced ? 3 : 1;
   if (opt.idle_us < 0) opt.idle_us = opt.unpaced ? 0 : 1000;
   if (opt.streams == 0 || opt.streams > 20000 || opt.seconds < 0.1 || opt.seconds > 600 ||

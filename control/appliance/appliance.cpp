@@ -95,6 +95,7 @@ struct Appliance::Impl {
                              return queues.transfer_in(call, queue, from);
                            }});
     control.set_voice(&voice);
+    control.set_queue_of([this](calls::CallHandle call) { return queues.queue_of(call); });
     voice.set_floor(&floor);
     queues.set_wall_clock(deps.wall_ms);
     apply_voice(config);

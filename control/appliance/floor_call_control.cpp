@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <chrono>
 #include <utility>
 
 #include "control/appliance/agent_voice.hpp"
@@ -134,9 +135,22 @@ CallResult FloorCallControl::recording(floor::AgentId agent, floor::CallId floor
       media::RecordingRequest r;
       r.call_id = calls_.history_id(call).value_or("call-" + std::to_string(call)).substr(0, 47);
       r.agent = std::to_string(agent);
+      if (queue_of_) r.queue = queue_of_(call).value_or("").substr(0, 31);  // {queue} in paths
+      // The file's date, and the day the recording index looks in (it was 0: 1970-01-01).
+      r.start_unix_ms = static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count());
+      // Reported to the call history like a campaign's recording (CampaignCallPort), so the
+      // recording index expects it and makes its row when the file is finished (issue 5).
       media_.start_recording(*leg, r,
-                             [this](media::ReplyStatus s, const dataplane::StartRecordingReplyArgs&) {
-                               if (s != media::ReplyStatus::Ok) ++counters_.media_refused;
+                             [this, call, id = r.call_id](media::ReplyStatus s,
+                                                          const dataplane::StartRecordingReplyArgs&) {
+                               if (s != media::ReplyStatus::Ok) {
+                                 ++counters_.media_refused;
+                                 return;
+                               }
+                               calls_.record_recording(call, id);
                              });
       break;
     }

@@ -53,6 +53,9 @@ class FloorCallControl final : public floor::CallControl {
   CallTransfers* transfers() { return transfers_.get(); }
   // The voice connections (call-me/call-in, persistent or not); null: per-call legs only.
   void set_voice(AgentVoice* v) { voice_ = v; }
+  // The inbound queue a call waited in (its config id), for the recording path's {queue}.
+  using QueueOf = std::function<std::optional<std::string>(calls::CallHandle)>;
+  void set_queue_of(QueueOf q) { queue_of_ = std::move(q); }
 
   floor::CallResult connect_voice(floor::AgentId agent, const floor::VoiceRequest& request) override;
   floor::CallResult disconnect_voice(floor::AgentId agent) override;
@@ -92,6 +95,7 @@ class FloorCallControl final : public floor::CallControl {
   std::unique_ptr<CallTransfers> transfers_;
   AgentVoice* voice_ = nullptr;
   CallConference conference_{calls_};
+  QueueOf queue_of_;
   FloorCallCounters counters_;
 };
 

@@ -97,6 +97,12 @@ std::optional<std::string> QueueRouter::queue_for(const std::string& did) const 
   return *q;
 }
 
+std::optional<std::string> QueueRouter::queue_of(calls::CallHandle call) const {
+  const auto it = calls_in_.find(call);
+  if (it == calls_in_.end()) return std::nullopt;
+  return it->second.queue;
+}
+
 void QueueRouter::take(calls::CallHandle call, const std::string& queue, std::string from,
                        std::string did) {
   QueuedCall q;

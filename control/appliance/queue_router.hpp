@@ -79,6 +79,8 @@ class QueueRouter final : public api::QueueControl {
   // A call the router parks for `queue` (enqueued once answered).
   void take(calls::CallHandle call, const std::string& queue, std::string from, std::string did);
   bool on_event(const calls::CallEvent& e);  // true: one of the queue's calls
+  // The queue (config id) of a call the router holds, waiting or answered; nullopt otherwise.
+  std::optional<std::string> queue_of(calls::CallHandle call) const;
   void on_transition(std::int64_t agent, const agent_state::Transition& t);
 
   // A blind transfer (or a failed transfer's return): the customer's call `call` (Up, its agent

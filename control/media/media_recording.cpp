@@ -26,8 +26,13 @@ void MediaService::start_recording(const MediaLeg& customer, const RecordingRequ
   args.start_unix_ms = request.start_unix_ms;
   args.sample_rate_hz = request.sample_rate_hz;
   args.format = request.format;
+  // An inbound queue's call names its queue where a campaign's names the campaign.
+  const bool queued = !request.queue.empty();
+  args.group = queued ? 1 : 0;
   const bool ok = !request.call_id.empty() && put(args.call_id, request.call_id) &&
-                  put(args.campaign, request.campaign) && put(args.agent, request.agent) &&
+                  (!queued || request.campaign.empty()) &&
+                  put(args.campaign, queued ? request.queue : request.campaign) &&
+                  put(args.agent, request.agent) &&
                   (request.sample_rate_hz == 8000 || request.sample_rate_hz == 16000) &&
                   request.format <= 2;
   if (!ok || customer.worker >= lanes_.size() || !customer.id.valid()) {

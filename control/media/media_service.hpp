@@ -68,6 +68,7 @@ using StatsDone = std::function<void(ReplyStatus, const dataplane::LegStats&)>;
 struct RecordingRequest {
   std::string call_id;                  // 1-47 characters
   std::string campaign;                 // 0-31
+  std::string queue;                    // 0-31: an inbound queue's call ({queue}); then no campaign
   std::string agent;                    // 0-31
   std::uint16_t sample_rate_hz = 8000;  // 8000 | 16000
   std::uint8_t format = 0;              // 0 stereo WAV, 1 mono WAV, 2 Ogg Opus

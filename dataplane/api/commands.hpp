@@ -210,7 +210,8 @@ struct StartRecordingArgs {
   std::array<char, 32> agent{};
   std::uint16_t sample_rate_hz = 8000;  // 8000 or 16000: the legs' decoded PCM rate
   std::uint8_t format = 0;              // 0 stereo WAV, 1 mono WAV (mixed), 2 Ogg Opus (stereo)
-  std::array<std::uint8_t, 5> reserved{};
+  std::uint8_t group = 0;  // 0: `campaign` names a campaign; 1: an inbound queue ({queue} paths)
+  std::array<std::uint8_t, 4> reserved{};
 };
 static_assert(kIsCommandArgs<StartRecordingArgs, 128>);
 

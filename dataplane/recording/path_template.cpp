@@ -43,7 +43,10 @@ std::string recording_base_path(const std::string& root, const std::string& path
         else if (key == "dd" || key == "day") path += two(tm.tm_mday);
         else if (key == "date")
           path += std::to_string(tm.tm_year + 1900) + "-" + two(tm.tm_mon + 1) + "-" + two(tm.tm_mday);
-        else if (key == "campaign") path += sanitise(text_of(start.campaign));
+        else if (key == "campaign")
+          path += sanitise(start.group == RecordingGroup::Campaign ? text_of(start.campaign) : "");
+        else if (key == "queue")
+          path += sanitise(start.group == RecordingGroup::Queue ? text_of(start.campaign) : "");
         else if (key == "call_id") path += sanitise(text_of(start.call_id));
         else if (key == "agent") path += sanitise(text_of(start.agent));
         else path += sanitise(key);

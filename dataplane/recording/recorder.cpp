@@ -61,8 +61,26 @@ void Recorder::post(const RecordingEvent& event) {
   if (!events_.try_push(event)) stats_.add(RecorderCounter::EventsDropped);
 }
 
+void Recorder::set_live(const LiveRecordingSettings& settings) {
+  {
+    const std::lock_guard<std::mutex> lock(live_mutex_);
+    live_ = settings;
+  }
+  live_pending_.store(true, std::memory_order_release);
+}
+
+void Recorder::take_live() {
+  const std::lock_guard<std::mutex> lock(live_mutex_);
+  live_pending_.store(false, std::memory_order_relaxed);
+  config_.root = live_.root;
+  config_.path_template = live_.path_template;
+  config_.flush_interval_ms = std::clamp<std::uint32_t>(live_.flush_interval_ms, 10, 1000);
+  config_.file_mode = live_.file_mode;
+}
+
 bool Recorder::poll(std::uint64_t now_ns) {
   bool worked = false;
+  if (live_pending_.load(std::memory_order_acquire)) take_live();  // a reload: rare
   for (std::size_t i = 0; i < inputs_.size(); ++i) {
     RecorderInput& in = inputs_[i];
     // Bounded per turn, so flushes stay on time under a flood.
@@ -122,6 +140,8 @@ void Recorder::handle(std::size_t input, const RecItem& item, std::uint64_t now_
 }
 
 void Recorder::start(std::size_t input, const RecItem& item, std::uint64_t now_ns) {
+  // A reload made before this start was sent is visible here (the ring's acquire): it applies.
+  if (live_pending_.load(std::memory_order_acquire)) take_live();
   RecordingStart req;
   std::memcpy(&req, inputs_[input].storage->chunk(item.chunk), sizeof(req));
   const RecordingId id{inputs_[input].worker, item.slot, item.generation};
@@ -133,7 +153,7 @@ void Recorder::start(std::size_t input, const RecItem& item, std::uint64_t now_n
   rec->input = input;
   Sidecar& m = rec->meta;
   m.call_id = std::string(text_of(req.call_id));
-  m.campaign = std::string(text_of(req.campaign));
+  (req.group == RecordingGroup::Queue ? m.queue : m.campaign) = std::string(text_of(req.campaign));
   m.agent = std::string(text_of(req.agent));
   m.customer_leg = req.customer_leg.packed();
   m.agent_leg = req.agent_leg.packed();

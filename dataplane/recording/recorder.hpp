@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +47,10 @@ class Recorder {
   bool poll(std::uint64_t now_ns);
   // Ends every open recording (status "interrupted", Off/Shutdown events). At shutdown.
   void close_all();
+  // A reload (any thread): the recorder takes the settings at its next poll. Recordings that
+  // start after that use the new folder, template and mode; open ones keep their files and
+  // flush at the new interval from their next flush on.
+  void set_live(const LiveRecordingSettings& settings);
 
   std::size_t open_recordings() const noexcept { return open_.size(); }  // recorder thread only
   // Files open now, from any thread (relaxed: a gauge for /metrics, written after each change).
@@ -65,6 +70,7 @@ class Recorder {
   void count_bytes(Active& rec);
   void post(const RecordingEvent& event);
   Active* find(std::size_t input, const RecItem& item);
+  void take_live();
 
   RecordingConfig config_;
   std::vector<RecorderInput> inputs_;
@@ -76,6 +82,9 @@ class Recorder {
   std::vector<std::uint32_t> returns_;
   RecorderStats stats_;
   std::atomic<std::uint64_t> open_files_{0};
+  std::mutex live_mutex_;  // guards live_; taken once per reload, never on the audio path
+  LiveRecordingSettings live_;
+  std::atomic<bool> live_pending_{false};
 };
 
 }  // namespace dialcore::dataplane::recording

@@ -26,4 +26,13 @@ struct RecordingConfig {
   std::uint32_t idle_sleep_us = 1000;  // a recorder with nothing to do sleeps this long; 0: yields
 };
 
+// What a reload may change while the recorders run (RecordingService::apply_live): the next
+// recordings' folder, path template and file mode, and every recording's flush interval.
+struct LiveRecordingSettings {
+  std::string root;
+  std::string path_template;
+  std::uint32_t flush_interval_ms = 1000;  // clamped to 10..1000 like RecordingConfig's
+  std::uint32_t file_mode = 0640;
+};
+
 }  // namespace dialcore::dataplane::recording

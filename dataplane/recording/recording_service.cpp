@@ -49,6 +49,10 @@ RecordingService::RecordingService(const RecordingConfig& config, std::uint16_t 
 
 RecordingService::~RecordingService() { stop(); }
 
+void RecordingService::apply_live(const LiveRecordingSettings& settings) {
+  for (auto& r : recorders_) r->set_live(settings);
+}
+
 bool RecordingService::start() {
   if (running_.exchange(true)) return true;
   for (const int core : config_.cores) {

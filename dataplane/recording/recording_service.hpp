@@ -40,6 +40,8 @@ class RecordingService {
   Recorder& recorder(std::size_t r) { return *recorders_[r]; }  // for tests driving poll()
   const Recorder& recorder(std::size_t r) const { return *recorders_[r]; }  // stats, open_files()
   bool running() const { return running_.load(std::memory_order_relaxed); }
+  // A reload's live settings to every recorder (Recorder::set_live). Any thread.
+  void apply_live(const LiveRecordingSettings& settings);
   // Control's side: state events from every recorder, oldest first per recorder.
   std::size_t poll_events(std::span<RecordingEvent> out);
   // CPU time the recorder threads have used (ns), for dialbench; 0 before start().

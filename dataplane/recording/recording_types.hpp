@@ -58,9 +58,13 @@ std::string_view text_of(const std::array<char, N>& field) noexcept {
 
 // Everything a recording needs to start. Travels inside a chunk, so it may be larger than a
 // ring item; it must fit the smallest chunk (static_assert in chunk_pool.hpp).
+// What `RecordingStart::campaign` names: a campaign's call, or an inbound queue's ({queue} in
+// the path template; {campaign} is then "none", and the other way round).
+enum class RecordingGroup : std::uint8_t { Campaign = 0, Queue = 1 };
+
 struct RecordingStart {
   std::array<char, 48> call_id{};
-  std::array<char, 32> campaign{};
+  std::array<char, 32> campaign{};  // the campaign's or, with group Queue, the queue's config id
   std::array<char, 32> agent{};
   // Empty: the recorder's path template. Otherwise the file's path without extension, absolute
   // or relative to the recorder's root (the extension .wav/.opus and the sidecar's .json added).
@@ -70,7 +74,8 @@ struct RecordingStart {
   std::uint64_t start_unix_ms = 0;  // wall clock at start, from control (file metadata, path date)
   codecs::CodecId codec = codecs::CodecId::Pcmu;  // the call's codec, for the metadata
   RecordingFormat format = RecordingFormat::StereoWav;
-  std::uint16_t reserved = 0;
+  RecordingGroup group = RecordingGroup::Campaign;
+  std::uint8_t reserved = 0;
   std::uint32_t sample_rate_hz = 8000;  // 8000 or 16000
 };
 static_assert(std::is_trivially_copyable_v<RecordingStart>);

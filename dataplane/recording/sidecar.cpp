@@ -48,6 +48,7 @@ std::string to_json(const Sidecar& s) {
       {"customer_leg", s.customer_leg},
       {"agent_leg", s.agent_leg},
       {"campaign", s.campaign},
+      {"queue", s.queue},
       {"agent", s.agent},
       {"start_unix_ms", s.start_unix_ms},
       {"codec", s.codec},
@@ -78,6 +79,7 @@ std::optional<Sidecar> sidecar_from_json(const std::string& text) {
     s.customer_leg = json::value_to<std::uint64_t>(o.at("customer_leg"));
     s.agent_leg = json::value_to<std::uint64_t>(o.at("agent_leg"));
     s.campaign = json::value_to<std::string>(o.at("campaign"));
+    if (const auto* q = o.if_contains("queue")) s.queue = json::value_to<std::string>(*q);  // v1 may lack it
     s.agent = json::value_to<std::string>(o.at("agent"));
     s.start_unix_ms = json::value_to<std::uint64_t>(o.at("start_unix_ms"));
     s.codec = json::value_to<std::string>(o.at("codec"));

@@ -27,6 +27,7 @@ struct Marker {
 
 struct Sidecar {
   std::string call_id, campaign, agent;
+  std::string queue;  // an inbound queue's call (then no campaign); "" otherwise
   std::uint64_t customer_leg = 0, agent_leg = 0;  // LegId::packed()
   std::uint64_t start_unix_ms = 0;
   std::string codec;   // SDP name, e.g. "PCMU"

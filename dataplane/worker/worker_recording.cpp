@@ -69,6 +69,7 @@ ReplyStatus Worker::start_recording(Leg& customer, const StartRecordingArgs& arg
                                     std::uint64_t now_ns) noexcept {
   if (customer.recorded) return ReplyStatus::WrongState;
   if (args.format > static_cast<std::uint8_t>(recording::RecordingFormat::OggOpus) ||
+      args.group > static_cast<std::uint8_t>(recording::RecordingGroup::Queue) ||
       (args.sample_rate_hz != 8000 && args.sample_rate_hz != 16000)) {
     return ReplyStatus::BadArgument;
   }
@@ -83,6 +84,7 @@ ReplyStatus Worker::start_recording(Leg& customer, const StartRecordingArgs& arg
   const CodecSpec* codec = customer.send_format();
   start.codec = codec != nullptr ? codec->format.id : codecs::CodecId::Pcmu;
   start.format = static_cast<recording::RecordingFormat>(args.format);
+  start.group = static_cast<recording::RecordingGroup>(args.group);
   start.sample_rate_hz = args.sample_rate_hz;
   recording::RecordingId id;
   const ProducerStatus st = config_.recorder->start(start, now_ns, id);

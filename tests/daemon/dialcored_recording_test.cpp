@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
 
 #include <chrono>
 #include <csignal>
@@ -103,6 +104,57 @@ TEST_CASE("dialcored starts its recorder threads before the workers and stops th
                                   "ended by the shutdown)",
                                   sig_at);
   find_after(log, "dialcored: stopped", stop_at);
+}
+
+// The live recording keys through the reload API (the shared reload of SIGHUP and POST
+// /api/v1/config/reload in daemon/run.cpp): applied to the recorders, the new folder made, the
+// recorder threads (recording.cores: a restart key) left alone and named as such.
+TEST_CASE("POST /api/v1/config/reload applies the live recording keys to the running recorders",
+          "[daemon][recording][reload]") {
+  DaemonProcess d(DIALCORE_DIALCORED, recording_yaml(), kToken);
+  REQUIRE(d.start());
+  CHECK_FALSE(fs::exists(d.dir() / "data" / "rec2"));
+  std::string next = recording_yaml("[0]");
+  auto swap = [&](const std::string& from, const std::string& to) {
+    const auto at = next.find(from);
+    REQUIRE(at != std::string::npos);
+    next = next.substr(0, at) + to + next.substr(at + from.size());
+  };
+  swap("directory: rec\n", "directory: rec2\n  file_mode: \"0600\"\n  format: wav-mono\n");
+  swap("{date}/{campaign}/{call_id}", "{agent}/{call_id}");
+  swap("flush_interval_ms: 200", "flush_interval_ms: 300");
+  d.write_config(next);
+  HttpClient c(d.host(), d.port());
+  c.set_token(kToken);
+  const HttpReply r = c.post("/api/v1/config/reload", "{}");
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  const auto body = boost::json::parse(r.body);
+  auto has = [&](const char* list, const std::string& key) {
+    for (const auto& k : body.at(list).as_array()) {
+      if (k.as_string() == key) return true;
+    }
+    return false;
+  };
+  for (const char* key : {"recording.directory", "recording.path_layout", "recording.file_mode",
+                          "recording.format", "recording.flush_interval_ms"}) {
+    INFO(key);
+    CHECK(has("applied", key));
+  }
+  CHECK(has("needs_restart", "recording.cores"));
+  CHECK(fs::is_directory(d.dir() / "data" / "rec2"));
+  const std::string log = d.stderr_text();
+  find_after(log, "recording: reload: new recordings into " + (d.dir() / "data" / "rec2").string() +
+                      ", layout {agent}/{call_id}, flush 300 ms, mode 0600");
+  // The recorder threads are the two of the start (cores is a restart key).
+  const HttpReply m = c.get("/metrics");
+  REQUIRE(m.status == 200);
+  CHECK(sample(m.body, "dialcore_recording_recorder_threads") == 2);
+  // A second reload of the same file changes nothing and logs no recording reload.
+  REQUIRE(c.post("/api/v1/config/reload", "{}").status == 200);
+  const std::string after = d.stderr_text();
+  CHECK(after.find("recording: reload:", after.find("recording: reload:") + 1) == std::string::npos);
+  CHECK(d.stop(SIGTERM) == 0);
 }
 
 TEST_CASE("dialcored repairs a recording a crash left open, and says so", "[daemon][recording]") {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -183,6 +184,76 @@ TEST_CASE("a recorded call becomes a store row naming its file, with the file's 
   w.setup.render_metrics(metrics);
   CHECK(metrics.find("dialcore_recording_index_rows_total 1\n") != std::string::npos);
   CHECK(metrics.find("dialcore_recording_index_pending 0\n") != std::string::npos);
+}
+
+TEST_CASE("a reload sends new recordings to the new folder, layout and mode, and both are indexed",
+          "[recording][index][reload]") {
+  rec::TempDir data;
+  World w(recording_config(data.path, "rec"));
+  w.start();
+  r::RecordingProducer& p = w.producer();
+  const auto never = [] { return false; };
+  const r::RecordingId old_id = w.begin("call-old");
+  std::size_t at_old = w.feed(p, old_id, w.t0, 0, 4000, never);
+
+  config::Config next = recording_config(data.path, "rec2");
+  next.recording.path_layout = "{agent}/{call_id}";
+  next.recording.file_mode = 0600;
+  REQUIRE_FALSE(w.setup.apply(next).has_value());
+  CHECK(fs::is_directory(data.path + "/rec2"));
+  CHECK(w.setup.root() == data.path + "/rec2");
+  CHECK_FALSE(w.setup.apply(next).has_value());  // unchanged: nothing to do
+
+  const r::RecordingId new_id = w.begin("call-new");
+  std::size_t at_new = w.feed(p, new_id, w.t0, 0, 8000, never);
+  at_old = w.feed(p, old_id, w.t0, at_old, 4000, never);
+  REQUIRE(p.stop(old_id, rec::ns_at(w.t0, at_old, 8000)) == r::ProducerStatus::Ok);
+  REQUIRE(p.stop(new_id, rec::ns_at(w.t0, at_new, 8000)) == r::ProducerStatus::Ok);
+  w.settle([&] { return w.setup.index()->stats().rows >= 2; });
+  CHECK(w.setup.index()->stats().unresolved == 0);
+  CHECK(w.setup.index()->pending() == 0);
+
+  const auto rows = w.rows();
+  REQUIRE(rows.size() == 2);
+  std::map<std::string, control::store::Recording> by_call;
+  for (const auto& row : rows) by_call[row.call_id] = row;
+  // Started before the reload: the old folder, layout and mode, and still found by the index.
+  const std::string old_wav = data.path + "/rec/2026-05-28/spring-sale/call-old.wav";
+  CHECK(by_call["call-old"].path == old_wav);
+  CHECK(by_call["call-old"].state == "complete");
+  CHECK((fs::status(old_wav).permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+  // Started after: the new ones.
+  const std::string new_wav = data.path + "/rec2/agent-007/call-new.wav";
+  CHECK(by_call["call-new"].path == new_wav);
+  CHECK(by_call["call-new"].state == "complete");
+  CHECK((fs::status(new_wav).permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(by_call["call-new"].duration_ms == soxi_ms(new_wav));
+}
+
+TEST_CASE("a queue call's recording under a {queue} layout is found and indexed",
+          "[recording][index][queue]") {
+  rec::TempDir data;
+  config::Config c = recording_config(data.path, "rec");
+  c.recording.path_layout = "{date}/{queue}/{call_id}";
+  World w(c);
+  w.start();
+  r::RecordingProducer& p = w.producer();
+  r::RecordingStart start = rec::make_start("call-q", 8000);
+  r::copy_text(start.campaign, "help");
+  start.group = r::RecordingGroup::Queue;
+  r::RecordingId id;
+  REQUIRE(p.start(start, w.t0, id) == r::ProducerStatus::Ok);
+  REQUIRE(w.history.recording("call-q", "a", "call-q", World::now_ms + 40).ok());
+  const std::size_t at = w.feed(p, id, w.t0, 0, 8000, [] { return false; });
+  REQUIRE(p.stop(id, rec::ns_at(w.t0, at, 8000)) == r::ProducerStatus::Ok);
+  w.settle([&] { return w.setup.index()->stats().rows > 0; });
+  const auto rows = w.rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].path == data.path + "/rec/2026-05-28/help/call-q.wav");
+  CHECK(rows[0].campaign.empty());
+  CHECK(rows[0].state == "complete");
 }
 
 TEST_CASE("a full disk ends a recording with a truncated_disk_full row of what the file holds",

@@ -93,6 +93,15 @@ ApplianceRig::ApplianceRig(ApplianceOptions o) : options(std::move(o)) {
   rs.rtp_ports = test_port_range(256);
   rs.pool_packets = 2048;
   rs.prompts = &prompts;
+  if (options.recorder) {  // as dialcored does (daemon/run.cpp): recorders before the workers
+    config::Config rc;
+    rc.data_dir = dir.path().string();
+    rc.dataplane.pin_workers = false;
+    rc.recording.flush_interval_ms = 100;
+    recording = std::make_unique<daemon::RecordingSetup>(rc);
+    REQUIRE_FALSE(recording->start(1).has_value());
+    rs.recorders = recording->producers();
+  }
   dataplane::RuntimeError error;
   runtime = dataplane::Runtime::start(rs, error);
   INFO(error.message);
@@ -107,6 +116,10 @@ ApplianceRig::ApplianceRig(ApplianceOptions o) : options(std::move(o)) {
   world = seed_world(*store, options.leads);
   history_store = open_store(dir.file("appliance.db"));
   history = std::make_unique<history::CallHistory>(*history_store);
+  if (recording) {  // its rows go through the history; its events polled on the control thread
+    recording->index_into(*history, *store, wall_ms);
+    recording->poll_events_on(io);
+  }
   const agents::SecurityPolicy policy;
   agent_service = std::make_unique<agents::AgentService>(*store, policy);
 
@@ -160,6 +173,10 @@ ApplianceRig::~ApplianceRig() {
   if (sip) sip->stop();
   run_for(std::chrono::milliseconds(100));
   appliance.reset();
+  if (recording) {  // workers joined first, then the recorders, while the history still lives
+    runtime->stop();
+    recording->stop();
+  }
 }
 
 void ApplianceRig::carrier(const std::string& xml, int calls) {

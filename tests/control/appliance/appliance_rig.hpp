@@ -22,6 +22,7 @@
 #include "control/media/media_service.hpp"
 #include "control/sip/sip_stack.hpp"
 #include "control/store/store.hpp"
+#include "daemon/recording_setup.hpp"
 #include "dataplane/runtime/runtime.hpp"
 #include "dataplane/worker/prompt_player.hpp"
 #include "tests/control/history/history_fixture.hpp"
@@ -56,6 +57,8 @@ struct ApplianceOptions {
   bool queue = false;
   std::uint32_t ring_timeout_s = 20;
   std::vector<int> support_agents;  // agent indices in team "support"
+  // dialcored's recording part (daemon::RecordingSetup): recorder thread, index into the store.
+  bool recorder = false;
 };
 
 // The time of the first event of `type` in a CDR's events_json; -1 when none.
@@ -95,6 +98,7 @@ class ApplianceRig {
   TempDir dir;
   boost::asio::io_context io;
   dataplane::PromptLibrary prompts;
+  std::unique_ptr<daemon::RecordingSetup> recording;  // options.recorder; outlives the runtime
   std::unique_ptr<dataplane::Runtime> runtime;
   std::unique_ptr<control::media::MediaService> media;
   std::unique_ptr<store::Store> store;          // the control thread's connection

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 
@@ -75,6 +76,56 @@ TEST_CASE("a manual call is bridged to the agent's handset and hears an announce
   REQUIRE(ds.size() == 1);
   CHECK(ds[0].call_id == history_id);
   CHECK(ds[0].agent_id == agent);
+}
+
+// Issue 5: a recording the agent starts on the floor is reported to the call history like a
+// campaign's, so dialcored's recording index (daemon::RecordingSetup, as in dialcored) makes its
+// store row as soon as the file is finished, not at the next start-up.
+TEST_CASE("an agent-started recording is indexed when it ends, while the call goes on",
+          "[appliance][agent][recording]") {
+  ApplianceOptions with_recorder;
+  with_recorder.recorder = true;
+  auto owner = floor_rig(1, 1, 1, with_recorder);
+  ApplianceRig& rig = *owner;
+  const std::int64_t agent = rig.agents[0];
+  REQUIRE(rig.recording != nullptr);
+  const daemon::RecordingIndex& index = *rig.recording->index();
+
+  const CallHandle call = manual_call(rig, 0, "15550001");
+  const std::string history_id = rig.appliance->calls().history_id(call).value_or("");
+  REQUIRE(!history_id.empty());
+  require_flowing(rig, call, Side::Customer, call, Side::Agent);
+  CHECK(index.stats().expected == 0);
+  REQUIRE(post(rig, agent, "recording/start", "{}").status == 200);
+  // Once the worker took the start, the index expects a file of this call.
+  REQUIRE(rig.run_until([&] { return index.stats().expected == 1; }, std::chrono::seconds(5)));
+  rig.run_for(std::chrono::milliseconds(600));
+  REQUIRE(post(rig, agent, "recording/tag", R"({"tag":"complaint"})").status == 200);
+  rig.run_for(std::chrono::milliseconds(400));
+  REQUIRE(post(rig, agent, "recording/stop", "{}").status == 200);
+  REQUIRE(rig.run_until([&] { return index.stats().rows == 1; }, std::chrono::seconds(10)));
+  CHECK(index.stats().unresolved == 0);
+  CHECK(rig.appliance->calls().live_calls() == 1);  // the call goes on
+
+  REQUIRE(post(rig, agent, "calls/hangup", "").status == 200);
+  wrap(rig, agent);
+  require_drained(rig);
+  auto reader = rig.reader();
+  const auto rows = reader->recordings().list(store::Query{});
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 1);
+  const store::Recording& row = rows->front();
+  CHECK(row.call_id == history_id);
+  CHECK(row.state == "complete");
+  CHECK(row.agent == std::to_string(agent));
+  CHECK(row.tags.find("complaint") != std::string::npos);
+  CHECK(row.duration_ms >= 900);
+  CHECK(row.size_bytes > 44 + 8000 * 4 * 9 / 10);
+  CHECK(std::filesystem::exists(row.path));
+  const Cdrs cdrs = read_cdrs(rig);
+  const store::Cdr* a = cdrs.leg(history_id, "a");
+  REQUIRE(a != nullptr);
+  CHECK(has_event(*a, "recording"));
 }
 
 TEST_CASE("a blind transfer reaches the second agent and the first one wraps",

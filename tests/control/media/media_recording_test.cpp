@@ -41,7 +41,12 @@ std::uint64_t steady_ns() {
 // One worker with a recorder, on its own thread (as the runtime runs it), and MediaService.
 struct RecordedWorker {
   test::rec::TempDir dir;
-  r::RecordingService service{test::recording_config(dir.path), 1};
+  r::RecordingService service{with_layout(test::recording_config(dir.path)), 1};
+  // {campaign} and {queue} both in the layout: a campaign's call and a queue's land apart.
+  static r::RecordingConfig with_layout(r::RecordingConfig c) {
+    c.path_template = "{yyyy}-{mm}-{dd}/{campaign}/{queue}/{call_id}";
+    return c;
+  }
   dataplane::SocketIo io{dataplane::SocketIoConfig{}};
   dataplane::WorkerRings rings{64, 256};
   std::unique_ptr<dataplane::Worker> worker;
@@ -207,6 +212,36 @@ TEST_CASE("MediaService records a bridged call into a playable stereo WAV of the
   const auto soxi = test::run_command({"soxi", "-D", wavs[0]});
   CHECK(soxi.status == 0);
   CHECK(std::abs(std::stod(soxi.output) - wav_s) < 0.01);
+  CHECK(wavs[0].ends_with("/2026-01-02/spring/none/call-rec-1.wav"));
+
+  // An inbound queue's call: the queue travels with the start command into {queue}; a request
+  // naming both a campaign and a queue is refused before it reaches the worker.
+  RecordingRequest queued = request;
+  queued.call_id = "call-rec-2";
+  queued.queue = "help";
+  std::optional<ReplyStatus> refused;
+  media.start_recording(customer_leg.leg, queued,
+                        [&](ReplyStatus s, const auto&) { refused = s; });
+  REQUIRE(run_until(w.ctx, [&] { return refused.has_value(); }));
+  CHECK(*refused == ReplyStatus::BadArgument);
+  queued.campaign.clear();
+  started.reset();
+  media.start_recording(customer_leg.leg, queued,
+                        [&](ReplyStatus s, const dataplane::StartRecordingReplyArgs& h) {
+                          started = s;
+                          handle = h;
+                        });
+  REQUIRE(run_until(w.ctx, [&] { return started.has_value(); }));
+  REQUIRE(*started == ReplyStatus::Ok);
+  talk(10);
+  CHECK(sync.wait([&](Done d) { media.stop_recording(customer_leg.leg, d); }) == ReplyStatus::Ok);
+  REQUIRE(w.wait_off(r::recording_id(handle)));
+  const std::string queued_wav = w.dir.path + "/2026-01-02/none/help/call-rec-2.wav";
+  REQUIRE(std::filesystem::exists(queued_wav));
+  const auto queued_side = r::read_sidecar(w.dir.path + "/2026-01-02/none/help/call-rec-2.json");
+  REQUIRE(queued_side);
+  CHECK(queued_side->queue == "help");
+  CHECK(queued_side->campaign.empty());
   CHECK(sync.wait([&](Done d) { media.destroy(customer_leg.leg, d); }) == ReplyStatus::Ok);
   CHECK(sync.wait([&](Done d) { media.destroy(agent_leg.leg, d); }) == ReplyStatus::Ok);
 }

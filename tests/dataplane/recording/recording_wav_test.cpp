@@ -264,6 +264,29 @@ TEST_CASE("path template: date, campaign and call id, sanitised, and explicit pa
   CHECK(stat((dir.path + "/custom/place.json").c_str(), &st) == 0);
 }
 
+TEST_CASE("path template: {queue} for an inbound queue's call, {campaign} for a campaign's", "[wav][path]") {
+  TempDir dir;
+  auto config = config_in(dir.path);
+  config.path_template = "{date}/{campaign}/{queue}/{call_id}";
+  Harness h(config);
+  r::RecordingStart queued = make_start("q-call", 8000);
+  r::copy_text(queued.campaign, "help desk");
+  queued.group = r::RecordingGroup::Queue;
+  r::RecordingId id, id2;
+  REQUIRE(h.producer().start(make_start("c-call", 8000), 0, id) == r::ProducerStatus::Ok);
+  REQUIRE(h.producer().stop(id, 0) == r::ProducerStatus::Ok);
+  REQUIRE(h.producer().start(queued, 0, id2) == r::ProducerStatus::Ok);
+  REQUIRE(h.producer().stop(id2, 0) == r::ProducerStatus::Ok);
+  h.drain(0);
+  struct stat st{};
+  CHECK(stat((dir.path + "/2026-05-28/spring-sale/none/c-call.wav").c_str(), &st) == 0);
+  CHECK(stat((dir.path + "/2026-05-28/none/help_desk/q-call.wav").c_str(), &st) == 0);
+  const auto side = r::read_sidecar(dir.path + "/2026-05-28/none/help_desk/q-call.json");
+  REQUIRE(side.has_value());
+  CHECK(side->queue == "help desk");
+  CHECK(side->campaign.empty());
+}
+
 TEST_CASE("stale handles and bad arguments are refused and counted", "[wav]") {
   TempDir dir;
   Harness h(config_in(dir.path));
