@@ -7,7 +7,7 @@
 // three hear each other is shown by the worker: conference ticks, and every member leg sending
 // (the mix) and receiving (the pcap, the handsets' echo of the mix) while merged.
 #include "appliance_rig.hpp"
-#include "floor_api.hpp"
+#include "floor_driver.hpp"
 
 #include <boost/json.hpp>
 
@@ -20,9 +20,6 @@ namespace {
 
 namespace cs = call_scenarios;
 namespace json = boost::json;
-using control::calls::CallHandle;
-using control::calls::Side;
-
 dataplane::LegStats leg_stats(ApplianceRig& rig, const control::media::MediaLeg& leg) {
   std::optional<dataplane::LegStats> got;
   rig.media->stats(leg, [&](control::media::ReplyStatus s, const dataplane::LegStats& st) {
@@ -45,13 +42,7 @@ std::uint64_t worker_counter(ApplianceRig& rig, dataplane::WorkerCounter c) {
 // the second agent talks.
 std::pair<CallHandle, CallHandle> consult(ApplianceRig& rig) {
   const std::int64_t a1 = rig.agents[0], a2 = rig.agents[1];
-  const auto r = post(rig, a1, "calls/manual",
-                      "{\"campaign_id\":" + std::to_string(rig.world.campaign) + ",\"number\":\"15550001\"}");
-  INFO(r.body);
-  REQUIRE(r.status == 200);
-  REQUIRE(wait_state(rig, a1, "on_call"));
-  const json::object s = rig.appliance->floor().snapshot(a1).body;
-  const CallHandle x = s.at("calls").as_array().at(0).as_object().at("call").to_number<CallHandle>();
+  const CallHandle x = manual_call(rig, 0, "15550001");
   const auto c = post(rig, a1, "calls/consult", "{\"target_type\":\"agent\",\"target\":\"" + std::to_string(a2) + "\"}");
   INFO(c.body);
   REQUIRE(c.status == 200);
@@ -62,18 +53,6 @@ std::pair<CallHandle, CallHandle> consult(ApplianceRig& rig) {
   INFO(rig.sipp_logs());
   REQUIRE(talking);
   return {x, consult_call};
-}
-
-std::unique_ptr<ApplianceRig> floor_rig() {
-  ApplianceOptions o;
-  o.agents = 2;
-  o.leads = 1;
-  auto rig = std::make_unique<ApplianceRig>(o);
-  rig->carrier(cs::carrier_talks(0, false), 1);
-  for (int i = 0; i < 2; ++i) rig->handset(i, cs::agent_answers(false), 1);
-  for (int i = 0; i < 2; ++i) rig->login(i);
-  for (const std::int64_t a : rig->agents) REQUIRE(wait_state(*rig, a, "available"));
-  return rig;
 }
 
 // While merged: the worker mixes, and each of the three legs sends the mix to its far end and
@@ -122,27 +101,11 @@ void require_cdr(ApplianceRig& rig, const std::string& call_id, const std::strin
   CHECK(customer->ended_at_ms.has_value());
 }
 
-void drained(ApplianceRig& rig) {
-  const bool done = rig.run_until([&] {
-    return rig.appliance->calls().live_calls() == 0 && rig.appliance->calls().live_media_legs() == 0;
-  });
-  INFO(rig.sipp_logs());
-  REQUIRE(done);
-  CHECK(rig.appliance->calls().counters().history_errors == 0);
-}
-
-void wrap(ApplianceRig& rig, std::int64_t agent) {
-  REQUIRE(wait_state(rig, agent, "wrap"));
-  const auto r = rig.appliance->floor().wrap(agent, "sale", "");
-  INFO(r.code + " " + r.message);
-  REQUIRE(r.ok());
-}
-
 }  // namespace
 
 TEST_CASE("merge after a consultation: all three talk; leave keeps the customer with the second agent",
           "[appliance][agent][conference]") {
-  auto owner = floor_rig();
+  auto owner = floor_rig(2, 2, 1);
   ApplianceRig& rig = *owner;
   const std::int64_t a1 = rig.agents[0], a2 = rig.agents[1];
   CHECK(post(rig, a1, "calls/leave", "{\"terminate\":false}").status == 409);  // no call yet
@@ -182,12 +145,12 @@ TEST_CASE("merge after a consultation: all three talk; leave keeps the customer 
   REQUIRE(post(rig, a2, "calls/hangup", "").status == 200);
   wrap(rig, a2);
   wrap(rig, a1);
-  drained(rig);
+  require_drained(rig);
   require_cdr(rig, x_id, "leave");
 }
 
 TEST_CASE("merge then leave with terminate hangs up every party", "[appliance][agent][conference]") {
-  auto owner = floor_rig();
+  auto owner = floor_rig(2, 2, 1);
   ApplianceRig& rig = *owner;
   const std::int64_t a1 = rig.agents[0], a2 = rig.agents[1];
   const auto [x, c] = consult(rig);
@@ -200,7 +163,7 @@ TEST_CASE("merge then leave with terminate hangs up every party", "[appliance][a
   REQUIRE(left.status == 200);
   wrap(rig, a1);
   wrap(rig, a2);
-  drained(rig);
+  require_drained(rig);
   require_cdr(rig, x_id, "terminate");
 }
 
