@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <chrono>
 #include <utility>
 
@@ -278,6 +279,41 @@ void Appliance::render_metrics(std::string& out) const {
     out += "# TYPE " + std::string(name) + " counter\n" + name + " " + std::to_string(value) + "\n";
   }
   m.campaigns.render_metrics(out);
+  render_floor_metrics(out);
+}
+
+// Agents by telephony state and each inbound queue's depth (issue 6, metrics): gauges read at
+// the scrape from the floor and the ACD; every state is listed, 0 included, so a dashboard's
+// series never vanish. ~1 µs per logged-in agent and per queue, on the control thread.
+void Appliance::render_floor_metrics(std::string& out) const {
+  Impl& m = *impl_;
+  std::array<std::uint32_t, agent_state::kStateCount> by_state{};
+  for (const auto& [agent, state] : m.floor.states()) ++by_state[static_cast<std::size_t>(state)];
+  out += "# HELP dialcore_floor_agents Agents on the floor by telephony state.\n"
+         "# TYPE dialcore_floor_agents gauge\n";
+  for (std::size_t i = 0; i < by_state.size(); ++i) {
+    out += "dialcore_floor_agents{state=\"";
+    out += agent_state::to_string(static_cast<agent_state::State>(i));
+    out += "\"} " + std::to_string(by_state[i]) + "\n";
+  }
+  const std::vector<QueueView> views = m.queues.views();
+  out += "# HELP dialcore_queue_waiting Calls waiting in the queue now (ringing included).\n"
+         "# TYPE dialcore_queue_waiting gauge\n";
+  for (const QueueView& q : views) {
+    out += "dialcore_queue_waiting{queue=\"" + q.id + "\"} " + std::to_string(q.stats.waiting) + "\n";
+  }
+  out += "# HELP dialcore_queue_longest_wait_seconds The longest wait of the calls waiting now.\n"
+         "# TYPE dialcore_queue_longest_wait_seconds gauge\n";
+  for (const QueueView& q : views) {
+    out += "dialcore_queue_longest_wait_seconds{queue=\"" + q.id + "\"} " +
+           std::to_string(static_cast<double>(q.stats.longest_wait_ms) / 1000.0) + "\n";
+  }
+  out += "# HELP dialcore_queue_agents_available Agents ready for the queue's next call.\n"
+         "# TYPE dialcore_queue_agents_available gauge\n";
+  for (const QueueView& q : views) {
+    out += "dialcore_queue_agents_available{queue=\"" + q.id + "\"} " +
+           std::to_string(q.agents_available) + "\n";
+  }
 }
 
 }  // namespace dialcore::control::appliance

@@ -83,7 +83,8 @@ class Appliance {
   // (CallController::hangup_all); `done` runs once no call is left or after a bound (5 s).
   void stop(std::function<void()> done);
 
-  // Prometheus text: dialcore_campaign_* (per runner) and dialcore_calls_* (CallController).
+  // Prometheus text: dialcore_campaign_* (per runner), dialcore_calls_* (CallController),
+  // dialcore_floor_agents{state} and dialcore_queue_* (waiting, longest wait, agents available).
   void render_metrics(std::string& out) const;
 
   // AMD verdicts from the dataplane (the lead connects the Amd media event here): the call's
@@ -93,6 +94,7 @@ class Appliance {
   struct Impl;
 
  private:
+  void render_floor_metrics(std::string& out) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -146,6 +146,14 @@ TEST_CASE("a transfer target that refuses the call sends the customer back to th
     auto v = rig.appliance->queues().views();
     return help_view(v)->stats.waiting == 1;
   }));
+  // dialcored's /metrics source: the queue's depth and the agents by telephony state.
+  std::string metrics;
+  rig.appliance->render_metrics(metrics);
+  INFO(metrics);
+  CHECK(metrics.find("dialcore_queue_waiting{queue=\"help\"} 1\n") != std::string::npos);
+  CHECK(metrics.find("dialcore_floor_agents{state=\"wrap\"} 1\n") != std::string::npos);
+  CHECK(metrics.find("dialcore_floor_agents{state=\"on_call\"} 0\n") != std::string::npos);
+  CHECK(metrics.find("dialcore_queue_longest_wait_seconds{queue=\"help\"} ") != std::string::npos);
 
   // The transferring agent wraps and takes the customer again from the queue.
   wrap(rig, a1);
