@@ -161,7 +161,10 @@ int run(const config::Config& initial, const std::string& config_file) {
   }
   {
     std::string cores;
-    for (int c : current.dataplane.workers) cores += (cores.empty() ? "" : ",") + std::to_string(c);
+    for (int c : current.dataplane.workers) {
+      if (!cores.empty()) cores += ',';
+      cores += std::to_string(c);  // appended in two steps: GCC 12's -Wrestrict misfires on "," + s
+    }
     log("dialcored: %s\n", "dataplane: " + std::to_string(runtime->worker_count()) +
                                (runtime->dpdk() ? " dpdk" : " socket") + " workers on cores " + cores +
                                (current.dataplane.pin_workers ? " (pinned)" : " (unpinned)") +

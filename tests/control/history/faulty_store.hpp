@@ -37,6 +37,7 @@ class FaultyStore final : public control::store::Store {
   Repo<control::store::Recording>& recordings() override { return real_.recordings(); }
   Repo<control::store::DncEntry>& dnc() override { return real_.dnc(); }
   control::store::Reader<control::store::AuditEntry>& audit() override { return real_.audit(); }
+  control::store::SessionTable& sessions() override { return real_.sessions(); }
 
   control::store::Result<void> transaction(
       const std::function<control::store::Result<void>()>& work) override {
