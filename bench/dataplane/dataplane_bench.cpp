@@ -211,6 +211,10 @@ Row run_scenario(const Scenario& sc, const PayloadSet& pa, const PayloadSet& pb,
   ioc.rx_checksum = sc.rx;
   auto io = std::make_unique<dataplane::DpdkIo>(ioc);
   dataplane::WorkerConfig wc;
+  // These rows push packets as fast as the worker takes them to measure the codec path; a
+  // playout buffer would pace a transcoded leg to one frame per 20 ms of the worker's clock, so
+  // they decode on arrival. The buffer's own cost is the transcode_jb row.
+  wc.jitter_buffer = false;
   wc.max_legs = sc.legs + 8;
   wc.max_ports = sc.legs + 8;
   std::unique_ptr<dataplane::recording::RecordingService> recorder;

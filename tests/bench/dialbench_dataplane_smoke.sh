@@ -1,6 +1,6 @@
 #!/bin/sh
 # dialbench dataplane, a short run on net_ring: exits 0, its last line is the dataplane JSON
-# with its seven rows (five relay/transcode rows, relay_vclock and relay_recorded), each having relayed packets (packets and mpps above 0) and lost none, and
+# with its seven worker rows (five relay/transcode rows, relay_vclock and relay_recorded), each having relayed packets (packets and mpps above 0) and lost none, the transcode_jb row and the three mix rows, and
 # both transcoding ratios measured (above 0). Needs root for DPDK's EAL: skipped (77) otherwise.
 #   dialbench_dataplane_smoke.sh DIALBENCH
 set -u
@@ -29,8 +29,9 @@ echo "$json" | awk '
     return n
   }
   {
-    if (gsub(/"name":/, "&") != 7) { print "expected 7 rows"; bad = 1 }
-    if (each("packets", "pos") != 7) { print "packets missing"; bad = 1 }
+    # 7 worker rows (packets, mpps, lost), the transcode_jb row (packets), 3 mix rows
+    if (gsub(/"name":/, "&") != 11) { print "expected 11 rows"; bad = 1 }
+    if (each("packets", "pos") != 8) { print "packets missing"; bad = 1 }
     if (each("mpps", "pos") != 7) { print "mpps missing"; bad = 1 }
     if (each("lost", "zero") != 7) { print "lost missing"; bad = 1 }
     if (each("g729_codec_ratio", "pos") != 1) { print "no G.729 ratio"; bad = 1 }

@@ -233,7 +233,7 @@ TEST_CASE("agent voice keys: call-in numbers and the agent phone trunk are check
              Catch::Contains("already routes to"));
 }
 
-TEST_CASE("amd: message needs a prompt; the word-counting keys load with a warning",
+TEST_CASE("amd: message needs a prompt, and the word-counting keys load with a warning",
           "[config][errors][amd]") {
   const std::string campaign = kTeamsAndQueue +
                                "campaigns:\n  - id: c1\n    name: C\n    teams: [sales]\n"

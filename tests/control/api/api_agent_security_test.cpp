@@ -196,7 +196,7 @@ TEST_CASE("login attempts are rate limited per client address", "[api]") {
   CHECK(f.admin().get("/api/v1/teams").status == 200);
 }
 
-TEST_CASE("agent sessions survive a restart; logout, a disabled login and an admin password end them",
+TEST_CASE("agent sessions survive a restart, and logout, a disabled login or an admin password end them",
           "[api]") {
   ApiFixture f;
   REQUIRE(f.started);

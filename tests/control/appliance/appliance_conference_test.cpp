@@ -103,7 +103,7 @@ void require_cdr(ApplianceRig& rig, const std::string& call_id, const std::strin
 
 }  // namespace
 
-TEST_CASE("merge after a consultation: all three talk; leave keeps the customer with the second agent",
+TEST_CASE("merge after a consultation: all three talk, then leave keeps the customer with the second agent",
           "[appliance][agent][conference]") {
   auto owner = floor_rig(2, 2, 1);
   ApplianceRig& rig = *owner;
